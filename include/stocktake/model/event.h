@@ -1,0 +1,40 @@
+#pragma once
+
+// Event: one row of the append-only log. Every change the store accepts writes
+// one in the same transaction; history, audit and "changes since" read it.
+// A value type.
+
+#include <cstdint>
+#include <string>
+
+#include "stocktake/util/time.h"
+
+namespace stocktake {
+
+/// Event kinds written by libstocktake.
+namespace event_kind {
+inline constexpr char kProjectConfigured[] = "project.configured";
+inline constexpr char kPersonSaved[] = "person.saved";
+inline constexpr char kReleaseAdded[] = "release.added";
+inline constexpr char kReleaseUpdated[] = "release.updated";
+inline constexpr char kReleaseSlipped[] = "release.slipped";
+inline constexpr char kFeatureAdded[] = "feature.added";
+inline constexpr char kFeatureUpdated[] = "feature.updated";
+inline constexpr char kFeatureStatus[] = "feature.status";
+}  // namespace event_kind
+
+struct Event {
+  std::int64_t id = 0;       ///< Assigned by the store, increasing.
+  Timestamp at{};            ///< When the change happened (may be in the past for imports).
+  Timestamp recorded_at{};   ///< When the store wrote it.
+  std::string actor;         ///< E-mail of who made the change.
+  std::string kind;          ///< One of event_kind.
+  std::string release;       ///< Release version it concerns, if any.
+  std::string subject;       ///< Feature slug, release version, e-mail… the thing changed.
+  std::string from;          ///< Previous value (status, date), if any.
+  std::string to;            ///< New value, if any.
+  std::string reason;        ///< Why, if given.
+  std::string detail;        ///< JSON object with further fields, or empty.
+};
+
+}  // namespace stocktake
