@@ -1,0 +1,173 @@
+#include "stocktake/process/protocol_process.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "stocktake/util/text.h"
+
+namespace stocktake {
+namespace {
+
+Error BadSpan(std::string_view text, std::string_view why) {
+  return Error::InvalidArgument(fmt::format(
+      "'{}' is not a valid time span ({}): write a number and a unit, e.g. 72h, 7d, 2w, "
+      "6mo or \"6 months\"",
+      text, why));
+}
+
+struct Unit {
+  std::string_view name;
+  int months;
+  std::int64_t seconds;
+};
+
+constexpr Unit kUnits[] = {
+    {"s", 0, 1},        {"sec", 0, 1},      {"second", 0, 1},    {"seconds", 0, 1},
+    {"min", 0, 60},     {"minute", 0, 60},  {"minutes", 0, 60},  {"h", 0, 3600},
+    {"hour", 0, 3600},  {"hours", 0, 3600}, {"d", 0, 86400},     {"day", 0, 86400},
+    {"days", 0, 86400}, {"w", 0, 604800},   {"week", 0, 604800}, {"weeks", 0, 604800},
+    {"mo", 1, 0},       {"month", 1, 0},    {"months", 1, 0},    {"y", 12, 0},
+    {"year", 12, 0},    {"years", 12, 0},
+};
+
+}  // namespace
+
+Result<TimeSpan> ParseTimeSpan(std::string_view text) {
+  std::string lower = ToLower(Trim(text));
+  std::string_view rest = lower;
+  if (rest.empty()) return Fail(BadSpan(text, "it is empty"));
+  TimeSpan span;
+  while (!rest.empty()) {
+    size_t digits = 0;
+    while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) {
+      ++digits;
+    }
+    if (digits == 0) return Fail(BadSpan(text, "a number is missing"));
+    if (digits > 6) return Fail(BadSpan(text, "the number is too large"));
+    int count = std::stoi(std::string(rest.substr(0, digits)));
+    rest.remove_prefix(digits);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    size_t letters = 0;
+    while (letters < rest.size() && std::isalpha(static_cast<unsigned char>(rest[letters]))) {
+      ++letters;
+    }
+    std::string_view unit_name = rest.substr(0, letters);
+    rest.remove_prefix(letters);
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) rest.remove_prefix(1);
+    if (unit_name.empty()) return Fail(BadSpan(text, "the unit is missing"));
+    const Unit* unit = nullptr;
+    for (const Unit& candidate : kUnits) {
+      if (candidate.name == unit_name) unit = &candidate;
+    }
+    if (unit == nullptr) {
+      return Fail(BadSpan(text, fmt::format("unknown unit '{}'", unit_name)));
+    }
+    span.months += count * unit->months;
+    span.seconds += std::chrono::seconds(count * unit->seconds);
+  }
+  return span;
+}
+
+std::string FormatTimeSpan(const TimeSpan& span) {
+  std::vector<std::string> parts;
+  if (span.months != 0) {
+    if (span.months % 12 == 0) {
+      parts.push_back(fmt::format("{}y", span.months / 12));
+    } else {
+      parts.push_back(fmt::format("{}mo", span.months));
+    }
+  }
+  std::int64_t seconds = span.seconds.count();
+  if (seconds != 0) {
+    if (seconds % 86400 == 0) {
+      parts.push_back(fmt::format("{}d", seconds / 86400));
+    } else if (seconds % 3600 == 0) {
+      parts.push_back(fmt::format("{}h", seconds / 3600));
+    } else if (seconds % 60 == 0) {
+      parts.push_back(fmt::format("{}min", seconds / 60));
+    } else {
+      parts.push_back(fmt::format("{}s", seconds));
+    }
+  }
+  if (parts.empty()) return "0s";
+  return Join(parts, " ");
+}
+
+Timestamp AddTimeSpan(Timestamp at, const TimeSpan& span) {
+  if (span.months != 0) {
+    Date day = DayOf(at);
+    auto time_of_day = at - StartOf(day);
+    at = StartOf(AddMonths(day, span.months)) + time_of_day;
+  }
+  return at + span.seconds;
+}
+
+Timestamp SubtractTimeSpan(Timestamp at, const TimeSpan& span) {
+  at -= span.seconds;
+  if (span.months != 0) {
+    Date day = DayOf(at);
+    auto time_of_day = at - StartOf(day);
+    at = StartOf(AddMonths(day, -span.months)) + time_of_day;
+  }
+  return at;
+}
+
+const StageDefinition* ProtocolProcess::FindStage(std::string_view id) const {
+  for (const auto& stage : stages) {
+    if (stage.id == id) return &stage;
+  }
+  return nullptr;
+}
+
+int ProtocolProcess::StageIndex(std::string_view id) const {
+  for (size_t i = 0; i < stages.size(); ++i) {
+    if (stages[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+const StageDefinition* ProtocolProcess::NextStage(std::string_view id) const {
+  int index = StageIndex(id);
+  if (index < 0 || index + 1 >= static_cast<int>(stages.size())) return nullptr;
+  return &stages[index + 1];
+}
+
+std::string ProtocolProcess::StageIds() const {
+  std::vector<std::string> ids;
+  for (const auto& stage : stages) ids.push_back(stage.id);
+  return Join(ids, ", ");
+}
+
+std::string ProtocolProcess::StageName(std::string_view id) const {
+  const StageDefinition* stage = FindStage(id);
+  return stage != nullptr ? stage->name : std::string(id);
+}
+
+std::vector<StageDefinition> ProtocolProcess::DefaultStages() {
+  return {
+      {"design", "Design", TimeSpan::Months(6), "", {}},
+      {"prototype",
+       "Prototype",
+       TimeSpan::Months(12),
+       "Experimental / Tech Preview",
+       {{criterion_id::kDesignCommitted,
+         "the design was discussed and agreed on xen-devel and the document is committed to "
+         "xen.git (a commit reference)"}}},
+      {"production",
+       "Production",
+       TimeSpan{},
+       "Supported",
+       {{criterion_id::kFrontendCommitted,
+         "at least one frontend is committed to an upstream code base (a commit reference)"},
+        {criterion_id::kBackendCommitted,
+         "at least one backend is committed to an upstream code base (a commit reference)"},
+        {criterion_id::kCompatPromises,
+         "the promises about backward and cross-platform compatibility are spelled out"},
+        {criterion_id::kVersionRecorded, "the protocol version is recorded"}}},
+  };
+}
+
+ProtocolProcess XenProtocolProcess() { return ProtocolProcess{}; }
+
+}  // namespace stocktake
