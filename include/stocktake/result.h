@@ -22,6 +22,14 @@ inline tl::unexpected<Error> Fail(Error error) { return tl::unexpected<Error>(st
 /// Success for Result<void>.
 inline Result<void> Ok() { return {}; }
 
+namespace detail {
+template <typename T>
+T Unwrap(Result<T>&& result) {
+  return std::move(*result);
+}
+inline void Unwrap(Result<void>&&) {}
+}  // namespace detail
+
 }  // namespace stocktake
 
 /// Evaluates a Result expression; on failure returns its Error from the enclosing
@@ -30,7 +38,7 @@ inline Result<void> Ok() { return {}; }
   __extension__({                                                        \
     auto _st_result = (expression);                                      \
     if (!_st_result) return ::tl::unexpected(std::move(_st_result).error()); \
-    std::move(_st_result).value();                                       \
+    ::stocktake::detail::Unwrap(std::move(_st_result));                  \
   })
 
 /// Like ST_TRY for expressions that cannot fail; aborts if they do.
@@ -42,7 +50,7 @@ inline Result<void> Ok() { return {}; }
                    _st_result.error().ToString().c_str());                       \
       std::abort();                                                              \
     }                                                                            \
-    std::move(_st_result).value();                                               \
+    ::stocktake::detail::Unwrap(std::move(_st_result));                          \
   })
 
 /// Aborts when an invariant does not hold. Never used to check user input.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "stocktake/model/event.h"
+#include "stocktake/result.h"
 #include "stocktake/util/time.h"
 
 namespace stocktake {
@@ -43,5 +45,12 @@ enum class ReleasePhase {
 };
 
 ReleasePhase PhaseOn(const Release& release, Date today);
+
+/// The event that records `change` to `version` (kind release.slipped; the
+/// freeze dates in from/to, all four dates in the JSON detail).
+Event ScheduleChangeEvent(const std::string& version, const ScheduleChange& change);
+/// The schedule change a release.slipped event records; kCorruption when its
+/// detail is malformed.
+Result<ScheduleChange> ScheduleChangeFromEvent(const Event& event);
 
 }  // namespace stocktake

@@ -1,0 +1,16 @@
+# Turns the migration files into a C++ source holding them as string literals.
+# Inputs: MIGRATIONS (list of .sql paths, in order), OUTPUT (the .cc to write).
+set(body "// Generated from src/storage/sql/migrations/*.sql by cmake/EmbedSql.cmake.\n")
+string(APPEND body "#include \"storage/sql/migrations.h\"\n\nnamespace stocktake {\n\n")
+string(APPEND body "const std::vector<Migration>& Migrations() {\n")
+string(APPEND body "  static const std::vector<Migration> kMigrations = {\n")
+foreach(file IN LISTS MIGRATIONS)
+  get_filename_component(name "${file}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" number "${name}")
+  math(EXPR version "${number}")
+  file(READ "${file}" sql)
+  string(APPEND body "      {${version}, \"${name}\", R\"stocktake_sql(${sql})stocktake_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return kMigrations;\n}\n\n}  // namespace stocktake\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,69 @@
+#pragma once
+
+// The project file: a YAML document holding a whole project (its identity,
+// process, people, releases and their features, with status histories and
+// schedule changes). `stocktake import` reads it and `stocktake export`
+// writes it; exporting an imported export gives the identical file.
+//
+// Parsing checks the document on its own (syntax, types, dates, unknown keys,
+// known statuses and roles, references between its features, cycles). Checks
+// against a database's contents belong to the importer (service/importer.h).
+// All functions are pure and thread-safe.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stocktake/model/feature.h"
+#include "stocktake/model/person.h"
+#include "stocktake/model/release.h"
+#include "stocktake/result.h"
+#include "stocktake/storage/store.h"
+
+namespace stocktake {
+
+/// A position in the file, 1-based, for error messages.
+struct FileMark {
+  int line = 0;
+  int column = 0;
+};
+
+/// A feature as the file gives it, with where its parts are.
+struct FeatureEntry {
+  Feature feature;  ///< slug filled in (given or derived), parent/depends_on as written.
+  FileMark at;
+  FileMark parent_at;
+  std::vector<FileMark> depends_on_at;
+  bool has_history = false;  ///< The file gave a history list (maybe empty).
+};
+
+struct ReleaseEntry {
+  Release release;
+  FileMark at;
+  std::vector<FeatureEntry> features;
+};
+
+struct ProjectFile {
+  std::string file_name;           ///< For error messages.
+  std::optional<Project> project;  ///< Absent when the file has no project/process section.
+  std::vector<Person> people;
+  std::vector<ReleaseEntry> releases;
+};
+
+/// Parses and checks `text`. Errors are kInvalidArgument (or kCorruption for a
+/// YAML syntax error) with context "FILE:LINE:COLUMN" and a message that says
+/// what is wrong and how to fix it. Statuses are checked against the file's own
+/// process, else `fallback_process` when given, else the Xen process.
+[[nodiscard]] Result<ProjectFile> ParseProjectFile(std::string_view text,
+                                                   std::string_view file_name,
+                                                   const Process* fallback_process = nullptr);
+
+/// Writes `file` as YAML in the canonical layout (keys in a fixed order,
+/// defaults left out). Parent and dependency references are written as slugs.
+std::string EmitProjectFile(const ProjectFile& file);
+
+/// "FILE:LINE:COLUMN".
+std::string FormatMark(std::string_view file_name, FileMark mark);
+
+}  // namespace stocktake

@@ -1,0 +1,101 @@
+#pragma once
+
+// Store: where a project's releases, features, people and event log live.
+// One interface, several back ends (SQLite in one file, the default; PostgreSQL
+// for a team server), so callers never know which one they talk to.
+//
+// Every change goes through Transact(): the body's writes, including the event
+// rows that describe them, commit together or not at all.
+//
+// Thread safety: a Store is used by one thread at a time. Open one Store per
+// thread (SQLite in WAL mode and PostgreSQL both allow concurrent readers).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stocktake/model/event.h"
+#include "stocktake/model/feature.h"
+#include "stocktake/model/person.h"
+#include "stocktake/model/release.h"
+#include "stocktake/process/process.h"
+#include "stocktake/result.h"
+
+namespace stocktake {
+
+/// The project's identity and process.
+struct Project {
+  std::string name;
+  std::string mailing_list;               ///< Where the Taking-stock mail goes.
+  std::vector<std::string> repositories;  ///< Code bases' repository URLs or paths.
+  Process process;
+};
+
+/// Which features ListFeatures() returns.
+struct FeatureQuery {
+  std::string release;        ///< Only this release; empty for all releases.
+  bool with_history = false;  ///< Also fill Feature::history from the event log.
+};
+
+/// Which events ListEvents() returns, oldest first.
+struct EventQuery {
+  std::string release;  ///< Only events of this release; empty for any.
+  std::string subject;  ///< Only events about this subject; empty for any.
+  std::string kind;     ///< Only this kind; empty for any.
+  std::optional<Timestamp> since;  ///< at >= since.
+  std::optional<Timestamp> until;  ///< at < until.
+};
+
+/// The write half of a transaction; valid only inside the Transact() body.
+class StoreWriter {
+ public:
+  virtual ~StoreWriter() = default;
+
+  /// Replaces the project's settings and its process (statuses, windows).
+  /// kConflict when a status still used by a feature would disappear.
+  [[nodiscard]] virtual Result<void> SaveProject(const Project& project) = 0;
+  /// Inserts or replaces a person, their identities and roles.
+  [[nodiscard]] virtual Result<void> SavePerson(const Person& person) = 0;
+  /// Inserts or updates a release's schedule and template (not its schedule
+  /// changes: those are events). New releases go after the existing ones.
+  [[nodiscard]] virtual Result<void> SaveRelease(const Release& release) = 0;
+  /// Inserts or updates a feature with its code bases, owners and dependencies.
+  /// `ordinal` orders features within a release's lists.
+  [[nodiscard]] virtual Result<void> SaveFeature(const Feature& feature, std::int64_t ordinal) = 0;
+  /// Appends one event row and returns its id. Events are never changed.
+  [[nodiscard]] virtual Result<std::int64_t> AppendEvent(const Event& event) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// The project, or nullopt when the database was never initialised.
+  [[nodiscard]] virtual Result<std::optional<Project>> LoadProject() = 0;
+
+  [[nodiscard]] virtual Result<std::vector<Person>> ListPeople() = 0;
+  /// The person with `email` as primary or other identity, or nullopt.
+  [[nodiscard]] virtual Result<std::optional<Person>> FindPerson(const std::string& email) = 0;
+
+  /// All releases in the order they were added, with their schedule changes.
+  [[nodiscard]] virtual Result<std::vector<Release>> ListReleases() = 0;
+  [[nodiscard]] virtual Result<std::optional<Release>> FindRelease(const std::string& version) = 0;
+
+  /// Features in list order (release, then ordinal).
+  [[nodiscard]] virtual Result<std::vector<Feature>> ListFeatures(const FeatureQuery& query) = 0;
+  [[nodiscard]] virtual Result<std::optional<Feature>> FindFeature(const std::string& slug) = 0;
+  /// The largest ordinal in use, or 0 when there are no features.
+  [[nodiscard]] virtual Result<std::int64_t> MaxFeatureOrdinal() = 0;
+
+  [[nodiscard]] virtual Result<std::vector<Event>> ListEvents(const EventQuery& query) = 0;
+
+  /// Runs `body` in one transaction: commits when it succeeds, rolls back and
+  /// returns its error when it fails. Not reentrant.
+  [[nodiscard]] virtual Result<void> Transact(
+      const std::function<Result<void>(StoreWriter&)>& body) = 0;
+};
+
+}  // namespace stocktake

@@ -1,0 +1,606 @@
+#include "stocktake/projectfile/project_file.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "stocktake/projectfile/yaml_writer.h"
+#include "stocktake/util/text.h"
+
+namespace stocktake {
+namespace {
+
+// Levenshtein distance, for "did you mean" hints on misspelt keys.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view file_name) : file_name_(file_name) {}
+
+  FileMark MarkOf(const YAML::Node& node) const {
+    auto mark = node.Mark();
+    return FileMark{mark.line + 1, mark.column + 1};
+  }
+
+  Error At(const YAML::Node& node, std::string message) const {
+    return Error::InvalidArgument(std::move(message))
+        .WithContext(FormatMark(file_name_, MarkOf(node)));
+  }
+
+  Result<void> ExpectMap(const YAML::Node& node, std::string_view what) const {
+    if (!node.IsMap()) {
+      return Fail(At(node, fmt::format("{} must be a mapping of 'key: value' lines", what)));
+    }
+    return Ok();
+  }
+
+  Result<void> ExpectSequence(const YAML::Node& node, std::string_view what) const {
+    if (!node.IsSequence()) {
+      return Fail(At(node, fmt::format("{} must be a list of '- ' items", what)));
+    }
+    return Ok();
+  }
+
+  Result<void> OnlyKeys(const YAML::Node& map, std::string_view what,
+                        std::initializer_list<std::string_view> known) const {
+    for (const auto& entry : map) {
+      std::string key = entry.first.Scalar();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string_view best;
+      size_t best_distance = 3;
+      for (auto candidate : known) {
+        size_t distance = EditDistance(key, candidate);
+        if (distance < best_distance) {
+          best_distance = distance;
+          best = candidate;
+        }
+      }
+      std::string hint = best.empty() ? fmt::format("known keys are: {}", JoinKeys(known))
+                                      : fmt::format("did you mean '{}'?", best);
+      return Fail(At(entry.first, fmt::format("unknown key '{}' in {}: {}", key, what, hint)));
+    }
+    return Ok();
+  }
+
+  static std::string JoinKeys(std::initializer_list<std::string_view> keys) {
+    std::string joined;
+    for (auto key : keys) {
+      if (!joined.empty()) joined += ", ";
+      joined += key;
+    }
+    return joined;
+  }
+
+  Result<std::string> Text(const YAML::Node& map, const char* key, std::string_view what,
+                           bool required) const {
+    YAML::Node node = map[key];
+    if (!node) {
+      if (required) {
+        return Fail(At(map, fmt::format("{} needs '{}: …'", what, key)));
+      }
+      return std::string();
+    }
+    if (!node.IsScalar()) {
+      return Fail(At(node, fmt::format("'{}' of {} must be a single value", key, what)));
+    }
+    return node.Scalar();
+  }
+
+  Result<bool> Flag(const YAML::Node& map, const char* key, std::string_view what,
+                    bool fallback) const {
+    YAML::Node node = map[key];
+    if (!node) return fallback;
+    std::string value = node.IsScalar() ? ToLower(node.Scalar()) : "";
+    if (value == "true" || value == "yes") return true;
+    if (value == "false" || value == "no") return false;
+    return Fail(At(node, fmt::format("'{}' of {} must be true or false", key, what)));
+  }
+
+  Result<int> Number(const YAML::Node& map, const char* key, std::string_view what,
+                     int fallback) const {
+    YAML::Node node = map[key];
+    if (!node) return fallback;
+    const std::string value = node.IsScalar() ? node.Scalar() : "";
+    if (value.empty() || value.size() > 6 ||
+        !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return Fail(At(node, fmt::format("'{}' of {} must be a whole number of days", key, what)));
+    }
+    return std::stoi(value);
+  }
+
+  Result<Date> DateValue(const YAML::Node& map, const char* key, std::string_view what) const {
+    YAML::Node node = map[key];
+    if (!node) return Fail(At(map, fmt::format("{} needs '{}: YYYY-MM-DD'", what, key)));
+    auto date = ParseDate(node.IsScalar() ? node.Scalar() : "");
+    if (!date) {
+      return Fail(At(node, fmt::format("'{}' of {}: {}", key, what, date.error().message())));
+    }
+    return *date;
+  }
+
+  Result<Timestamp> TimeValue(const YAML::Node& map, const char* key,
+                              std::string_view what) const {
+    YAML::Node node = map[key];
+    if (!node) return Fail(At(map, fmt::format("{} needs '{}: YYYY-MM-DDTHH:MM:SSZ'", what, key)));
+    auto at = ParseTimestamp(node.IsScalar() ? node.Scalar() : "");
+    if (!at) return Fail(At(node, fmt::format("'{}' of {}: {}", key, what, at.error().message())));
+    return *at;
+  }
+
+  Result<std::vector<std::string>> List(const YAML::Node& map, const char* key,
+                                        std::string_view what,
+                                        std::vector<FileMark>* marks = nullptr) const {
+    std::vector<std::string> items;
+    YAML::Node node = map[key];
+    if (!node) return items;
+    if (node.IsScalar()) {  // A single item may be written without brackets.
+      if (marks != nullptr) marks->push_back(MarkOf(node));
+      items.push_back(node.Scalar());
+      return items;
+    }
+    if (!node.IsSequence()) {
+      return Fail(At(node, fmt::format("'{}' of {} must be a list", key, what)));
+    }
+    for (const auto& item : node) {
+      if (!item.IsScalar() || item.Scalar().empty()) {
+        return Fail(At(item, fmt::format("each item of '{}' of {} must be a single value", key,
+                                         what)));
+      }
+      if (marks != nullptr) marks->push_back(MarkOf(item));
+      items.push_back(item.Scalar());
+    }
+    return items;
+  }
+
+  Result<Process> ParseProcess(const YAML::Node& node) const {
+    ST_TRY(ExpectMap(node, "process"));
+    ST_TRY(OnlyKeys(node, "process", {"name", "statuses", "staleness_days", "freeze_warning_days"}));
+    Process process = XenProcess();
+    process.name = ST_TRY(Text(node, "name", "process", false));
+    if (process.name.empty()) process.name = "custom";
+    process.staleness_days = ST_TRY(Number(node, "staleness_days", "process", 28));
+    process.freeze_warning_days = ST_TRY(Number(node, "freeze_warning_days", "process", 28));
+    if (YAML::Node statuses = node["statuses"]) {
+      ST_TRY(ExpectSequence(statuses, "process statuses"));
+      process.statuses.clear();
+      std::set<std::string> seen;
+      for (const auto& item : statuses) {
+        ST_TRY(ExpectMap(item, "a status"));
+        ST_TRY(OnlyKeys(item, "a status", {"id", "heading", "done", "in_release"}));
+        StatusDefinition status;
+        status.id = ST_TRY(Text(item, "id", "a status", true));
+        if (status.id.empty() || Slugify(status.id) != status.id) {
+          return Fail(At(item, fmt::format("status id '{}' must be lower-case words joined by "
+                                           "hyphens, e.g. on-track",
+                                           status.id)));
+        }
+        if (!seen.insert(status.id).second) {
+          return Fail(At(item, fmt::format("status '{}' is defined twice", status.id)));
+        }
+        status.heading = ST_TRY(Text(item, "heading", "a status", true));
+        status.done = ST_TRY(Flag(item, "done", "a status", false));
+        status.in_release = ST_TRY(Flag(item, "in_release", "a status", true));
+        process.statuses.push_back(std::move(status));
+      }
+      if (std::none_of(process.statuses.begin(), process.statuses.end(),
+                       [](const StatusDefinition& s) { return s.in_release; })) {
+        return Fail(At(statuses, "the process needs at least one status with in_release: true"));
+      }
+      // Keep statuses outside the release last, as Process promises.
+      std::stable_partition(process.statuses.begin(), process.statuses.end(),
+                            [](const StatusDefinition& s) { return s.in_release; });
+    }
+    return process;
+  }
+
+  Result<Person> ParsePerson(const YAML::Node& node) const {
+    ST_TRY(ExpectMap(node, "a person"));
+    ST_TRY(OnlyKeys(node, "a person", {"email", "name", "other_emails", "roles"}));
+    Person person;
+    person.email = ST_TRY(Text(node, "email", "a person", true));
+    if (person.email.find('@') == std::string::npos) {
+      return Fail(At(node["email"], fmt::format("'{}' is not an e-mail address", person.email)));
+    }
+    person.name = ST_TRY(Text(node, "name", "a person", false));
+    person.other_emails = ST_TRY(List(node, "other_emails", "a person"));
+    std::vector<FileMark> marks;
+    auto roles = ST_TRY(List(node, "roles", "a person", &marks));
+    for (size_t i = 0; i < roles.size(); ++i) {
+      auto role = ParseRole(roles[i]);
+      if (!role) {
+        return Fail(Error::InvalidArgument(
+                        fmt::format("unknown role '{}': use one of {}", roles[i], RoleNames()))
+                        .WithContext(FormatMark(file_name_, marks[i])));
+      }
+      person.roles.push_back(*role);
+    }
+    return person;
+  }
+
+  Result<ScheduleChange> ParseScheduleChange(const YAML::Node& node) const {
+    constexpr std::string_view kWhat = "a schedule change";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(node, kWhat, {"at", "by", "freeze", "release", "reason"}));
+    ScheduleChange change;
+    change.at = ST_TRY(TimeValue(node, "at", kWhat));
+    change.by = ST_TRY(Text(node, "by", kWhat, true));
+    change.reason = ST_TRY(Text(node, "reason", kWhat, true));
+    for (const char* key : {"freeze", "release"}) {
+      YAML::Node pair = node[key];
+      if (!pair) return Fail(At(node, fmt::format("{} needs '{}: {{from: …, to: …}}'", kWhat, key)));
+      ST_TRY(ExpectMap(pair, fmt::format("'{}' of {}", key, kWhat)));
+      ST_TRY(OnlyKeys(pair, key, {"from", "to"}));
+      Date from = ST_TRY(DateValue(pair, "from", key));
+      Date to = ST_TRY(DateValue(pair, "to", key));
+      if (std::string_view(key) == "freeze") {
+        change.old_freeze = from;
+        change.new_freeze = to;
+      } else {
+        change.old_release = from;
+        change.new_release = to;
+      }
+    }
+    return change;
+  }
+
+  Result<FeatureEntry> ParseFeature(const YAML::Node& node, const std::string& version,
+                                    const Process& process) const {
+    constexpr std::string_view kWhat = "a feature";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(node, kWhat,
+                    {"title", "slug", "status", "parent", "code_bases", "external", "owners",
+                     "must_have", "depends_on", "short_title", "remark", "notes", "protocol",
+                     "freeze_exception", "history"}));
+    FeatureEntry entry;
+    entry.at = MarkOf(node);
+    Feature& feature = entry.feature;
+    feature.release = version;
+    feature.title = std::string(Trim(ST_TRY(Text(node, "title", kWhat, true))));
+    if (feature.title.empty()) return Fail(At(node, "a feature's title must not be empty"));
+    feature.code_bases = ST_TRY(List(node, "code_bases", kWhat));
+    feature.slug = ST_TRY(Text(node, "slug", kWhat, false));
+    if (feature.slug.empty()) {
+      feature.slug = Slugify(feature.DisplayName());
+      if (feature.slug.empty()) {
+        return Fail(At(node, fmt::format("cannot derive a slug from '{}': add 'slug: some-name'",
+                                         feature.title)));
+      }
+    } else if (Slugify(feature.slug) != feature.slug) {
+      return Fail(At(node["slug"], fmt::format("slug '{}' must be lower-case words joined by "
+                                               "hyphens, e.g. '{}'",
+                                               feature.slug, Slugify(feature.slug))));
+    }
+    feature.status = ST_TRY(Text(node, "status", kWhat, true));
+    if (process.FindStatus(feature.status) == nullptr) {
+      return Fail(At(node["status"], fmt::format("unknown status '{}' for '{}': use one of {}",
+                                                 feature.status, feature.title,
+                                                 process.StatusIds())));
+    }
+    feature.parent = ST_TRY(Text(node, "parent", kWhat, false));
+    if (node["parent"]) entry.parent_at = MarkOf(node["parent"]);
+    feature.external = ST_TRY(Flag(node, "external", kWhat, false));
+    feature.must_have = ST_TRY(Flag(node, "must_have", kWhat, false));
+    feature.owners = ST_TRY(List(node, "owners", kWhat));
+    feature.depends_on = ST_TRY(List(node, "depends_on", kWhat, &entry.depends_on_at));
+    feature.short_title = ST_TRY(Text(node, "short_title", kWhat, false));
+    feature.remark = ST_TRY(Text(node, "remark", kWhat, false));
+    feature.notes = ST_TRY(Text(node, "notes", kWhat, false));
+    feature.protocol = ST_TRY(Text(node, "protocol", kWhat, false));
+    feature.freeze_exception = ST_TRY(Text(node, "freeze_exception", kWhat, false));
+    if (YAML::Node history = node["history"]) {
+      ST_TRY(ExpectSequence(history, "a feature's history"));
+      entry.has_history = true;
+      for (const auto& item : history) {
+        constexpr std::string_view kChange = "a status change";
+        ST_TRY(ExpectMap(item, kChange));
+        ST_TRY(OnlyKeys(item, kChange, {"at", "by", "from", "to", "reason"}));
+        StatusChange change;
+        change.at = ST_TRY(TimeValue(item, "at", kChange));
+        change.by = ST_TRY(Text(item, "by", kChange, true));
+        change.from = ST_TRY(Text(item, "from", kChange, false));
+        change.to = ST_TRY(Text(item, "to", kChange, true));
+        change.reason = ST_TRY(Text(item, "reason", kChange, false));
+        for (const std::string* status : {&change.from, &change.to}) {
+          if (!status->empty() && process.FindStatus(*status) == nullptr) {
+            return Fail(At(item, fmt::format("unknown status '{}' in the history of '{}': use "
+                                             "one of {}",
+                                             *status, feature.title, process.StatusIds())));
+          }
+        }
+        if (!feature.history.empty() && change.at < feature.history.back().at) {
+          return Fail(At(item, "history entries must be in time order, oldest first"));
+        }
+        feature.history.push_back(std::move(change));
+      }
+    }
+    return entry;
+  }
+
+  Result<ReleaseEntry> ParseRelease(const YAML::Node& node, const Process& process) const {
+    constexpr std::string_view kWhat = "a release";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(node, kWhat,
+                    {"version", "start", "freeze", "release", "schedule_changes",
+                     "report_template", "features"}));
+    ReleaseEntry entry;
+    entry.at = MarkOf(node);
+    Release& release = entry.release;
+    release.version = ST_TRY(Text(node, "version", kWhat, true));
+    if (release.version.empty()) return Fail(At(node, "a release's version must not be empty"));
+    release.start = ST_TRY(DateValue(node, "start", kWhat));
+    release.freeze = ST_TRY(DateValue(node, "freeze", kWhat));
+    release.release = ST_TRY(DateValue(node, "release", kWhat));
+    if (release.freeze < release.start) {
+      return Fail(At(node["freeze"],
+                     fmt::format("the feature freeze {} of {} is before its start {}: move the "
+                                 "freeze after the start",
+                                 FormatDate(release.freeze), release.version,
+                                 FormatDate(release.start))));
+    }
+    if (release.release < release.freeze) {
+      return Fail(At(node["release"],
+                     fmt::format("the release date {} of {} is before its feature freeze {}: "
+                                 "move the release after the freeze",
+                                 FormatDate(release.release), release.version,
+                                 FormatDate(release.freeze))));
+    }
+    release.report_template = ST_TRY(Text(node, "report_template", kWhat, false));
+    if (YAML::Node changes = node["schedule_changes"]) {
+      ST_TRY(ExpectSequence(changes, "schedule_changes"));
+      for (const auto& item : changes) {
+        release.schedule_changes.push_back(ST_TRY(ParseScheduleChange(item)));
+      }
+    }
+    if (YAML::Node features = node["features"]) {
+      ST_TRY(ExpectSequence(features, "features"));
+      for (const auto& item : features) {
+        entry.features.push_back(ST_TRY(ParseFeature(item, release.version, process)));
+      }
+    }
+    return entry;
+  }
+
+  Result<ProjectFile> ParseDocument(const YAML::Node& root) const {
+    ProjectFile file;
+    file.file_name = std::string(file_name_);
+    if (!root || root.IsNull()) return Fail(At(root, "the file is empty: see examples/ for one"));
+    ST_TRY(ExpectMap(root, "the project file"));
+    ST_TRY(OnlyKeys(root, "the project file", {"project", "process", "people", "releases"}));
+    Process process = XenProcess();
+    if (root["project"] || root["process"]) {
+      Project project;
+      if (YAML::Node node = root["project"]) {
+        ST_TRY(ExpectMap(node, "project"));
+        ST_TRY(OnlyKeys(node, "project", {"name", "mailing_list", "repositories"}));
+        project.name = ST_TRY(Text(node, "name", "project", true));
+        project.mailing_list = ST_TRY(Text(node, "mailing_list", "project", false));
+        project.repositories = ST_TRY(List(node, "repositories", "project"));
+      }
+      if (YAML::Node node = root["process"]) process = ST_TRY(ParseProcess(node));
+      project.process = process;
+      file.project = std::move(project);
+    } else if (fallback_ != nullptr) {
+      process = *fallback_;
+    }
+    if (YAML::Node people = root["people"]) {
+      ST_TRY(ExpectSequence(people, "people"));
+      std::map<std::string, FileMark> seen;
+      for (const auto& item : people) {
+        Person person = ST_TRY(ParsePerson(item));
+        if (!seen.emplace(ToLower(person.email), MarkOf(item)).second) {
+          return Fail(At(item, fmt::format("person {} is listed twice", person.email)));
+        }
+        file.people.push_back(std::move(person));
+      }
+    }
+    if (YAML::Node releases = root["releases"]) {
+      ST_TRY(ExpectSequence(releases, "releases"));
+      std::map<std::string, FileMark> versions, slugs;
+      for (const auto& item : releases) {
+        ReleaseEntry release = ST_TRY(ParseRelease(item, process));
+        if (!versions.emplace(release.release.version, release.at).second) {
+          return Fail(At(item, fmt::format("release {} is listed twice", release.release.version)));
+        }
+        for (const auto& feature : release.features) {
+          auto [it, inserted] = slugs.emplace(feature.feature.slug, feature.at);
+          if (!inserted) {
+            return Fail(Error::InvalidArgument(
+                            fmt::format("two features have the slug '{}' (the other is at line "
+                                        "{}): give one of them its own 'slug:'",
+                                        feature.feature.slug, it->second.line))
+                            .WithContext(FormatMark(file_name_, feature.at)));
+          }
+        }
+        file.releases.push_back(std::move(release));
+      }
+    }
+    return file;
+  }
+
+  const Process* fallback_ = nullptr;
+
+ private:
+  std::string_view file_name_;
+};
+
+void EmitFeature(YamlWriter& out, const Feature& feature) {
+  out.Item();
+  out.Scalar("title", feature.title);
+  if (feature.slug != Slugify(feature.DisplayName())) out.Scalar("slug", feature.slug);
+  out.Scalar("status", feature.status);
+  if (!feature.parent.empty()) out.Scalar("parent", feature.parent);
+  auto list = [&](const char* key, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    out.BeginSequence(key);
+    for (const auto& item : items) out.ScalarItem(item);
+    out.EndBlock();
+  };
+  list("code_bases", feature.code_bases);
+  if (feature.external) out.Raw("external", "true");
+  list("owners", feature.owners);
+  if (feature.must_have) out.Raw("must_have", "true");
+  list("depends_on", feature.depends_on);
+  auto text = [&](const char* key, const std::string& value) {
+    if (!value.empty()) out.Scalar(key, value);
+  };
+  text("short_title", feature.short_title);
+  text("remark", feature.remark);
+  text("notes", feature.notes);
+  text("protocol", feature.protocol);
+  text("freeze_exception", feature.freeze_exception);
+  if (!feature.history.empty()) {
+    out.BeginSequence("history");
+    for (const auto& change : feature.history) {
+      out.Item();
+      out.Raw("at", FormatTimestamp(change.at));
+      out.Scalar("by", change.by);
+      if (!change.from.empty()) out.Scalar("from", change.from);
+      out.Scalar("to", change.to);
+      if (!change.reason.empty()) out.Scalar("reason", change.reason);
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  out.EndBlock();
+}
+
+}  // namespace
+
+std::string FormatMark(std::string_view file_name, FileMark mark) {
+  return fmt::format("{}:{}:{}", file_name, mark.line, mark.column);
+}
+
+Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view file_name,
+                                     const Process* fallback_process) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& error) {
+    return Fail(Error::Corruption(fmt::format("YAML syntax error: {}: check the indentation and "
+                                              "quoting near this place",
+                                              error.msg))
+                    .WithContext(FormatMark(file_name, {error.mark.line + 1,
+                                                        error.mark.column + 1})));
+  } catch (const std::exception& error) {
+    return Fail(Error::Corruption(fmt::format("cannot read YAML: {}", error.what()))
+                    .WithContext(std::string(file_name)));
+  }
+  Parser parser(file_name);
+  parser.fallback_ = fallback_process;
+  try {
+    return parser.ParseDocument(root);
+  } catch (const YAML::Exception& error) {
+    return Fail(Error::InvalidArgument(fmt::format("unexpected YAML structure: {}", error.msg))
+                    .WithContext(FormatMark(file_name, {error.mark.line + 1,
+                                                        error.mark.column + 1})));
+  }
+}
+
+std::string EmitProjectFile(const ProjectFile& file) {
+  YamlWriter out;
+  out.Comment("Stocktake project file: stocktake import FILE / stocktake export -o FILE");
+  if (file.project) {
+    const Project& project = *file.project;
+    out.BeginMap("project");
+    out.Scalar("name", project.name);
+    if (!project.mailing_list.empty()) out.Scalar("mailing_list", project.mailing_list);
+    if (!project.repositories.empty()) {
+      out.BeginSequence("repositories");
+      for (const auto& repository : project.repositories) out.ScalarItem(repository);
+      out.EndBlock();
+    }
+    out.EndBlock();
+    const Process& process = project.process;
+    out.BeginMap("process");
+    out.Scalar("name", process.name);
+    out.Raw("staleness_days", std::to_string(process.staleness_days));
+    out.Raw("freeze_warning_days", std::to_string(process.freeze_warning_days));
+    out.BeginSequence("statuses");
+    for (const auto& status : process.statuses) {
+      out.Item();
+      out.Scalar("id", status.id);
+      out.Scalar("heading", status.heading);
+      if (status.done) out.Raw("done", "true");
+      if (!status.in_release) out.Raw("in_release", "false");
+      out.EndBlock();
+    }
+    out.EndBlock();
+    out.EndBlock();
+  }
+  if (!file.people.empty()) {
+    out.BeginSequence("people");
+    for (const auto& person : file.people) {
+      out.Item();
+      out.Scalar("email", person.email);
+      if (!person.name.empty()) out.Scalar("name", person.name);
+      if (!person.other_emails.empty()) {
+        out.BeginSequence("other_emails");
+        for (const auto& other : person.other_emails) out.ScalarItem(other);
+        out.EndBlock();
+      }
+      if (!person.roles.empty()) {
+        out.BeginSequence("roles");
+        for (Role role : person.roles) out.ScalarItem(RoleName(role));
+        out.EndBlock();
+      }
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  if (!file.releases.empty()) {
+    out.BeginSequence("releases");
+    for (const auto& entry : file.releases) {
+      const Release& release = entry.release;
+      out.Item();
+      out.Scalar("version", release.version);
+      out.Raw("start", FormatDate(release.start));
+      out.Raw("freeze", FormatDate(release.freeze));
+      out.Raw("release", FormatDate(release.release));
+      if (!release.schedule_changes.empty()) {
+        out.BeginSequence("schedule_changes");
+        for (const auto& change : release.schedule_changes) {
+          out.Item();
+          out.Raw("at", FormatTimestamp(change.at));
+          out.Scalar("by", change.by);
+          out.BeginMap("freeze");
+          out.Raw("from", FormatDate(change.old_freeze));
+          out.Raw("to", FormatDate(change.new_freeze));
+          out.EndBlock();
+          out.BeginMap("release");
+          out.Raw("from", FormatDate(change.old_release));
+          out.Raw("to", FormatDate(change.new_release));
+          out.EndBlock();
+          out.Scalar("reason", change.reason);
+          out.EndBlock();
+        }
+        out.EndBlock();
+      }
+      if (!release.report_template.empty()) out.Scalar("report_template", release.report_template);
+      if (!entry.features.empty()) {
+        out.BeginSequence("features");
+        for (const auto& feature : entry.features) EmitFeature(out, feature.feature);
+        out.EndBlock();
+      }
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  return out.str();
+}
+
+}  // namespace stocktake

@@ -1,0 +1,20 @@
+#pragma once
+
+// SqlStore: the Store over SOCI, one implementation for both SQLite and
+// PostgreSQL. The SQL is portable; the few dialect differences live here.
+
+#include <memory>
+#include <string>
+
+#include "stocktake/storage/store.h"
+
+namespace stocktake {
+
+enum class SqlDialect { kSqlite, kPostgres };
+
+/// Opens a session for `dialect` with SOCI's `connect` string and migrates the
+/// schema. Errors: kUnavailable, kIoError.
+[[nodiscard]] Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect,
+                                                          const std::string& connect);
+
+}  // namespace stocktake
