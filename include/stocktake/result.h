@@ -32,25 +32,30 @@ inline void Unwrap(Result<void>&&) {}
 
 }  // namespace stocktake
 
+#define ST_CONCAT_INNER(a, b) a##b
+#define ST_CONCAT(a, b) ST_CONCAT_INNER(a, b)
+
 /// Evaluates a Result expression; on failure returns its Error from the enclosing
 /// function, otherwise yields the value.
-#define ST_TRY(expression)                                               \
-  __extension__({                                                        \
-    auto _st_result = (expression);                                      \
-    if (!_st_result) return ::tl::unexpected(std::move(_st_result).error()); \
-    ::stocktake::detail::Unwrap(std::move(_st_result));                  \
+#define ST_TRY(expression) ST_TRY_NAMED(expression, ST_CONCAT(st_result_, __COUNTER__))
+#define ST_TRY_NAMED(expression, name)                                \
+  __extension__({                                                     \
+    auto name = (expression);                                         \
+    if (!name) return ::tl::unexpected(std::move(name).error());      \
+    ::stocktake::detail::Unwrap(std::move(name));                     \
   })
 
 /// Like ST_TRY for expressions that cannot fail; aborts if they do.
-#define ST_MUST(expression)                                                      \
-  __extension__({                                                                \
-    auto _st_result = (expression);                                              \
-    if (!_st_result) {                                                           \
-      std::fprintf(stderr, "ST_MUST failed at %s:%d: %s\n", __FILE__, __LINE__, \
-                   _st_result.error().ToString().c_str());                       \
-      std::abort();                                                              \
-    }                                                                            \
-    ::stocktake::detail::Unwrap(std::move(_st_result));                          \
+#define ST_MUST(expression) ST_MUST_NAMED(expression, ST_CONCAT(st_result_, __COUNTER__))
+#define ST_MUST_NAMED(expression, name)                                                   \
+  __extension__({                                                                         \
+    auto name = (expression);                                                             \
+    if (!name) {                                                                          \
+      std::fprintf(stderr, "ST_MUST failed at %s:%d: %s\n", __FILE__, __LINE__,          \
+                   name.error().ToString().c_str());                                      \
+      std::abort();                                                                       \
+    }                                                                                     \
+    ::stocktake::detail::Unwrap(std::move(name));                                         \
   })
 
 /// Aborts when an invariant does not hold. Never used to check user input.

@@ -63,7 +63,8 @@ class StoreWriter {
   /// changes: those are events). New releases go after the existing ones.
   [[nodiscard]] virtual Result<void> SaveRelease(const Release& release) = 0;
   /// Inserts or updates a feature with its code bases, owners and dependencies.
-  /// `ordinal` orders features within a release's lists.
+  /// `ordinal` orders features within a release's lists; 0 keeps the stored
+  /// feature's place (and must not be used for a new feature).
   [[nodiscard]] virtual Result<void> SaveFeature(const Feature& feature, std::int64_t ordinal) = 0;
   /// Appends one event row and returns its id. Events are never changed.
   [[nodiscard]] virtual Result<std::int64_t> AppendEvent(const Event& event) = 0;

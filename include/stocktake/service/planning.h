@@ -1,0 +1,133 @@
+#pragma once
+
+// Planning: the release manager's operations on a Store, shared by the CLI and
+// the server. Each write checks its input and permissions, then makes its
+// change and the event rows that describe it in one transaction, so a refused
+// or failed command leaves the database untouched.
+//
+// A Planning object borrows its Store and is used by one thread at a time.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stocktake/analysis/release_check.h"
+#include "stocktake/projectfile/project_file.h"
+#include "stocktake/report/taking_stock.h"
+#include "stocktake/storage/store.h"
+
+namespace stocktake {
+
+/// Who acts and when: every timestamp written and every time computed uses it.
+struct Context {
+  std::string actor;  ///< E-mail of the acting person.
+  Timestamp now{};
+};
+
+/// What an import changed.
+struct ImportSummary {
+  int releases_added = 0;
+  int releases_updated = 0;
+  int features_added = 0;
+  int features_updated = 0;
+  int features_unchanged = 0;
+  int people_saved = 0;
+  int events_written = 0;
+};
+
+/// Changes to a feature; unset fields stay as they are.
+struct FeatureUpdate {
+  std::optional<std::string> status;
+  std::string reason;  ///< Why the status (or anything else) changed.
+  std::optional<std::string> title;
+  std::optional<std::string> release;
+  std::optional<std::string> parent;  ///< Empty string: make it a top-level item.
+  std::optional<bool> external;
+  std::optional<bool> must_have;
+  std::optional<std::vector<std::string>> code_bases;
+  std::optional<std::vector<std::string>> owners;
+  std::vector<std::string> add_dependencies;     ///< Feature names.
+  std::vector<std::string> remove_dependencies;  ///< Feature names.
+  std::optional<std::string> short_title;
+  std::optional<std::string> remark;
+  std::optional<std::string> notes;
+  std::optional<std::string> protocol;
+  std::optional<std::string> freeze_exception;
+};
+
+/// A release with everything its report and check need.
+struct ReleaseView {
+  Project project;
+  Release release;
+  /// The release's features in list order, then features of other releases
+  /// they depend on.
+  std::vector<Feature> features;
+};
+
+class Planning {
+ public:
+  explicit Planning(Store& store) : store_(store) {}
+
+  /// Initialises an empty database with `project` (the Xen process when
+  /// `project` has no statuses). kConflict when it is already initialised.
+  [[nodiscard]] Result<void> Init(const Context& context, Project project);
+
+  /// The project; kNotFound with a hint when the database is not initialised.
+  [[nodiscard]] Result<Project> LoadProject();
+
+  /// Checks the whole file against itself and the database, then writes it in
+  /// one transaction. Errors name FILE:LINE:COLUMN; nothing is written then.
+  [[nodiscard]] Result<ImportSummary> Import(const Context& context, std::string_view text,
+                                             std::string_view file_name);
+
+  /// The whole project as a project file.
+  [[nodiscard]] Result<std::string> Export();
+
+  /// Adds or replaces a person. kInvalidArgument for a malformed e-mail.
+  [[nodiscard]] Result<Person> SavePerson(const Context& context, Person person);
+
+  /// Adds a release. kConflict when it exists; kInvalidArgument for dates out of order.
+  [[nodiscard]] Result<Release> AddRelease(const Context& context, Release release);
+
+  /// Moves a release's freeze and/or release date, recording the reason (a slip
+  /// is an intervention). Only a release manager or admin may: kConflict otherwise.
+  [[nodiscard]] Result<Release> SlipRelease(const Context& context, const std::string& version,
+                                            std::optional<Date> freeze,
+                                            std::optional<Date> release_date,
+                                            const std::string& reason);
+
+  /// The release `version`; kNotFound listing the known versions.
+  [[nodiscard]] Result<Release> FindRelease(const std::string& version);
+
+  /// The feature named by slug, exact title or display name ("Persistent
+  /// grants for blk (Linux)"); kNotFound with suggestions, kInvalidArgument
+  /// when a title is ambiguous.
+  [[nodiscard]] Result<Feature> ResolveFeature(const std::string& name);
+
+  /// Adds `draft` at the end of its release's list; its slug is derived from
+  /// its display name unless given. Parent and dependencies may be names.
+  [[nodiscard]] Result<Feature> AddFeature(const Context& context, Feature draft);
+
+  /// Applies `update` to the feature `name`, recording each change.
+  [[nodiscard]] Result<Feature> UpdateFeature(const Context& context, const std::string& name,
+                                              const FeatureUpdate& update);
+
+  /// Every event about the feature `name`, oldest first.
+  [[nodiscard]] Result<std::vector<Event>> FeatureHistory(const std::string& name);
+
+  [[nodiscard]] Result<ReleaseView> LoadRelease(const std::string& version);
+
+  /// The Taking-stock report of `version` on `now`, with changes since `since`.
+  [[nodiscard]] Result<TakingStock> Report(const std::string& version, Timestamp now,
+                                           std::optional<Date> since);
+
+  /// The early-warning alerts of `version` on `now`.
+  [[nodiscard]] Result<std::vector<Alert>> Check(const std::string& version, Timestamp now);
+
+ private:
+  Store& store_;
+};
+
+}  // namespace stocktake

@@ -1,0 +1,101 @@
+#include "stocktake/analysis/release_check.h"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "stocktake/analysis/schedule.h"
+
+namespace stocktake {
+
+std::vector<Alert> CheckRelease(const Process& process, const Release& release,
+                                const std::vector<Feature>& features, Timestamp now) {
+  std::vector<Alert> alerts;
+  auto effective = ComputeEffectiveStatuses(process, features);
+  std::unordered_map<std::string, const Feature*> by_slug;
+  for (const auto& feature : features) by_slug[feature.slug] = &feature;
+  auto name_of = [&](const std::string& slug) {
+    auto it = by_slug.find(slug);
+    return it == by_slug.end() ? slug : it->second->DisplayName();
+  };
+  Date today = DayOf(now);
+  ReleasePhase phase = PhaseOn(release, today);
+
+  for (const auto& feature : features) {
+    if (feature.release != release.version) continue;
+    const StatusDefinition* own = process.FindStatus(feature.status);
+    if (own == nullptr || !own->in_release || own->done) continue;
+    const EffectiveStatus& status = effective.at(feature.slug);
+    std::string name = feature.DisplayName();
+    auto add = [&](const char* rule, std::string message, std::string action) {
+      alerts.push_back({feature.slug, name, rule, std::move(message), std::move(action)});
+    };
+
+    if (status.Differs()) {
+      std::string chain = name;
+      for (const auto& slug : status.chain) chain += " -> " + name_of(slug);
+      const Feature& cause = *by_slug.at(status.chain.back());
+      add(check_rule::kDependencyRisk,
+          fmt::format("'{}' is marked {} but depends on '{}', which is {}: it is effectively {} "
+                      "(chain: {})",
+                      name, feature.status, cause.DisplayName(), cause.status, status.status,
+                      chain),
+          fmt::format("get '{}' back on track, or remove the dependency; then record the "
+                      "outcome with 'stocktake feature set {} --status STATUS'",
+                      cause.DisplayName(), feature.slug));
+    }
+
+    int rank = process.Rank(status.status);
+    int on_track_rank = -1;
+    for (size_t i = 0; i < process.statuses.size(); ++i) {
+      if (!process.statuses[i].done && process.statuses[i].in_release) {
+        on_track_rank = static_cast<int>(i);
+        break;
+      }
+    }
+    if (feature.must_have && rank > on_track_rank) {
+      add(check_rule::kMustHave,
+          fmt::format("must-have '{}' is {}, not on track", name, status.status),
+          "intervene: get someone in the community to spend more effort on it, ask for outside "
+          "resources, or slip the schedule ('stocktake release slip')");
+    }
+
+    int idle_days = DaysBetween(DayOf(feature.updated_at), today);
+    if (idle_days > process.staleness_days) {
+      add(check_rule::kStale,
+          fmt::format("'{}' has had no update for {} days (last on {}; the limit is {} days)", name,
+                      idle_days, FormatDate(DayOf(feature.updated_at)), process.staleness_days),
+          fmt::format("ask its owners{} for news and record it with 'stocktake feature set {} "
+                      "--status STATUS --reason TEXT'",
+                      feature.owners.empty() ? "" : " (" + feature.owners.front() + ")",
+                      feature.slug));
+    }
+
+    if (phase == ReleasePhase::kDevelopment &&
+        DaysBetween(today, release.freeze) <= process.freeze_warning_days) {
+      add(check_rule::kFreezeApproaching,
+          fmt::format("the feature freeze is in {} ({}) and '{}' is {}, not finished",
+                      SpanBetween(today, release.freeze), FormatDate(release.freeze), name,
+                      status.status),
+          fmt::format("finish it, ask for a freeze exception ('stocktake feature set {} "
+                      "--freeze-exception REASON'), or move it to a later release "
+                      "('--release VERSION')",
+                      feature.slug));
+    }
+
+    if (phase != ReleasePhase::kDevelopment && phase != ReleasePhase::kNotStarted &&
+        feature.freeze_exception.empty()) {
+      add(check_rule::kPastFreeze,
+          fmt::format("the feature freeze was on {} and '{}' is {}, not finished, with no freeze "
+                      "exception",
+                      FormatDate(release.freeze), name, status.status),
+          fmt::format("record an exception ('stocktake feature set {} --freeze-exception "
+                      "REASON'), move it to a later release ('--release VERSION') or drop it "
+                      "('--status dropped')",
+                      feature.slug));
+    }
+  }
+  return alerts;
+}
+
+}  // namespace stocktake

@@ -1,0 +1,691 @@
+#include "stocktake/service/planning.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "stocktake/util/text.h"
+
+namespace stocktake {
+namespace {
+
+Event MakeEvent(const Context& context, const char* kind, std::string release,
+                std::string subject) {
+  Event event;
+  event.at = context.now;
+  event.recorded_at = context.now;
+  event.actor = context.actor;
+  event.kind = kind;
+  event.release = std::move(release);
+  event.subject = std::move(subject);
+  return event;
+}
+
+Result<void> CheckDates(const Release& release) {
+  if (release.freeze < release.start) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "the feature freeze {} of {} would be before its start {}: pick a later freeze",
+        FormatDate(release.freeze), release.version, FormatDate(release.start))));
+  }
+  if (release.release < release.freeze) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "the release date {} of {} would be before its feature freeze {}: pick a later release "
+        "date",
+        FormatDate(release.release), release.version, FormatDate(release.freeze))));
+  }
+  return Ok();
+}
+
+// Finds features by slug, exact title or display name.
+class FeatureIndex {
+ public:
+  void Add(const Feature& feature) {
+    slugs_[feature.slug] = feature.slug;
+    titles_[feature.title].insert(feature.slug);
+    titles_[feature.DisplayName()].insert(feature.slug);
+  }
+
+  // The slug, or an error message (empty result) that says why not.
+  Result<std::string> Find(const std::string& name) const {
+    if (auto it = slugs_.find(name); it != slugs_.end()) return it->second;
+    if (auto it = titles_.find(name); it != titles_.end()) {
+      if (it->second.size() == 1) return *it->second.begin();
+      return Fail(Error::InvalidArgument(
+          fmt::format("'{}' names {} features ({}): use a slug", name, it->second.size(),
+                      Join(std::vector<std::string>(it->second.begin(), it->second.end()), ", "))));
+    }
+    std::string wanted = Slugify(name);
+    std::vector<std::string> close;
+    for (const auto& [slug, unused] : slugs_) {
+      if (!wanted.empty() && slug.find(wanted) != std::string::npos) close.push_back(slug);
+      if (close.size() == 5) break;
+    }
+    std::string hint = close.empty() ? "see 'stocktake feature list'"
+                                     : "did you mean " + Join(close, ", ") + "?";
+    return Fail(Error::NotFound(fmt::format("no feature named '{}': {}", name, hint)));
+  }
+
+ private:
+  std::map<std::string, std::string> slugs_;
+  std::map<std::string, std::set<std::string>> titles_;
+};
+
+bool SameFeatureFields(const Feature& a, const Feature& b) {
+  return a.title == b.title && a.release == b.release && a.parent == b.parent &&
+         a.code_bases == b.code_bases && a.external == b.external && a.owners == b.owners &&
+         a.must_have == b.must_have && a.depends_on == b.depends_on &&
+         a.short_title == b.short_title && a.remark == b.remark && a.notes == b.notes &&
+         a.protocol == b.protocol && a.freeze_exception == b.freeze_exception;
+}
+
+// The changed fields as {"field": [old, new]}, for a feature.updated event.
+std::string ChangedFields(const Feature& before, const Feature& after) {
+  nlohmann::json changed = nlohmann::json::object();
+  auto compare = [&](const char* field, const auto& old_value, const auto& new_value) {
+    if (old_value != new_value) changed[field] = {old_value, new_value};
+  };
+  compare("title", before.title, after.title);
+  compare("release", before.release, after.release);
+  compare("parent", before.parent, after.parent);
+  compare("code_bases", before.code_bases, after.code_bases);
+  compare("external", before.external, after.external);
+  compare("owners", before.owners, after.owners);
+  compare("must_have", before.must_have, after.must_have);
+  compare("depends_on", before.depends_on, after.depends_on);
+  compare("short_title", before.short_title, after.short_title);
+  compare("remark", before.remark, after.remark);
+  compare("notes", before.notes, after.notes);
+  compare("protocol", before.protocol, after.protocol);
+  compare("freeze_exception", before.freeze_exception, after.freeze_exception);
+  return changed.dump();
+}
+
+// Rejects parent and dependency cycles over the given features.
+Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& features,
+                         const std::function<Error(const Feature&, const std::string&)>& error) {
+  for (const auto& [slug, feature] : features) {
+    std::set<std::string> seen = {slug};
+    const Feature* at = feature;
+    std::vector<std::string> path = {feature->title};
+    while (!at->parent.empty()) {
+      path.push_back(at->parent);
+      if (!seen.insert(at->parent).second) {
+        return Fail(error(*feature, "parent cycle: " + Join(path, " -> ") +
+                                        ": make one of them a top-level item"));
+      }
+      auto it = features.find(at->parent);
+      if (it == features.end()) break;
+      at = it->second;
+      path.back() = at->title;
+    }
+  }
+  // Dependencies: depth-first search with colours.
+  std::unordered_map<std::string, int> colour;
+  std::vector<std::string> stack;
+  std::function<Result<void>(const Feature&)> visit = [&](const Feature& feature) -> Result<void> {
+    colour[feature.slug] = 1;
+    stack.push_back(feature.title);
+    for (const auto& dependency : feature.depends_on) {
+      auto it = features.find(dependency);
+      if (it == features.end()) continue;
+      int state = colour[dependency];
+      if (state == 1) {
+        stack.push_back(it->second->title);
+        return Fail(error(feature, "dependency cycle: " + Join(stack, " -> ") +
+                                       ": remove one of these dependencies"));
+      }
+      if (state == 0) ST_TRY(visit(*it->second));
+    }
+    stack.pop_back();
+    colour[feature.slug] = 2;
+    return Ok();
+  };
+  for (const auto& [slug, feature] : features) {
+    if (colour[slug] == 0) ST_TRY(visit(*feature));
+  }
+  return Ok();
+}
+
+bool HasChange(const std::vector<StatusChange>& history, const StatusChange& change) {
+  return std::any_of(history.begin(), history.end(), [&](const StatusChange& other) {
+    return other.at == change.at && other.to == change.to && other.from == change.from &&
+           other.by == change.by;
+  });
+}
+
+bool HasScheduleChange(const std::vector<ScheduleChange>& changes, const ScheduleChange& change) {
+  return std::any_of(changes.begin(), changes.end(), [&](const ScheduleChange& other) {
+    return other.at == change.at && other.new_freeze == change.new_freeze &&
+           other.new_release == change.new_release;
+  });
+}
+
+}  // namespace
+
+Result<void> Planning::Init(const Context& context, Project project) {
+  if (project.process.statuses.empty()) project.process = XenProcess();
+  return store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    if (ST_TRY(store_.LoadProject())) {
+      return Fail(Error::Conflict("the database is already initialised: use it, or pass another "
+                                  "--db"));
+    }
+    ST_TRY(writer.SaveProject(project));
+    Event event = MakeEvent(context, event_kind::kProjectConfigured, "", project.name);
+    event.to = project.process.name;
+    ST_TRY(writer.AppendEvent(event));
+    return Ok();
+  });
+}
+
+Result<Project> Planning::LoadProject() {
+  auto project = ST_TRY(store_.LoadProject());
+  if (!project) {
+    return Fail(Error::NotFound(
+        "the database is not initialised: run 'stocktake init' or 'stocktake import FILE'"));
+  }
+  return *project;
+}
+
+Result<ImportSummary> Planning::Import(const Context& context, std::string_view text,
+                                       std::string_view file_name) {
+  ImportSummary summary;
+  auto write = [&](StoreWriter& writer) -> Result<void> {
+    auto stored_project = ST_TRY(store_.LoadProject());
+    const Process* fallback = stored_project ? &stored_project->process : nullptr;
+    ProjectFile file = ST_TRY(ParseProjectFile(text, file_name, fallback));
+    auto at = [&](FileMark mark) { return FormatMark(file_name, mark); };
+
+    // Everything the file refers to must exist in the file or the database.
+    std::vector<Feature> stored = ST_TRY(store_.ListFeatures({"", true}));
+    std::unordered_map<std::string, const Feature*> stored_by_slug;
+    FeatureIndex index;
+    for (const auto& feature : stored) {
+      stored_by_slug[feature.slug] = &feature;
+      index.Add(feature);
+    }
+    for (const auto& release : file.releases) {
+      for (const auto& entry : release.features) index.Add(entry.feature);
+    }
+    std::unordered_map<std::string, const Feature*> combined = stored_by_slug;
+    std::unordered_map<std::string, const FeatureEntry*> entries;
+    for (auto& release : file.releases) {
+      for (auto& entry : release.features) {
+        Feature& feature = entry.feature;
+        if (!feature.parent.empty()) {
+          auto parent = index.Find(feature.parent);
+          if (!parent) {
+            return Fail(Error::InvalidArgument(
+                            fmt::format("the parent of '{}': {}", feature.title,
+                                        parent.error().message()))
+                            .WithContext(at(entry.parent_at)));
+          }
+          if (*parent == feature.slug) {
+            return Fail(Error::InvalidArgument(
+                            fmt::format("'{}' cannot be its own parent: remove 'parent:'",
+                                        feature.title))
+                            .WithContext(at(entry.parent_at)));
+          }
+          feature.parent = *parent;
+        }
+        for (size_t i = 0; i < feature.depends_on.size(); ++i) {
+          auto dependency = index.Find(feature.depends_on[i]);
+          if (!dependency) {
+            return Fail(Error::InvalidArgument(
+                            fmt::format("a dependency of '{}': {}", feature.title,
+                                        dependency.error().message()))
+                            .WithContext(at(entry.depends_on_at[i])));
+          }
+          if (*dependency == feature.slug) {
+            return Fail(Error::InvalidArgument(
+                            fmt::format("'{}' cannot depend on itself", feature.title))
+                            .WithContext(at(entry.depends_on_at[i])));
+          }
+          feature.depends_on[i] = *dependency;
+        }
+        combined[feature.slug] = &feature;
+        entries[feature.slug] = &entry;
+      }
+    }
+    ST_TRY(CheckCycles(combined, [&](const Feature& feature, const std::string& message) {
+      auto it = entries.find(feature.slug);
+      Error error = Error::InvalidArgument(message);
+      return it == entries.end() ? error : error.WithContext(at(it->second->at));
+    }));
+
+    // The process must still know every status in use.
+    Project project = file.project ? *file.project
+                      : stored_project ? *stored_project
+                                       : Project{"", "", {}, XenProcess()};
+    for (const auto& [slug, feature] : combined) {
+      if (project.process.FindStatus(feature->status) == nullptr) {
+        return Fail(Error::InvalidArgument(fmt::format(
+            "feature '{}' in the database has status '{}', which the file's process drops: keep "
+            "that status or move the feature first",
+            feature->title, feature->status)));
+      }
+    }
+
+    if (file.project || !stored_project) {
+      ST_TRY(writer.SaveProject(project));
+      bool changed = !stored_project || stored_project->name != project.name ||
+                     stored_project->mailing_list != project.mailing_list ||
+                     stored_project->repositories != project.repositories ||
+                     stored_project->process.StatusIds() != project.process.StatusIds() ||
+                     stored_project->process.staleness_days != project.process.staleness_days ||
+                     stored_project->process.freeze_warning_days !=
+                         project.process.freeze_warning_days;
+      if (changed) {
+        Event event = MakeEvent(context, event_kind::kProjectConfigured, "", project.name);
+        event.to = project.process.name;
+        event.reason = fmt::format("imported from {}", file_name);
+        ST_TRY(writer.AppendEvent(event));
+        ++summary.events_written;
+      }
+    }
+
+    for (const auto& person : file.people) {
+      auto existing = ST_TRY(store_.FindPerson(person.email));
+      if (existing && existing->email == person.email && existing->name == person.name &&
+          existing->roles == person.roles && existing->other_emails == person.other_emails) {
+        continue;
+      }
+      ST_TRY(writer.SavePerson(person));
+      ST_TRY(writer.AppendEvent(MakeEvent(context, event_kind::kPersonSaved, "", person.email)));
+      ++summary.people_saved;
+      ++summary.events_written;
+    }
+
+    std::int64_t ordinal = 0;
+    for (const auto& entry : file.releases) {
+      const Release& release = entry.release;
+      auto existing = ST_TRY(store_.FindRelease(release.version));
+      if (!existing || existing->start != release.start || existing->freeze != release.freeze ||
+          existing->release != release.release ||
+          existing->report_template != release.report_template) {
+        ST_TRY(writer.SaveRelease(release));
+        Event event =
+            MakeEvent(context, existing ? event_kind::kReleaseUpdated : event_kind::kReleaseAdded,
+                      release.version, release.version);
+        event.to = FormatDate(release.freeze);
+        event.reason = fmt::format("imported from {}", file_name);
+        ST_TRY(writer.AppendEvent(event));
+        ++summary.events_written;
+        ++(existing ? summary.releases_updated : summary.releases_added);
+      }
+      for (const auto& change : release.schedule_changes) {
+        if (existing && HasScheduleChange(existing->schedule_changes, change)) continue;
+        Event event = ScheduleChangeEvent(release.version, change);
+        event.recorded_at = context.now;
+        ST_TRY(writer.AppendEvent(event));
+        ++summary.events_written;
+      }
+      for (const auto& feature_entry : entry.features) {
+        Feature feature = feature_entry.feature;
+        ++ordinal;
+        auto found = stored_by_slug.find(feature.slug);
+        const Feature* before = found == stored_by_slug.end() ? nullptr : found->second;
+        std::vector<StatusChange> known = before ? before->history : std::vector<StatusChange>{};
+        bool wrote = false;
+        for (const auto& change : feature.history) {
+          if (HasChange(known, change)) continue;
+          Event event = MakeEvent(context, event_kind::kFeatureStatus, feature.release,
+                                  feature.slug);
+          event.at = change.at;
+          event.actor = change.by;
+          event.from = change.from;
+          event.to = change.to;
+          event.reason = change.reason;
+          ST_TRY(writer.AppendEvent(event));
+          known.push_back(change);
+          ++summary.events_written;
+          wrote = true;
+        }
+        std::string last_status = known.empty() ? "" : known.back().to;
+        if (before != nullptr && !feature_entry.has_history) last_status = before->status;
+        if (last_status != feature.status) {
+          Event event = MakeEvent(context, event_kind::kFeatureStatus, feature.release,
+                                  feature.slug);
+          event.from = before != nullptr ? before->status : "";
+          event.to = feature.status;
+          event.reason = before != nullptr ? fmt::format("imported from {}", file_name) : "";
+          ST_TRY(writer.AppendEvent(event));
+          known.push_back({context.now, context.actor, event.from, event.to, event.reason});
+          ++summary.events_written;
+          wrote = true;
+        }
+        if (before == nullptr) {
+          Event event = MakeEvent(context, event_kind::kFeatureAdded, feature.release,
+                                  feature.slug);
+          event.to = feature.status;
+          ST_TRY(writer.AppendEvent(event));
+          ++summary.events_written;
+          ++summary.features_added;
+          feature.updated_at = known.empty() ? context.now : known.back().at;
+        } else if (!SameFeatureFields(*before, feature)) {
+          Event event = MakeEvent(context, event_kind::kFeatureUpdated, feature.release,
+                                  feature.slug);
+          event.detail = ChangedFields(*before, feature);
+          event.reason = fmt::format("imported from {}", file_name);
+          ST_TRY(writer.AppendEvent(event));
+          ++summary.events_written;
+          ++summary.features_updated;
+          feature.updated_at = context.now;
+        } else {
+          if (wrote) {
+            ++summary.features_updated;
+            feature.updated_at = context.now;
+          } else {
+            ++summary.features_unchanged;
+            feature.updated_at = before->updated_at;
+          }
+        }
+        ST_TRY(writer.SaveFeature(feature, ordinal));
+      }
+    }
+    return Ok();
+  };
+  ST_TRY(store_.Transact(write));
+  return summary;
+}
+
+Result<std::string> Planning::Export() {
+  ProjectFile file;
+  file.project = ST_TRY(LoadProject());
+  file.people = ST_TRY(store_.ListPeople());
+  auto releases = ST_TRY(store_.ListReleases());
+  auto features = ST_TRY(store_.ListFeatures({"", true}));
+  std::map<std::string, size_t> by_version;
+  for (auto& release : releases) {
+    by_version[release.version] = file.releases.size();
+    file.releases.push_back(ReleaseEntry{std::move(release), {}, {}});
+  }
+  for (auto& feature : features) {
+    FeatureEntry entry;
+    entry.feature = std::move(feature);
+    file.releases[by_version.at(entry.feature.release)].features.push_back(std::move(entry));
+  }
+  return EmitProjectFile(file);
+}
+
+Result<Person> Planning::SavePerson(const Context& context, Person person) {
+  person.email = std::string(Trim(person.email));
+  if (person.email.find('@') == std::string::npos || person.email.front() == '@' ||
+      person.email.back() == '@') {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' is not an e-mail address: write it as name@example.org", person.email)));
+  }
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(LoadProject());
+    ST_TRY(writer.SavePerson(person));
+    Event event = MakeEvent(context, event_kind::kPersonSaved, "", person.email);
+    std::vector<std::string> roles;
+    for (Role role : person.roles) roles.emplace_back(RoleName(role));
+    event.to = Join(roles, ",");
+    ST_TRY(writer.AppendEvent(event));
+    return Ok();
+  }));
+  return person;
+}
+
+Result<Release> Planning::AddRelease(const Context& context, Release release) {
+  if (release.version.empty()) return Fail(Error::InvalidArgument("a release needs a version"));
+  ST_TRY(CheckDates(release));
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(LoadProject());
+    if (ST_TRY(store_.FindRelease(release.version))) {
+      return Fail(Error::Conflict(fmt::format("release {} already exists: change its dates with "
+                                              "'stocktake release slip'",
+                                              release.version)));
+    }
+    ST_TRY(writer.SaveRelease(release));
+    Event event = MakeEvent(context, event_kind::kReleaseAdded, release.version, release.version);
+    event.to = FormatDate(release.freeze);
+    ST_TRY(writer.AppendEvent(event));
+    return Ok();
+  }));
+  return release;
+}
+
+Result<Release> Planning::FindRelease(const std::string& version) {
+  auto release = ST_TRY(store_.FindRelease(version));
+  if (release) return *release;
+  std::vector<std::string> versions;
+  for (const auto& known : ST_TRY(store_.ListReleases())) versions.push_back(known.version);
+  return Fail(Error::NotFound(fmt::format(
+      "no release '{}': {}", version,
+      versions.empty() ? "there are none yet; import a project file or 'stocktake release add'"
+                       : "known releases are " + Join(versions, ", "))));
+}
+
+Result<Release> Planning::SlipRelease(const Context& context, const std::string& version,
+                                      std::optional<Date> freeze, std::optional<Date> release_date,
+                                      const std::string& reason) {
+  if (!freeze && !release_date) {
+    return Fail(Error::InvalidArgument("say what slips: --freeze DATE and/or --release DATE"));
+  }
+  if (Trim(reason).empty()) {
+    return Fail(Error::InvalidArgument(
+        "a slip is an intervention: say why with --reason TEXT"));
+  }
+  auto person = ST_TRY(store_.FindPerson(context.actor));
+  if (!person || !(person->HasRole(Role::kReleaseManager) || person->HasRole(Role::kAdmin))) {
+    return Fail(Error::Conflict(fmt::format(
+        "only a release manager may slip a release, and {} is not one: act as one with --as "
+        "EMAIL, or have an admin run 'stocktake person add {} --role release-manager'",
+        context.actor, context.actor)));
+  }
+  Release release = ST_TRY(FindRelease(version));
+  ScheduleChange change{context.now, context.actor, release.freeze,
+                        freeze.value_or(release.freeze), release.release,
+                        release_date.value_or(release.release), std::string(Trim(reason))};
+  if (change.new_freeze == change.old_freeze && change.new_release == change.old_release) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "{} already has feature freeze {} and release date {}: nothing to slip", version,
+        FormatDate(release.freeze), FormatDate(release.release))));
+  }
+  release.freeze = change.new_freeze;
+  release.release = change.new_release;
+  ST_TRY(CheckDates(release));
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.SaveRelease(release));
+    Event event = ScheduleChangeEvent(version, change);
+    event.recorded_at = context.now;
+    ST_TRY(writer.AppendEvent(event));
+    return Ok();
+  }));
+  release.schedule_changes.push_back(change);
+  return release;
+}
+
+Result<Feature> Planning::ResolveFeature(const std::string& name) {
+  if (auto feature = ST_TRY(store_.FindFeature(name))) return *feature;
+  FeatureIndex index;
+  auto features = ST_TRY(store_.ListFeatures({}));
+  for (const auto& feature : features) index.Add(feature);
+  std::string slug = ST_TRY(index.Find(name));
+  auto feature = ST_TRY(store_.FindFeature(slug));
+  if (!feature) return Fail(Error::Internal("feature vanished: " + slug));
+  return *feature;
+}
+
+Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
+  Project project = ST_TRY(LoadProject());
+  draft.title = std::string(Trim(draft.title));
+  if (draft.title.empty()) return Fail(Error::InvalidArgument("a feature needs a title"));
+  Release release = ST_TRY(FindRelease(draft.release));
+  if (draft.status.empty()) draft.status = project.process.statuses.front().id;
+  if (project.process.FindStatus(draft.status) == nullptr) {
+    return Fail(Error::InvalidArgument(fmt::format("unknown status '{}': use one of {}",
+                                                   draft.status, project.process.StatusIds())));
+  }
+  if (draft.slug.empty()) draft.slug = Slugify(draft.DisplayName());
+  if (draft.slug.empty() || Slugify(draft.slug) != draft.slug) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' cannot be a slug: use lower-case words joined by hyphens", draft.slug)));
+  }
+  if (ST_TRY(store_.FindFeature(draft.slug))) {
+    return Fail(Error::Conflict(fmt::format(
+        "a feature with slug '{}' already exists: change it with 'stocktake feature set {}', or "
+        "give this one another --slug",
+        draft.slug, draft.slug)));
+  }
+  if (!draft.parent.empty()) draft.parent = ST_TRY(ResolveFeature(draft.parent)).slug;
+  for (auto& dependency : draft.depends_on) dependency = ST_TRY(ResolveFeature(dependency)).slug;
+  draft.updated_at = context.now;
+  draft.history.clear();
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    std::int64_t ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
+    ST_TRY(writer.SaveFeature(draft, ordinal));
+    Event added = MakeEvent(context, event_kind::kFeatureAdded, release.version, draft.slug);
+    added.to = draft.status;
+    ST_TRY(writer.AppendEvent(added));
+    Event status = MakeEvent(context, event_kind::kFeatureStatus, release.version, draft.slug);
+    status.to = draft.status;
+    ST_TRY(writer.AppendEvent(status));
+    return Ok();
+  }));
+  return ResolveFeature(draft.slug);
+}
+
+Result<Feature> Planning::UpdateFeature(const Context& context, const std::string& name,
+                                        const FeatureUpdate& update) {
+  Project project = ST_TRY(LoadProject());
+  Feature before = ST_TRY(ResolveFeature(name));
+  Feature after = before;
+  if (update.status && project.process.FindStatus(*update.status) == nullptr) {
+    return Fail(Error::InvalidArgument(fmt::format("unknown status '{}': use one of {}",
+                                                   *update.status, project.process.StatusIds())));
+  }
+  if (update.title) {
+    after.title = std::string(Trim(*update.title));
+    if (after.title.empty()) return Fail(Error::InvalidArgument("a title cannot be empty"));
+  }
+  if (update.release) after.release = ST_TRY(FindRelease(*update.release)).version;
+  if (update.parent) {
+    after.parent = update.parent->empty() ? "" : ST_TRY(ResolveFeature(*update.parent)).slug;
+    if (after.parent == after.slug) {
+      return Fail(Error::InvalidArgument("a feature cannot be its own parent"));
+    }
+  }
+  if (update.external) after.external = *update.external;
+  if (update.must_have) after.must_have = *update.must_have;
+  if (update.code_bases) after.code_bases = *update.code_bases;
+  if (update.owners) after.owners = *update.owners;
+  for (const auto& name_to_add : update.add_dependencies) {
+    std::string slug = ST_TRY(ResolveFeature(name_to_add)).slug;
+    if (slug == after.slug) return Fail(Error::InvalidArgument("a feature cannot depend on itself"));
+    if (std::find(after.depends_on.begin(), after.depends_on.end(), slug) ==
+        after.depends_on.end()) {
+      after.depends_on.push_back(slug);
+    }
+  }
+  for (const auto& name_to_remove : update.remove_dependencies) {
+    std::string slug = ST_TRY(ResolveFeature(name_to_remove)).slug;
+    auto it = std::find(after.depends_on.begin(), after.depends_on.end(), slug);
+    if (it == after.depends_on.end()) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("'{}' does not depend on '{}'", after.title, name_to_remove)));
+    }
+    after.depends_on.erase(it);
+  }
+  if (update.short_title) after.short_title = *update.short_title;
+  if (update.remark) after.remark = *update.remark;
+  if (update.notes) after.notes = *update.notes;
+  if (update.protocol) after.protocol = *update.protocol;
+  if (update.freeze_exception) after.freeze_exception = *update.freeze_exception;
+  if (update.status) after.status = *update.status;
+
+  bool status_changed = after.status != before.status;
+  bool fields_changed = !SameFeatureFields(before, after);
+  if (!status_changed && !fields_changed) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("nothing to change: '{}' already is like that", before.title)));
+  }
+  // Cycles can only appear through the changed feature.
+  if (after.parent != before.parent || after.depends_on != before.depends_on) {
+    auto features = ST_TRY(store_.ListFeatures({}));
+    std::unordered_map<std::string, const Feature*> by_slug;
+    for (const auto& feature : features) by_slug[feature.slug] = &feature;
+    by_slug[after.slug] = &after;
+    ST_TRY(CheckCycles(by_slug, [](const Feature&, const std::string& message) {
+      return Error::InvalidArgument(message);
+    }));
+  }
+  after.updated_at = context.now;
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    // Keep the feature's place in its list; moving releases puts it last.
+    std::int64_t ordinal = 0;
+    if (after.release != before.release) ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
+    ST_TRY(writer.SaveFeature(after, ordinal));
+    if (fields_changed) {
+      Event event = MakeEvent(context, event_kind::kFeatureUpdated, after.release, after.slug);
+      event.detail = ChangedFields(before, after);
+      event.reason = update.reason;
+      ST_TRY(writer.AppendEvent(event));
+    }
+    if (status_changed) {
+      Event event = MakeEvent(context, event_kind::kFeatureStatus, after.release, after.slug);
+      event.from = before.status;
+      event.to = after.status;
+      event.reason = update.reason;
+      ST_TRY(writer.AppendEvent(event));
+    }
+    return Ok();
+  }));
+  return ResolveFeature(after.slug);
+}
+
+Result<std::vector<Event>> Planning::FeatureHistory(const std::string& name) {
+  Feature feature = ST_TRY(ResolveFeature(name));
+  EventQuery query;
+  query.subject = feature.slug;
+  auto events = ST_TRY(store_.ListEvents(query));
+  // Releases and features may share a name; keep this feature's kinds only.
+  std::erase_if(events, [](const Event& event) { return event.kind.rfind("feature.", 0) != 0; });
+  return events;
+}
+
+Result<ReleaseView> Planning::LoadRelease(const std::string& version) {
+  ReleaseView view;
+  view.project = ST_TRY(LoadProject());
+  view.release = ST_TRY(FindRelease(version));
+  view.features = ST_TRY(store_.ListFeatures({version, false}));
+  std::set<std::string> present;
+  for (const auto& feature : view.features) present.insert(feature.slug);
+  // Dependencies in other releases still carry risk.
+  for (size_t i = 0; i < view.features.size(); ++i) {
+    std::vector<std::string> dependencies = view.features[i].depends_on;
+    if (!view.features[i].parent.empty()) dependencies.push_back(view.features[i].parent);
+    for (const auto& slug : dependencies) {
+      if (present.insert(slug).second) {
+        if (auto feature = ST_TRY(store_.FindFeature(slug))) view.features.push_back(*feature);
+      }
+    }
+  }
+  return view;
+}
+
+Result<TakingStock> Planning::Report(const std::string& version, Timestamp now,
+                                     std::optional<Date> since) {
+  ReleaseView view = ST_TRY(LoadRelease(version));
+  std::vector<Event> events;
+  if (since) {
+    EventQuery query;
+    query.release = version;
+    query.since = StartOf(*since);
+    events = ST_TRY(store_.ListEvents(query));
+  }
+  return BuildTakingStock(view.project.process, view.release, view.features, now, since, events);
+}
+
+Result<std::vector<Alert>> Planning::Check(const std::string& version, Timestamp now) {
+  ReleaseView view = ST_TRY(LoadRelease(version));
+  return CheckRelease(view.project.process, view.release, view.features, now);
+}
+
+}  // namespace stocktake
