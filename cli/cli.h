@@ -1,0 +1,66 @@
+#pragma once
+
+// The `stocktake` front end: global options, the command table and the helpers
+// every command uses. This is the one place that reads argv, the environment,
+// the clock and git's configuration, and turns them into library calls.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "stocktake/result.h"
+#include "stocktake/service/planning.h"
+#include "stocktake/storage/store.h"
+
+namespace stocktake::cli {
+
+/// Exit statuses, also listed in `stocktake --help`.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitAlerts = 1;  ///< `check` found something.
+inline constexpr int kExitUsage = 2;   ///< Bad arguments or input.
+
+struct GlobalOptions {
+  std::string db;   ///< --db, $STOCKTAKE_DB, else ./stocktake.db
+  std::string now;  ///< --now, $STOCKTAKE_NOW, else the clock
+  std::string as;   ///< --as, else git config user.email
+  bool json = false;
+};
+
+class Cli {
+ public:
+  GlobalOptions options;
+  /// Set by the chosen subcommand; run after parsing.
+  std::function<Result<int>()> action;
+
+  /// The instant commands act at.
+  Result<Timestamp> Now() const;
+  /// Who acts and when.
+  Result<Context> MakeContext() const;
+  /// The store at --db. `create` makes the SQLite file if it is missing.
+  Result<std::unique_ptr<Store>> Open(bool create = false) const;
+  /// Prints `value` as indented JSON on stdout.
+  static void PrintJson(const nlohmann::json& value);
+};
+
+/// Each command file adds its subcommands to `app`; callbacks set `cli.action`.
+using Registrar = void (*)(CLI::App& app, Cli& cli);
+
+void RegisterInit(CLI::App& app, Cli& cli);
+void RegisterPerson(CLI::App& app, Cli& cli);
+void RegisterProjectFile(CLI::App& app, Cli& cli);
+void RegisterRelease(CLI::App& app, Cli& cli);
+void RegisterFeature(CLI::App& app, Cli& cli);
+void RegisterReport(CLI::App& app, Cli& cli);
+
+/// Reads a whole file; kNotFound / kIoError with the path.
+Result<std::string> ReadFile(const std::string& path);
+/// Writes `text` to `path` atomically (temporary file and rename), or to
+/// stdout when `path` is empty or "-".
+Result<void> WriteOutput(const std::string& path, const std::string& text);
+
+}  // namespace stocktake::cli
