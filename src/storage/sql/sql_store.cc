@@ -643,14 +643,29 @@ Result<std::vector<Event>> SqlStore::ListEvents(const EventQuery& query) {
 Result<std::int64_t> SqlStore::AppendEvent(const Event& event) {
   auto& r = event_row_;
   if (!insert_event_) {
-    insert_event_ = std::make_unique<soci::statement>(
-        (sql_->prepare << "INSERT INTO events(at, recorded_at, actor, kind, release_version, "
-                          "subject, from_value, to_value, reason, detail) VALUES (:at, "
-                          ":recorded_at, :actor, :kind, :release, :subject, :from_value, "
-                          ":to_value, :reason, :detail) RETURNING id",
-         soci::use(r.at), soci::use(r.recorded_at), soci::use(r.actor), soci::use(r.kind),
-         soci::use(r.release), soci::use(r.subject), soci::use(r.from), soci::use(r.to),
-         soci::use(r.reason), soci::use(r.detail), soci::into(r.id)));
+    // SQLite reports the new id through last_insert_rowid; a RETURNING row would
+    // leave the statement open across COMMIT.
+    bool returning = dialect_ == SqlDialect::kPostgres;
+    std::string sql =
+        "INSERT INTO events(at, recorded_at, actor, kind, release_version, subject, from_value, "
+        "to_value, reason, detail) VALUES (:at, :recorded_at, :actor, :kind, :release, :subject, "
+        ":from_value, :to_value, :reason, :detail)";
+    if (returning) sql += " RETURNING id";
+    insert_event_ = std::make_unique<soci::statement>(*sql_);
+    insert_event_->exchange(soci::use(r.at));
+    insert_event_->exchange(soci::use(r.recorded_at));
+    insert_event_->exchange(soci::use(r.actor));
+    insert_event_->exchange(soci::use(r.kind));
+    insert_event_->exchange(soci::use(r.release));
+    insert_event_->exchange(soci::use(r.subject));
+    insert_event_->exchange(soci::use(r.from));
+    insert_event_->exchange(soci::use(r.to));
+    insert_event_->exchange(soci::use(r.reason));
+    insert_event_->exchange(soci::use(r.detail));
+    if (returning) insert_event_->exchange(soci::into(r.id));
+    insert_event_->alloc();
+    insert_event_->prepare(sql);
+    insert_event_->define_and_bind();
   }
   r.at = Seconds(event.at);
   r.recorded_at = Seconds(event.recorded_at);
@@ -663,6 +678,9 @@ Result<std::int64_t> SqlStore::AppendEvent(const Event& event) {
   r.reason = event.reason;
   r.detail = event.detail;
   insert_event_->execute(true);
+  if (dialect_ == SqlDialect::kSqlite && !sql_->get_last_insert_id("events", r.id)) {
+    return Fail(Error::Internal("SQLite did not report the new event's id"));
+  }
   return static_cast<std::int64_t>(r.id);
 }
 
