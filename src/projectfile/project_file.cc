@@ -342,9 +342,11 @@ class Parser {
     Release& release = entry.release;
     release.version = ST_TRY(Text(node, "version", kWhat, true));
     if (release.version.empty()) return Fail(At(node, "a release's version must not be empty"));
-    release.start = ST_TRY(DateValue(node, "start", kWhat));
-    release.freeze = ST_TRY(DateValue(node, "freeze", kWhat));
+    // A past release may be known by its release date alone; its start and
+    // freeze then default to that date.
     release.release = ST_TRY(DateValue(node, "release", kWhat));
+    release.freeze = node["freeze"] ? ST_TRY(DateValue(node, "freeze", kWhat)) : release.release;
+    release.start = node["start"] ? ST_TRY(DateValue(node, "start", kWhat)) : release.freeze;
     if (release.freeze < release.start) {
       return Fail(At(node["freeze"],
                      fmt::format("the feature freeze {} of {} is before its start {}: move the "
