@@ -1,0 +1,27 @@
+#!/bin/sh
+# Builds the libFuzzer targets with clang-14 (ASan + UBSan) in build-fuzz/ and
+# runs each for SECONDS (default 60) on its seeds, plus the malformed mails of
+# ../shared/data when present (read in place, never copied). New corpus
+# entries go to build-fuzz/corpus/<name>; crashes to build-fuzz/crashes/.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build-fuzz}
+seconds=${SECONDS_PER_TARGET:-${1:-60}}
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOCKTAKE_BUILD_FUZZERS=ON -DSTOCKTAKE_BUILD_TESTS=OFF \
+  -DSTOCKTAKE_BUILD_BENCHMARKS=OFF >/dev/null
+ninja -C "$build" -j2 stocktake_fuzz_mbox_fuzzer stocktake_fuzz_mail_message_fuzzer
+malformed=$root/../shared/data/mail/malformed
+status=0
+for name in mbox_fuzzer mail_message_fuzzer; do
+  seeds=$root/fuzz/seeds/${name%_fuzzer}
+  corpus=$build/corpus/$name
+  mkdir -p "$corpus" "$build/crashes"
+  extra=""
+  [ -d "$malformed" ] && extra=$malformed
+  echo "== $name for ${seconds}s"
+  "$build/fuzz/stocktake_fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/crashes/$name-" \
+    "$corpus" "$seeds" $extra 2>&1 | tail -n 25 || status=1
+done
+exit $status
