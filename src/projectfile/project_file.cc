@@ -34,7 +34,8 @@ class Parser {
 
   FileMark MarkOf(const YAML::Node& node) const {
     auto mark = node.Mark();
-    return FileMark{mark.line + 1, mark.column + 1};
+    // An empty document has no position; point at its start.
+    return FileMark{std::max(mark.line, 0) + 1, std::max(mark.column, 0) + 1};
   }
 
   Error At(const YAML::Node& node, std::string message) const {

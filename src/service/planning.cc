@@ -108,8 +108,12 @@ std::string ChangedFields(const Feature& before, const Feature& after) {
 // Rejects parent and dependency cycles over the given features.
 Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& features,
                          const std::function<Error(const Feature&, const std::string&)>& error) {
-  for (const auto& [slug, feature] : features) {
-    std::set<std::string> seen = {slug};
+  std::vector<const Feature*> ordered;
+  for (const auto& [slug, feature] : features) ordered.push_back(feature);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Feature* a, const Feature* b) { return a->slug < b->slug; });
+  for (const Feature* feature : ordered) {
+    std::set<std::string> seen = {feature->slug};
     const Feature* at = feature;
     std::vector<std::string> path = {feature->title};
     while (!at->parent.empty()) {
@@ -145,8 +149,12 @@ Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& 
     colour[feature.slug] = 2;
     return Ok();
   };
-  for (const auto& [slug, feature] : features) {
-    if (colour[slug] == 0) ST_TRY(visit(*feature));
+  // Visit in slug order so the same file always reports the same cycle.
+  std::vector<std::string> slugs;
+  for (const auto& [slug, feature] : features) slugs.push_back(slug);
+  std::sort(slugs.begin(), slugs.end());
+  for (const auto& slug : slugs) {
+    if (colour[slug] == 0) ST_TRY(visit(*features.at(slug)));
   }
   return Ok();
 }
