@@ -4,7 +4,6 @@
 
 #include <unordered_map>
 
-#include "stocktake/analysis/schedule.h"
 
 namespace stocktake {
 
@@ -71,12 +70,13 @@ std::vector<Alert> CheckRelease(const Process& process, const Release& release,
                       feature.slug));
     }
 
-    if (phase == ReleasePhase::kDevelopment &&
-        DaysBetween(today, release.freeze) <= process.freeze_warning_days) {
+    int days_to_freeze = DaysBetween(today, release.freeze);
+    if (phase == ReleasePhase::kDevelopment && days_to_freeze <= process.freeze_warning_days &&
+        feature.freeze_exception.empty()) {
       add(check_rule::kFreezeApproaching,
-          fmt::format("the feature freeze is in {} ({}) and '{}' is {}, not finished",
-                      SpanBetween(today, release.freeze), FormatDate(release.freeze), name,
-                      status.status),
+          fmt::format("the feature freeze is in {} day{} ({}) and '{}' is {}, not finished",
+                      days_to_freeze, days_to_freeze == 1 ? "" : "s", FormatDate(release.freeze),
+                      name, status.status),
           fmt::format("finish it, ask for a freeze exception ('stocktake feature set {} "
                       "--freeze-exception REASON'), or move it to a later release "
                       "('--release VERSION')",
