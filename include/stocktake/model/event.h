@@ -21,6 +21,15 @@ inline constexpr char kReleaseSlipped[] = "release.slipped";
 inline constexpr char kFeatureAdded[] = "feature.added";
 inline constexpr char kFeatureUpdated[] = "feature.updated";
 inline constexpr char kFeatureStatus[] = "feature.status";
+inline constexpr char kProtocolAdded[] = "protocol.added";
+inline constexpr char kProtocolUpdated[] = "protocol.updated";
+/// A protocol moved to another stage (from/to are stage ids).
+inline constexpr char kProtocolStage[] = "protocol.stage";
+/// The Czar waived an entry criterion (to is "stage/criterion").
+inline constexpr char kProtocolWaiver[] = "protocol.waiver";
+inline constexpr char kProposalOpened[] = "proposal.opened";
+/// An action on a proposal: `to` is the action kind, `detail` its fields.
+inline constexpr char kProposalAction[] = "proposal.action";
 }  // namespace event_kind
 
 struct Event {

@@ -1,6 +1,7 @@
 #pragma once
 
-// Store: where a project's releases, features, people and event log live.
+// Store: where a project's releases, features, people, protocols, proposals
+// and event log live.
 // One interface, several back ends (SQLite in one file, the default; PostgreSQL
 // for a team server), so callers never know which one they talk to.
 //
@@ -20,6 +21,8 @@
 #include "stocktake/model/event.h"
 #include "stocktake/model/feature.h"
 #include "stocktake/model/person.h"
+#include "stocktake/model/proposal.h"
+#include "stocktake/model/protocol.h"
 #include "stocktake/model/release.h"
 #include "stocktake/process/process.h"
 #include "stocktake/result.h"
@@ -49,6 +52,11 @@ struct EventQuery {
   std::optional<Timestamp> until;  ///< at < until.
 };
 
+/// Which proposals ListProposals() returns, by id.
+struct ProposalQuery {
+  std::string protocol;  ///< Only this protocol's proposals; empty for all.
+};
+
 /// The write half of a transaction; valid only inside the Transact() body.
 class StoreWriter {
  public:
@@ -68,6 +76,23 @@ class StoreWriter {
   [[nodiscard]] virtual Result<void> SaveFeature(const Feature& feature, std::int64_t ordinal) = 0;
   /// Appends one event row and returns its id. Events are never changed.
   [[nodiscard]] virtual Result<std::int64_t> AppendEvent(const Event& event) = 0;
+
+  /// Inserts or updates a protocol: its fields, owners, implementations and
+  /// waivers (replaced as given). Its history is not written here: use
+  /// AppendStageChange. New protocols go after the existing ones.
+  [[nodiscard]] virtual Result<void> SaveProtocol(const Protocol& protocol) = 0;
+  /// Appends one entry to `protocol`'s stage history (never changed after).
+  /// kConflict (from the database) when the protocol does not exist.
+  [[nodiscard]] virtual Result<void> AppendStageChange(const std::string& protocol,
+                                                       const StageChange& change) = 0;
+  /// Stores a new proposal without actions and returns its number, taken from
+  /// the sequence that objections share. `proposal.id` is ignored.
+  [[nodiscard]] virtual Result<std::int64_t> CreateProposal(const Proposal& proposal) = 0;
+  /// Appends `action` to proposal `proposal_id`. For kObject with objection_id
+  /// 0 a new objection number is taken from the shared sequence. Returns the
+  /// action's objection number (0 when it concerns none).
+  [[nodiscard]] virtual Result<std::int64_t> AppendProposalAction(std::int64_t proposal_id,
+                                                                  const ProposalAction& action) = 0;
 };
 
 class Store {
@@ -92,6 +117,17 @@ class Store {
   [[nodiscard]] virtual Result<std::int64_t> MaxFeatureOrdinal() = 0;
 
   [[nodiscard]] virtual Result<std::vector<Event>> ListEvents(const EventQuery& query) = 0;
+
+  /// All protocols in the order they were added, each with its owners,
+  /// implementations, full stage history (oldest first) and waivers.
+  [[nodiscard]] virtual Result<std::vector<Protocol>> ListProtocols() = 0;
+  [[nodiscard]] virtual Result<std::optional<Protocol>> FindProtocol(const std::string& name) = 0;
+  /// Proposals by number, each with its actions in recorded order.
+  [[nodiscard]] virtual Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) = 0;
+  [[nodiscard]] virtual Result<std::optional<Proposal>> FindProposal(std::int64_t id) = 0;
+  /// The proposal that objection `objection_id` was raised on, or nullopt.
+  [[nodiscard]] virtual Result<std::optional<Proposal>> FindProposalByObjection(
+      std::int64_t objection_id) = 0;
 
   /// Runs `body` in one transaction: commits when it succeeds, rolls back and
   /// returns its error when it fails. Not reentrant.

@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "storage/sql/migrations.h"
@@ -45,6 +46,73 @@ Result<Date> DateColumn(const std::string& text, const char* column) {
   return *date;
 }
 
+// The lifecycle part of the process lives in settings rows: the stages as one
+// JSON document, the windows as time spans ("7d", "72h").
+void AppendLifecycleSettings(const ProtocolProcess& lifecycle,
+                             std::vector<std::pair<std::string, std::string>>& settings) {
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& stage : lifecycle.stages) {
+    nlohmann::json criteria = nlohmann::json::array();
+    for (const auto& criterion : stage.entry_criteria) {
+      criteria.push_back({{"id", criterion.id}, {"description", criterion.description}});
+    }
+    stages.push_back({{"id", stage.id},
+                      {"name", stage.name},
+                      {"time_frame", FormatTimeSpan(stage.time_frame)},
+                      {"support", stage.support_label},
+                      {"entry_criteria", std::move(criteria)}});
+  }
+  settings.emplace_back("lifecycle.stages", stages.dump());
+  settings.emplace_back("lifecycle.proposal_window", FormatTimeSpan(lifecycle.proposal_window));
+  settings.emplace_back("lifecycle.responsiveness_window",
+                        FormatTimeSpan(lifecycle.responsiveness_window));
+  settings.emplace_back("lifecycle.czar_wait", FormatTimeSpan(lifecycle.czar_wait_limit));
+  settings.emplace_back("lifecycle.lapse_warning", FormatTimeSpan(lifecycle.lapse_warning));
+}
+
+Result<ProtocolProcess> LifecycleFromSettings(
+    const std::unordered_map<std::string, std::string>& settings) {
+  ProtocolProcess lifecycle;
+  auto span = [&](const char* name, TimeSpan& target) -> Result<void> {
+    auto it = settings.find(name);
+    if (it == settings.end()) return Ok();
+    auto parsed = ParseTimeSpan(it->second);
+    if (!parsed) {
+      return Fail(Error::Corruption(fmt::format("setting {} holds '{}'", name, it->second)));
+    }
+    target = *parsed;
+    return Ok();
+  };
+  ST_TRY(span("lifecycle.proposal_window", lifecycle.proposal_window));
+  ST_TRY(span("lifecycle.responsiveness_window", lifecycle.responsiveness_window));
+  ST_TRY(span("lifecycle.czar_wait", lifecycle.czar_wait_limit));
+  ST_TRY(span("lifecycle.lapse_warning", lifecycle.lapse_warning));
+  auto it = settings.find("lifecycle.stages");
+  if (it == settings.end()) return lifecycle;
+  nlohmann::json stages = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+  if (!stages.is_array()) return Fail(Error::Corruption("setting lifecycle.stages is not a list"));
+  lifecycle.stages.clear();
+  try {
+    for (const auto& item : stages) {
+      StageDefinition stage;
+      stage.id = item.at("id").get<std::string>();
+      stage.name = item.at("name").get<std::string>();
+      auto time_frame = ParseTimeSpan(item.at("time_frame").get<std::string>());
+      if (!time_frame) return Fail(Error::Corruption("setting lifecycle.stages: bad time frame"));
+      stage.time_frame = *time_frame;
+      stage.support_label = item.at("support").get<std::string>();
+      for (const auto& criterion : item.at("entry_criteria")) {
+        stage.entry_criteria.push_back({criterion.at("id").get<std::string>(),
+                                        criterion.at("description").get<std::string>()});
+      }
+      lifecycle.stages.push_back(std::move(stage));
+    }
+  } catch (const nlohmann::json::exception& error) {
+    return Fail(Error::Corruption(fmt::format("setting lifecycle.stages: {}", error.what())));
+  }
+  return lifecycle;
+}
+
 class SqlStore final : public Store, private StoreWriter {
  public:
   SqlStore(SqlDialect dialect, std::unique_ptr<soci::session> session)
@@ -61,6 +129,11 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::optional<Feature>> FindFeature(const std::string& slug) override;
   Result<std::int64_t> MaxFeatureOrdinal() override;
   Result<std::vector<Event>> ListEvents(const EventQuery& query) override;
+  Result<std::vector<Protocol>> ListProtocols() override;
+  Result<std::optional<Protocol>> FindProtocol(const std::string& name) override;
+  Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override;
+  Result<std::optional<Proposal>> FindProposal(std::int64_t id) override;
+  Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t objection_id) override;
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>& body) override;
 
  private:
@@ -69,6 +142,15 @@ class SqlStore final : public Store, private StoreWriter {
   Result<void> SaveRelease(const Release& release) override;
   Result<void> SaveFeature(const Feature& feature, std::int64_t ordinal) override;
   Result<std::int64_t> AppendEvent(const Event& event) override;
+  Result<void> SaveProtocol(const Protocol& protocol) override;
+  Result<void> AppendStageChange(const std::string& protocol, const StageChange& change) override;
+  Result<std::int64_t> CreateProposal(const Proposal& proposal) override;
+  Result<std::int64_t> AppendProposalAction(std::int64_t proposal_id,
+                                            const ProposalAction& action) override;
+
+  Result<std::vector<Protocol>> LoadProtocols(const std::string* name);
+  Result<std::vector<Proposal>> LoadProposals(const std::string* protocol, const long long* id);
+  Result<std::int64_t> NewLifecycleNumber(const std::string& kind);
 
   Result<std::vector<Release>> LoadReleases(const std::string* version);
   Result<std::vector<Feature>> LoadFeatures(const std::string& release, const std::string* slug,
@@ -197,6 +279,7 @@ Result<std::optional<Project>> SqlStore::LoadProject() {
     if (auto it = settings.find("process.freeze_warning_days"); it != settings.end()) {
       project.process.freeze_warning_days = std::stoi(it->second);
     }
+    project.process.lifecycle = ST_TRY(LifecycleFromSettings(settings));
     std::string id, heading;
     int done = 0, in_release = 0;
     soci::statement statement =
@@ -219,6 +302,7 @@ Result<void> SqlStore::SaveProject(const Project& project) {
       {"process.staleness_days", std::to_string(project.process.staleness_days)},
       {"process.freeze_warning_days", std::to_string(project.process.freeze_warning_days)},
   };
+  AppendLifecycleSettings(project.process.lifecycle, settings);
   for (const auto& [name, value] : settings) {
     *sql_ << "INSERT INTO settings(name, value) VALUES (:n, :v) "
              "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -682,6 +766,354 @@ Result<std::int64_t> SqlStore::AppendEvent(const Event& event) {
     return Fail(Error::Internal("SQLite did not report the new event's id"));
   }
   return static_cast<std::int64_t>(r.id);
+}
+
+Result<std::vector<Protocol>> SqlStore::ListProtocols() {
+  return Guarded("reading protocols", [&]() { return LoadProtocols(nullptr); });
+}
+
+Result<std::optional<Protocol>> SqlStore::FindProtocol(const std::string& name) {
+  auto protocols =
+      ST_TRY(Guarded("reading a protocol", [&]() { return LoadProtocols(&name); }));
+  if (protocols.empty()) return std::optional<Protocol>();
+  return std::optional<Protocol>(std::move(protocols.front()));
+}
+
+Result<std::vector<Protocol>> SqlStore::LoadProtocols(const std::string* name) {
+  std::vector<Protocol> protocols;
+  std::unordered_map<std::string, size_t> index;
+  std::string where = name != nullptr ? " WHERE protocol = :name" : "";
+  // Runs `sql` (with `where` appended before ORDER BY) and calls `row` per row.
+  auto query = [&](soci::statement& statement, const std::string& sql,
+                   const std::string& order) {
+    if (name != nullptr) statement.exchange(soci::use(*name));
+    statement.alloc();
+    statement.prepare(sql + where + order);
+    statement.define_and_bind();
+    statement.execute();
+  };
+  {
+    Protocol row;
+    soci::statement statement(*sql_);
+    statement.exchange(soci::into(row.name));
+    statement.exchange(soci::into(row.summary));
+    statement.exchange(soci::into(row.stage));
+    statement.exchange(soci::into(row.design_doc.path));
+    statement.exchange(soci::into(row.design_doc.commit));
+    statement.exchange(soci::into(row.version));
+    statement.exchange(soci::into(row.compat_promises));
+    if (name != nullptr) statement.exchange(soci::use(*name));
+    statement.alloc();
+    statement.prepare(
+        "SELECT name, summary, stage, design_path, design_commit, version, compat_promises "
+        "FROM protocols" +
+        std::string(name != nullptr ? " WHERE name = :name" : "") + " ORDER BY ordinal");
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      index[row.name] = protocols.size();
+      protocols.push_back(row);
+    }
+  }
+  if (protocols.empty()) return protocols;
+  {
+    std::string protocol, email;
+    soci::statement statement(*sql_);
+    statement.exchange(soci::into(protocol));
+    statement.exchange(soci::into(email));
+    query(statement, "SELECT protocol, email FROM protocol_owners", " ORDER BY protocol, ordinal");
+    while (statement.fetch()) protocols[index.at(protocol)].owners.push_back(email);
+  }
+  {
+    std::string protocol, code_base, role, state, refs;
+    soci::statement statement(*sql_);
+    statement.exchange(soci::into(protocol));
+    statement.exchange(soci::into(code_base));
+    statement.exchange(soci::into(role));
+    statement.exchange(soci::into(state));
+    statement.exchange(soci::into(refs));
+    query(statement,
+          "SELECT protocol, code_base, role, state, refs FROM protocol_implementations",
+          " ORDER BY protocol, ordinal");
+    while (statement.fetch()) {
+      Implementation implementation;
+      implementation.code_base = code_base;
+      auto parsed_role = ParseImplementationRole(role);
+      auto parsed_state = ParseImplementationState(state);
+      if (!parsed_role || !parsed_state) {
+        return Fail(Error::Corruption(fmt::format(
+            "protocol_implementations of {} holds role '{}', state '{}'", protocol, role, state)));
+      }
+      implementation.role = *parsed_role;
+      implementation.state = *parsed_state;
+      for (auto ref : Split(refs, '\n')) {
+        if (!ref.empty()) implementation.refs.emplace_back(ref);
+      }
+      protocols[index.at(protocol)].implementations.push_back(std::move(implementation));
+    }
+  }
+  {
+    std::string protocol;
+    StageChange change;
+    long long at = 0, proposal_id = 0;
+    soci::statement statement(*sql_);
+    statement.exchange(soci::into(protocol));
+    statement.exchange(soci::into(at));
+    statement.exchange(soci::into(change.by));
+    statement.exchange(soci::into(change.from));
+    statement.exchange(soci::into(change.to));
+    statement.exchange(soci::into(proposal_id));
+    statement.exchange(soci::into(change.reason));
+    statement.exchange(soci::into(change.commit));
+    query(statement,
+          "SELECT protocol, at, by_email, from_stage, to_stage, proposal_id, reason, commit_ref "
+          "FROM protocol_stage_history",
+          " ORDER BY protocol, ordinal");
+    while (statement.fetch()) {
+      StageChange entry = change;
+      entry.at = FromSeconds(at);
+      entry.proposal_id = proposal_id;
+      protocols[index.at(protocol)].history.push_back(std::move(entry));
+    }
+  }
+  {
+    std::string protocol;
+    CriterionWaiver waiver;
+    long long at = 0;
+    soci::statement statement(*sql_);
+    statement.exchange(soci::into(protocol));
+    statement.exchange(soci::into(waiver.stage));
+    statement.exchange(soci::into(waiver.criterion));
+    statement.exchange(soci::into(waiver.by));
+    statement.exchange(soci::into(at));
+    statement.exchange(soci::into(waiver.reason));
+    query(statement, "SELECT protocol, stage, criterion, by_email, at, reason FROM protocol_waivers",
+          " ORDER BY protocol, at, stage, criterion");
+    while (statement.fetch()) {
+      CriterionWaiver entry = waiver;
+      entry.at = FromSeconds(at);
+      protocols[index.at(protocol)].waivers.push_back(std::move(entry));
+    }
+  }
+  return protocols;
+}
+
+Result<void> SqlStore::SaveProtocol(const Protocol& protocol) {
+  int exists = 0;
+  *sql_ << "SELECT COUNT(*) FROM protocols WHERE name = :n", soci::use(protocol.name),
+      soci::into(exists);
+  if (exists > 0) {
+    *sql_ << "UPDATE protocols SET summary = :s, stage = :st, design_path = :p, "
+             "design_commit = :c, version = :v, compat_promises = :cp WHERE name = :n",
+        soci::use(protocol.summary), soci::use(protocol.stage), soci::use(protocol.design_doc.path),
+        soci::use(protocol.design_doc.commit), soci::use(protocol.version),
+        soci::use(protocol.compat_promises), soci::use(protocol.name);
+  } else {
+    int ordinal = 0;
+    soci::indicator indicator = soci::i_ok;
+    *sql_ << "SELECT MAX(ordinal) FROM protocols", soci::into(ordinal, indicator);
+    ordinal = indicator == soci::i_null ? 1 : ordinal + 1;
+    *sql_ << "INSERT INTO protocols(name, ordinal, summary, stage, design_path, design_commit, "
+             "version, compat_promises) VALUES (:n, :o, :s, :st, :p, :c, :v, :cp)",
+        soci::use(protocol.name), soci::use(ordinal), soci::use(protocol.summary),
+        soci::use(protocol.stage), soci::use(protocol.design_doc.path),
+        soci::use(protocol.design_doc.commit), soci::use(protocol.version),
+        soci::use(protocol.compat_promises);
+  }
+  *sql_ << "DELETE FROM protocol_owners WHERE protocol = :n", soci::use(protocol.name);
+  *sql_ << "DELETE FROM protocol_implementations WHERE protocol = :n", soci::use(protocol.name);
+  *sql_ << "DELETE FROM protocol_waivers WHERE protocol = :n", soci::use(protocol.name);
+  for (size_t i = 0; i < protocol.owners.size(); ++i) {
+    int ordinal = static_cast<int>(i);
+    *sql_ << "INSERT INTO protocol_owners(protocol, ordinal, email) VALUES (:n, :o, :e)",
+        soci::use(protocol.name), soci::use(ordinal), soci::use(protocol.owners[i]);
+  }
+  for (size_t i = 0; i < protocol.implementations.size(); ++i) {
+    const Implementation& implementation = protocol.implementations[i];
+    int ordinal = static_cast<int>(i);
+    std::string role(ImplementationRoleName(implementation.role));
+    std::string state(ImplementationStateName(implementation.state));
+    std::string refs = Join(implementation.refs, "\n");
+    *sql_ << "INSERT INTO protocol_implementations(protocol, ordinal, code_base, role, state, "
+             "refs) VALUES (:n, :o, :c, :r, :s, :f)",
+        soci::use(protocol.name), soci::use(ordinal), soci::use(implementation.code_base),
+        soci::use(role), soci::use(state), soci::use(refs);
+  }
+  for (const auto& waiver : protocol.waivers) {
+    long long at = Seconds(waiver.at);
+    *sql_ << "INSERT INTO protocol_waivers(protocol, stage, criterion, by_email, at, reason) "
+             "VALUES (:n, :s, :c, :b, :a, :r)",
+        soci::use(protocol.name), soci::use(waiver.stage), soci::use(waiver.criterion),
+        soci::use(waiver.by), soci::use(at), soci::use(waiver.reason);
+  }
+  return Ok();
+}
+
+Result<void> SqlStore::AppendStageChange(const std::string& protocol, const StageChange& change) {
+  int ordinal = 0;
+  soci::indicator indicator = soci::i_ok;
+  *sql_ << "SELECT MAX(ordinal) FROM protocol_stage_history WHERE protocol = :p",
+      soci::use(protocol), soci::into(ordinal, indicator);
+  ordinal = indicator == soci::i_null ? 0 : ordinal + 1;
+  long long at = Seconds(change.at), proposal_id = change.proposal_id;
+  *sql_ << "INSERT INTO protocol_stage_history(protocol, ordinal, at, by_email, from_stage, "
+           "to_stage, proposal_id, reason, commit_ref) VALUES (:p, :o, :a, :b, :f, :t, :i, :r, "
+           ":c)",
+      soci::use(protocol), soci::use(ordinal), soci::use(at), soci::use(change.by),
+      soci::use(change.from), soci::use(change.to), soci::use(proposal_id),
+      soci::use(change.reason), soci::use(change.commit);
+  return Ok();
+}
+
+Result<std::int64_t> SqlStore::NewLifecycleNumber(const std::string& kind) {
+  long long id = 0;
+  if (dialect_ == SqlDialect::kPostgres) {
+    *sql_ << "INSERT INTO lifecycle_numbers(kind) VALUES (:k) RETURNING id", soci::use(kind),
+        soci::into(id);
+    return static_cast<std::int64_t>(id);
+  }
+  *sql_ << "INSERT INTO lifecycle_numbers(kind) VALUES (:k)", soci::use(kind);
+  if (!sql_->get_last_insert_id("lifecycle_numbers", id)) {
+    return Fail(Error::Internal("SQLite did not report the new number"));
+  }
+  return static_cast<std::int64_t>(id);
+}
+
+Result<std::int64_t> SqlStore::CreateProposal(const Proposal& proposal) {
+  long long id = ST_TRY(NewLifecycleNumber("proposal"));
+  long long opened_at = Seconds(proposal.opened_at);
+  std::string window = proposal.window ? FormatTimeSpan(*proposal.window) : "";
+  *sql_ << "INSERT INTO proposals(id, protocol, from_stage, to_stage, proposer, thread, "
+           "opened_at, window_span) VALUES (:i, :p, :f, :t, :b, :h, :o, :w)",
+      soci::use(id), soci::use(proposal.protocol), soci::use(proposal.from_stage),
+      soci::use(proposal.to_stage), soci::use(proposal.proposer), soci::use(proposal.thread),
+      soci::use(opened_at), soci::use(window);
+  return static_cast<std::int64_t>(id);
+}
+
+Result<std::int64_t> SqlStore::AppendProposalAction(std::int64_t proposal_id,
+                                                    const ProposalAction& action) {
+  long long objection_id = action.objection_id;
+  if (action.kind == ProposalActionKind::kObject && objection_id == 0) {
+    objection_id = ST_TRY(NewLifecycleNumber("objection"));
+  }
+  long long proposal = proposal_id, at = Seconds(action.at);
+  std::string kind(ProposalActionKindName(action.kind));
+  *sql_ << "INSERT INTO proposal_actions(proposal_id, kind, at, by_email, objection_id, text, "
+           "message_id) VALUES (:p, :k, :a, :b, :o, :t, :m)",
+      soci::use(proposal), soci::use(kind), soci::use(at), soci::use(action.by),
+      soci::use(objection_id), soci::use(action.text), soci::use(action.message_id);
+  return static_cast<std::int64_t>(objection_id);
+}
+
+Result<std::vector<Proposal>> SqlStore::ListProposals(const ProposalQuery& query) {
+  return Guarded("reading proposals", [&]() {
+    return LoadProposals(query.protocol.empty() ? nullptr : &query.protocol, nullptr);
+  });
+}
+
+Result<std::optional<Proposal>> SqlStore::FindProposal(std::int64_t id) {
+  long long wanted = id;
+  auto proposals =
+      ST_TRY(Guarded("reading a proposal", [&]() { return LoadProposals(nullptr, &wanted); }));
+  if (proposals.empty()) return std::optional<Proposal>();
+  return std::optional<Proposal>(std::move(proposals.front()));
+}
+
+Result<std::optional<Proposal>> SqlStore::FindProposalByObjection(std::int64_t objection_id) {
+  long long proposal_id = 0, wanted = objection_id;
+  soci::indicator indicator = soci::i_ok;
+  ST_TRY(Guarded("reading an objection", [&]() -> Result<void> {
+    *sql_ << "SELECT MIN(proposal_id) FROM proposal_actions WHERE kind = 'object' AND "
+             "objection_id = :o",
+        soci::use(wanted), soci::into(proposal_id, indicator);
+    return Ok();
+  }));
+  if (indicator == soci::i_null) return std::optional<Proposal>();
+  return FindProposal(proposal_id);
+}
+
+Result<std::vector<Proposal>> SqlStore::LoadProposals(const std::string* protocol,
+                                                      const long long* id) {
+  std::vector<Proposal> proposals;
+  std::unordered_map<long long, size_t> index;
+  std::string where;
+  if (protocol != nullptr) where = " WHERE p.protocol = :w";
+  if (id != nullptr) where = " WHERE p.id = :w";
+  auto bind = [&](soci::statement& statement) {
+    if (protocol != nullptr) statement.exchange(soci::use(*protocol));
+    if (id != nullptr) statement.exchange(soci::use(*id));
+  };
+  {
+    Proposal row;
+    long long row_id = 0, opened_at = 0;
+    std::string window;
+    soci::statement statement(*sql_);
+    statement.exchange(soci::into(row_id));
+    statement.exchange(soci::into(row.protocol));
+    statement.exchange(soci::into(row.from_stage));
+    statement.exchange(soci::into(row.to_stage));
+    statement.exchange(soci::into(row.proposer));
+    statement.exchange(soci::into(row.thread));
+    statement.exchange(soci::into(opened_at));
+    statement.exchange(soci::into(window));
+    bind(statement);
+    statement.alloc();
+    statement.prepare(
+        "SELECT p.id, p.protocol, p.from_stage, p.to_stage, p.proposer, p.thread, p.opened_at, "
+        "p.window_span FROM proposals p" +
+        where + " ORDER BY p.id");
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      Proposal proposal = row;
+      proposal.id = row_id;
+      proposal.opened_at = FromSeconds(opened_at);
+      if (!window.empty()) {
+        auto span = ParseTimeSpan(window);
+        if (!span) {
+          return Fail(Error::Corruption(
+              fmt::format("proposals.window_span of proposal {} holds '{}'", row_id, window)));
+        }
+        proposal.window = *span;
+      }
+      index[row_id] = proposals.size();
+      proposals.push_back(std::move(proposal));
+    }
+  }
+  if (proposals.empty()) return proposals;
+  long long proposal_id = 0, at = 0, objection_id = 0;
+  std::string kind;
+  ProposalAction row;
+  soci::statement statement(*sql_);
+  statement.exchange(soci::into(proposal_id));
+  statement.exchange(soci::into(kind));
+  statement.exchange(soci::into(at));
+  statement.exchange(soci::into(row.by));
+  statement.exchange(soci::into(objection_id));
+  statement.exchange(soci::into(row.text));
+  statement.exchange(soci::into(row.message_id));
+  bind(statement);
+  statement.alloc();
+  statement.prepare(
+      "SELECT a.proposal_id, a.kind, a.at, a.by_email, a.objection_id, a.text, a.message_id "
+      "FROM proposal_actions a JOIN proposals p ON p.id = a.proposal_id" +
+      where + " ORDER BY a.id");
+  statement.define_and_bind();
+  statement.execute();
+  while (statement.fetch()) {
+    auto parsed = ParseProposalActionKind(kind);
+    if (!parsed) {
+      return Fail(Error::Corruption(
+          fmt::format("proposal_actions of proposal {} holds kind '{}'", proposal_id, kind)));
+    }
+    ProposalAction action = row;
+    action.kind = *parsed;
+    action.at = FromSeconds(at);
+    action.objection_id = objection_id;
+    proposals[index.at(proposal_id)].actions.push_back(std::move(action));
+  }
+  return proposals;
 }
 
 }  // namespace
