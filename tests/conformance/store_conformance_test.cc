@@ -1,0 +1,337 @@
+// One suite, run against every Store back end: SQLite in memory, SQLite in a
+// file, and PostgreSQL when STOCKTAKE_TEST_PG_URL names a server (the test
+// script starts one on loopback).
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "stocktake/storage/open_store.h"
+#include "stocktake/storage/store.h"
+#include "tests/support/test_support.h"
+
+#ifdef ST_WITH_POSTGRES
+#include <libpq-fe.h>
+#endif
+
+namespace stocktake {
+namespace {
+
+using testing::At;
+using testing::Day;
+
+// Creates a store for one test and removes what it made afterwards.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Result<std::unique_ptr<Store>> Open() = 0;
+  virtual std::string SkipReason() const { return ""; }
+};
+
+class SqliteMemoryBackend : public Backend {
+ public:
+  Result<std::unique_ptr<Store>> Open() override { return OpenStore(":memory:"); }
+};
+
+class SqliteFileBackend : public Backend {
+ public:
+  SqliteFileBackend() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            fmt::format("stocktake-conformance-{}-{}.db", getpid(), counter++);
+  }
+  ~SqliteFileBackend() override {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path_.string() + suffix);
+    }
+  }
+  Result<std::unique_ptr<Store>> Open() override {
+    StoreOptions options;
+    options.create_if_missing = true;
+    return OpenStore(path_.string(), options);
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+#ifdef ST_WITH_POSTGRES
+// Each test gets a database of its own on the server named by the URL.
+class PostgresBackend : public Backend {
+ public:
+  PostgresBackend() {
+    const char* url = std::getenv("STOCKTAKE_TEST_PG_URL");
+    if (url == nullptr || *url == '\0') return;
+    admin_url_ = url;
+    static std::atomic<int> counter{0};
+    database_ = fmt::format("stocktake_test_{}_{}", getpid(), counter++);
+    Admin(fmt::format("CREATE DATABASE {}", database_));
+  }
+  ~PostgresBackend() override {
+    if (!database_.empty()) Admin(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", database_));
+  }
+  std::string SkipReason() const override {
+    return admin_url_.empty() ? "STOCKTAKE_TEST_PG_URL is not set" : "";
+  }
+  Result<std::unique_ptr<Store>> Open() override {
+    std::string url = admin_url_.substr(0, admin_url_.rfind('/') + 1) + database_;
+    return OpenStore(url);
+  }
+
+ private:
+  void Admin(const std::string& sql) {
+    PGconn* connection = PQconnectdb(admin_url_.c_str());
+    PGresult* result = PQexec(connection, sql.c_str());
+    PQclear(result);
+    PQfinish(connection);
+  }
+  std::string admin_url_, database_;
+};
+#endif
+
+template <typename B>
+class StoreConformanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string reason = backend_.SkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+    store_ = ST_MUST(backend_.Open());
+  }
+
+  Release MakeRelease(const std::string& version) {
+    return Release{version, Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"),
+                   "{{schedule}}\n\n{{features}}", {}};
+  }
+
+  Feature MakeFeature(const std::string& slug, const std::string& release = "4.3") {
+    Feature feature;
+    feature.slug = slug;
+    feature.title = "Title of " + slug;
+    feature.release = release;
+    feature.status = "on-track";
+    feature.updated_at = At("2013-01-21T10:00:00Z");
+    return feature;
+  }
+
+  Event MakeEvent(const std::string& kind, const std::string& subject, const char* at) {
+    Event event;
+    event.at = At(at);
+    event.recorded_at = At(at);
+    event.actor = "rm@example.org";
+    event.kind = kind;
+    event.release = "4.3";
+    event.subject = subject;
+    return event;
+  }
+
+  // A project with one release, ready for features.
+  void Seed() {
+    Project project{"Xen Project", "xen-devel@lists.xen.org", {"git://xenbits.xen.org/xen.git"},
+                    XenProcess()};
+    ASSERT_TRUE(store_->Transact([&](StoreWriter& writer) -> Result<void> {
+      ST_TRY(writer.SaveProject(project));
+      ST_TRY(writer.SaveRelease(MakeRelease("4.3")));
+      return Ok();
+    }));
+  }
+
+  B backend_;
+  std::unique_ptr<Store> store_;
+};
+
+#ifdef ST_WITH_POSTGRES
+using Backends = ::testing::Types<SqliteMemoryBackend, SqliteFileBackend, PostgresBackend>;
+#else
+using Backends = ::testing::Types<SqliteMemoryBackend, SqliteFileBackend>;
+#endif
+TYPED_TEST_SUITE(StoreConformanceTest, Backends);
+
+TYPED_TEST(StoreConformanceTest, AFreshStoreHasNoProject) {
+  EXPECT_FALSE(ST_MUST(this->store_->LoadProject()).has_value());
+  EXPECT_TRUE(ST_MUST(this->store_->ListReleases()).empty());
+}
+
+TYPED_TEST(StoreConformanceTest, ProjectAndProcessRoundTrip) {
+  this->Seed();
+  auto project = ST_MUST(this->store_->LoadProject());
+  ASSERT_TRUE(project);
+  EXPECT_EQ(project->name, "Xen Project");
+  EXPECT_EQ(project->mailing_list, "xen-devel@lists.xen.org");
+  EXPECT_EQ(project->repositories, std::vector<std::string>{"git://xenbits.xen.org/xen.git"});
+  EXPECT_EQ(project->process.StatusIds(), "finished, on-track, fair, at-risk, dropped");
+  EXPECT_TRUE(project->process.FindStatus("finished")->done);
+  EXPECT_FALSE(project->process.FindStatus("dropped")->in_release);
+}
+
+TYPED_TEST(StoreConformanceTest, PeopleAreFoundByAnyIdentity) {
+  this->Seed();
+  Person person{"george@example.org", "George", {"gd@example.com"},
+                {Role::kReleaseManager, Role::kMaintainer}};
+  ASSERT_TRUE(this->store_->Transact(
+      [&](StoreWriter& writer) -> Result<void> { return writer.SavePerson(person); }));
+  auto found = ST_MUST(this->store_->FindPerson("GD@example.com"));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->email, "george@example.org");
+  EXPECT_TRUE(found->HasRole(Role::kReleaseManager));
+  EXPECT_TRUE(found->HasRole(Role::kMaintainer));
+  EXPECT_FALSE(ST_MUST(this->store_->FindPerson("nobody@example.org")));
+}
+
+TYPED_TEST(StoreConformanceTest, FeaturesKeepTheirListsAndOrder) {
+  this->Seed();
+  Feature parent = this->MakeFeature("qemu-upstream");
+  Feature child = this->MakeFeature("stubdom");
+  child.parent = "qemu-upstream";
+  child.code_bases = {"Xen", "Linux"};
+  child.owners = {"a@example.org", "b@example.org"};
+  child.depends_on = {"qemu-upstream"};
+  child.external = true;
+  child.must_have = true;
+  child.remark = "linux-based";
+  // The child goes first: the parent reference is checked at commit.
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.SaveFeature(child, 2));
+    ST_TRY(writer.SaveFeature(parent, 1));
+    return Ok();
+  }));
+  auto features = ST_MUST(this->store_->ListFeatures({"4.3", false}));
+  ASSERT_EQ(features.size(), 2u);
+  EXPECT_EQ(features[0].slug, "qemu-upstream");
+  const Feature& loaded = features[1];
+  EXPECT_EQ(loaded.parent, "qemu-upstream");
+  EXPECT_EQ(loaded.code_bases, (std::vector<std::string>{"Xen", "Linux"}));
+  EXPECT_EQ(loaded.owners, (std::vector<std::string>{"a@example.org", "b@example.org"}));
+  EXPECT_EQ(loaded.depends_on, std::vector<std::string>{"qemu-upstream"});
+  EXPECT_TRUE(loaded.external);
+  EXPECT_TRUE(loaded.must_have);
+  EXPECT_EQ(loaded.remark, "linux-based");
+  EXPECT_EQ(loaded.updated_at, At("2013-01-21T10:00:00Z"));
+
+  // An update replaces the lists; ordinal 0 keeps the place.
+  child.code_bases = {"QEMU"};
+  child.owners.clear();
+  ASSERT_TRUE(this->store_->Transact(
+      [&](StoreWriter& writer) -> Result<void> { return writer.SaveFeature(child, 0); }));
+  auto updated = ST_MUST(this->store_->FindFeature("stubdom"));
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->code_bases, std::vector<std::string>{"QEMU"});
+  EXPECT_TRUE(updated->owners.empty());
+  EXPECT_EQ(ST_MUST(this->store_->ListFeatures({"4.3", false}))[1].slug, "stubdom");
+  EXPECT_EQ(ST_MUST(this->store_->MaxFeatureOrdinal()), 2);
+}
+
+TYPED_TEST(StoreConformanceTest, AFailedTransactionWritesNothing) {
+  this->Seed();
+  auto result = this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.SaveFeature(this->MakeFeature("kept-out"), 1));
+    ST_TRY(writer.AppendEvent(this->MakeEvent("feature.added", "kept-out", "2013-01-21")));
+    return Fail(Error::InvalidArgument("refused on purpose"));
+  });
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().message(), "refused on purpose");
+  EXPECT_FALSE(ST_MUST(this->store_->FindFeature("kept-out")));
+  EXPECT_TRUE(ST_MUST(this->store_->ListEvents({})).empty());
+  // The store is still usable afterwards.
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    return writer.SaveFeature(this->MakeFeature("let-in"), 1);
+  }));
+  EXPECT_TRUE(ST_MUST(this->store_->FindFeature("let-in")));
+}
+
+TYPED_TEST(StoreConformanceTest, ForeignKeysRefuseAFeatureOfAnUnknownRelease) {
+  this->Seed();
+  auto result = this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    return writer.SaveFeature(this->MakeFeature("orphan", "9.9"), 1);
+  });
+  ASSERT_FALSE(result);
+  EXPECT_FALSE(ST_MUST(this->store_->FindFeature("orphan")));
+}
+
+TYPED_TEST(StoreConformanceTest, EventsAreAppendedInOrderAndFiltered) {
+  this->Seed();
+  std::vector<std::int64_t> ids;
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "a", "2013-01-02"))));
+    ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "b", "2013-01-01"))));
+    ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("feature.added", "a", "2013-01-03"))));
+    return Ok();
+  }));
+  EXPECT_LT(ids[0], ids[1]);
+  EXPECT_LT(ids[1], ids[2]);
+  auto all = ST_MUST(this->store_->ListEvents({}));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].subject, "b");  // Oldest first by time.
+  EventQuery query;
+  query.subject = "a";
+  query.kind = "feature.status";
+  EXPECT_EQ(ST_MUST(this->store_->ListEvents(query)).size(), 1u);
+  EventQuery window;
+  window.since = At("2013-01-02");
+  window.until = At("2013-01-03");
+  auto in_window = ST_MUST(this->store_->ListEvents(window));
+  ASSERT_EQ(in_window.size(), 1u);
+  EXPECT_EQ(in_window[0].id, ids[0]);
+  EXPECT_EQ(in_window[0].actor, "rm@example.org");
+}
+
+TYPED_TEST(StoreConformanceTest, SchedulesChangesComeBackWithTheRelease) {
+  this->Seed();
+  ScheduleChange change{At("2013-02-01T12:00:00Z"), "rm@example.org", Day("2013-03-25"),
+                        Day("2013-04-08"), Day("2013-06-17"), Day("2013-07-01"), "PVH"};
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    Release release = this->MakeRelease("4.3");
+    release.freeze = Day("2013-04-08");
+    release.release = Day("2013-07-01");
+    ST_TRY(writer.SaveRelease(release));
+    ST_TRY(writer.AppendEvent(ScheduleChangeEvent("4.3", change)));
+    return Ok();
+  }));
+  auto release = ST_MUST(this->store_->FindRelease("4.3"));
+  ASSERT_TRUE(release);
+  EXPECT_EQ(release->freeze, Day("2013-04-08"));
+  ASSERT_EQ(release->schedule_changes.size(), 1u);
+  EXPECT_EQ(release->schedule_changes[0].old_release, Day("2013-06-17"));
+  EXPECT_EQ(release->schedule_changes[0].reason, "PVH");
+}
+
+TYPED_TEST(StoreConformanceTest, TextSurvivesExactly) {
+  this->Seed();
+  Feature feature = this->MakeFeature("unicode");
+  feature.title = "Évent chännel \"scalability\" — 16TiB; DROP TABLE features; --";
+  feature.notes = "line one\nline two\n\ttabbed ' quote";
+  ASSERT_TRUE(this->store_->Transact(
+      [&](StoreWriter& writer) -> Result<void> { return writer.SaveFeature(feature, 1); }));
+  auto loaded = ST_MUST(this->store_->FindFeature("unicode"));
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->title, feature.title);
+  EXPECT_EQ(loaded->notes, feature.notes);
+}
+
+TEST(OpenStoreTest, MissingFileIsNotCreatedUnlessAsked) {
+  auto missing = OpenStore("/nonexistent-dir/none.db");
+  ASSERT_FALSE(missing);
+  EXPECT_TRUE(missing.error().IsNotFound());
+  EXPECT_NE(missing.error().message().find("stocktake init"), std::string::npos);
+}
+
+TEST(OpenStoreTest, ReopeningAFileKeepsItsDataAndSchema) {
+  auto path = std::filesystem::temp_directory_path() /
+              fmt::format("stocktake-reopen-{}.db", getpid());
+  {
+    StoreOptions options;
+    options.create_if_missing = true;
+    auto store = ST_MUST(OpenStore(path.string(), options));
+    ASSERT_TRUE(store->Transact([&](StoreWriter& writer) -> Result<void> {
+      return writer.SaveProject(Project{"P", "", {}, XenProcess()});
+    }));
+  }
+  auto store = ST_MUST(OpenStore("sqlite:" + path.string()));
+  EXPECT_EQ(ST_MUST(store->LoadProject())->name, "P");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+}  // namespace
+}  // namespace stocktake

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The CLI contract, run on the real binary against a real SQLite file:
+#   tests/integration/cli_contract.sh path/to/stocktake
+set -uo pipefail
+stocktake=$(realpath "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+seed="$root/../shared/seeds/004_0b59930f4069d6ee.txt"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export HOME="$work"  # no user git config leaks in
+git config --global user.email "ian.campbell@citrix.com"
+unset STOCKTAKE_DB STOCKTAKE_NOW
+
+passed=0
+failed=0
+check() {  # check NAME COMMAND... : the command must succeed
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name"
+  fi
+}
+exit_is() {  # exit_is CODE COMMAND...
+  local want=$1
+  shift
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || { echo "  exit $got, wanted $want; stderr: $(cat "$work/err")"; return 1; }
+}
+json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <"$work/out"; }
+json_has() { python3 -c "import json,sys; d=json.load(sys.stdin); assert $1, d" <"$work/out"; }
+
+st() { "$stocktake" --db "$work/st.db" "$@"; }
+
+# The main job and its golden output.
+check "import" exit_is 0 st --now 2013-01-21 import "$root/examples/xen-4.3.yaml"
+check "import summary" grep -q "41 feature(s) added" "$work/out"
+sed 's/\xc2\xa0/ /g' "$seed" | tail -n +3 >"$work/golden.txt"
+check "report golden" exit_is 0 st --now 2013-01-21 report 4.3
+check "report equals seed" cmp "$work/out" "$work/golden.txt"
+check "STOCKTAKE_DB and STOCKTAKE_NOW" bash -c \
+  "STOCKTAKE_DB='$work/st.db' STOCKTAKE_NOW=2013-01-21 '$stocktake' report 4.3 | cmp - '$work/golden.txt'"
+
+# Export / import / export round trip through files.
+check "export" exit_is 0 st export -o "$work/e1.yaml"
+check "import export" exit_is 0 "$stocktake" --db "$work/copy.db" --now 2014-01-01 import "$work/e1.yaml"
+check "export again" exit_is 0 "$stocktake" --db "$work/copy.db" export -o "$work/e2.yaml"
+check "round trip identical" cmp "$work/e1.yaml" "$work/e2.yaml"
+
+# Reads take --json.
+for read in "release list" "release show 4.3" "feature list --release 4.3" "feature show blktap3" \
+  "feature history blktap3" "person list" "check 4.3"; do
+  # shellcheck disable=SC2086
+  check "--json $read" exit_is 0 st --now 2013-01-21 --json $read
+  check "--json $read parses" json_ok
+done
+check "report json" exit_is 0 st --now 2013-01-21 report 4.3 --format json
+check "report json content" json_has 'd["version"]=="4.3" and len(d["sections"])==4'
+check "release show json" exit_is 0 st --now 2013-01-21 --json release show 4.3
+check "release show days" json_has 'd["days_to_freeze"]==63 and d["features_by_status"]["at-risk"]==16'
+
+# --as defaults to git's user.email and is recorded.
+check "feature set" exit_is 0 st --now 2013-01-22 feature set rationalized-backend-scripts \
+  --status at-risk --reason "maintainer on leave"
+check "history actor" exit_is 0 st --json feature history rationalized-backend-scripts
+check "history has git identity" json_has \
+  'd[-1]["actor"]=="ian.campbell@citrix.com" and d[-1]["to"]=="at-risk" and d[-1]["reason"]=="maintainer on leave"'
+
+# check: exit 1 with alerts, naming feature, rule and action.
+check "check alerts exit 1" exit_is 1 st --now 2013-01-23 check 4.3
+check "check names the chain" grep -q "scripts-for-driver-domains: \[dependency-risk\]" "$work/out"
+check "check says what to do" grep -q "what to do:" "$work/out"
+check "check json" exit_is 1 st --now 2013-01-23 --json check 4.3
+check "check json alert" json_has 'd["alerts"][0]["rule"]=="dependency-risk"'
+check "reset status" exit_is 0 st --now 2013-01-24 feature set rationalized-backend-scripts --status on-track
+check "check clean exit 0" exit_is 0 st --now 2013-01-24 check 4.3
+
+# Slips: only the release manager.
+check "slip refused" exit_is 4 st --now 2013-02-01 release slip 4.3 --freeze 2013-04-08 --reason PVH
+check "slip refusal says why" grep -q "stocktake: error: only a release manager" "$work/err"
+check "slip by RM" exit_is 0 st --now 2013-02-01 --as george.dunlap@eu.citrix.com release slip 4.3 \
+  --freeze 2013-04-08 --reason "PVH needs two more weeks"
+check "report since" exit_is 0 st --now 2013-02-02 report 4.3 --since 2013-01-22
+check "since has slip" grep -q "Schedule slipped: feature freeze 2013-03-25 -> 2013-04-08" "$work/out"
+
+# Features by slug, with their derived names.
+check "feature add" exit_is 0 st --now 2013-02-03 feature add "xl shutdown --wait" --release 4.3 \
+  --status fair --depends-on "PVH mode"
+check "feature add slug" grep -q "slug xl-shutdown-wait" "$work/out"
+check "feature show by title" exit_is 0 st feature show "xl shutdown --wait"
+check "feature show depends" grep -q "depends on pvh-mode-xen-linux" "$work/out"
+
+# E-mail: a message sendmail -t and git send-email accept.
+check "email" exit_is 0 "$stocktake" --now 2013-01-21T09:00:00Z --as george.dunlap@eu.citrix.com \
+  --db "$work/copy.db" report 4.3 --format email
+check "email parses" python3 - "$work/out" "$work/golden.txt" <<'PY'
+import email, sys
+from email import policy
+message = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=policy.default)
+assert message["Subject"] == "4.3 Planning: Taking stock", message["Subject"]
+assert message["From"] == "George Dunlap <george.dunlap@eu.citrix.com>", message["From"]
+assert message["To"] == "xen-devel@lists.xen.org"
+assert message["Date"].datetime.isoformat() == "2013-01-21T09:00:00+00:00"
+assert message["Message-ID"].startswith("<taking-stock.4-3.")
+body = message.get_content()
+assert body == open(sys.argv[2]).read(), "body differs"
+PY
+
+# Errors: stderr, "stocktake: error:", non-zero, nothing written.
+check "unknown release" exit_is 3 st report 9.9
+check "unknown release message" grep -q "^stocktake: error: no release '9.9': known releases are 4.3" "$work/err"
+check "bad --now" exit_is 2 st --now 2013-13-01 report 4.3
+check "bad --now message" grep -q "not a valid date" "$work/err"
+check "unknown feature" exit_is 3 st feature show "no such thing"
+check "missing database" exit_is 3 "$stocktake" --db "$work/none.db" report 4.3
+check "missing database hint" grep -q "stocktake init" "$work/err"
+check "missing database not created" test ! -e "$work/none.db"
+st export -o "$work/before.yaml"
+events_before=$(sqlite3 "$work/st.db" "SELECT COUNT(*) FROM events" 2>/dev/null || echo na)
+printf 'releases:\n  - version: "5.0"\n    start: 2013-01-01\n    freeze: 2012-06-01\n    release: 2013-09-01\n' >"$work/bad.yaml"
+check "bad import refused" exit_is 2 st import "$work/bad.yaml"
+check "bad import names place" grep -q "bad.yaml:4:13: the feature freeze 2012-06-01 of 5.0 is before its start" "$work/err"
+printf 'releases:\n  - version: "5.0"\n    start: 2013-01-01\n    freeze: 2013-06-01\n    release: 2013-09-01\n    features:\n      - title: A\n        status: on-track\n      - title: B\n        status: fair\n        depends_on: [missing]\n' >"$work/bad2.yaml"
+check "bad import 2 refused" exit_is 2 st import "$work/bad2.yaml"
+st export -o "$work/after.yaml"
+check "database untouched" cmp "$work/before.yaml" "$work/after.yaml"
+if command -v sqlite3 >/dev/null; then
+  check "no events written" test "$(sqlite3 "$work/st.db" "SELECT COUNT(*) FROM events")" = "$events_before"
+fi
+check "unknown subcommand" exit_is 2 st frobnicate
+check "help" exit_is 0 st --help
+check "help lists commands" grep -q "report" "$work/out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
