@@ -56,6 +56,9 @@ void RegisterProjectFile(CLI::App& app, Cli& cli);
 void RegisterRelease(CLI::App& app, Cli& cli);
 void RegisterFeature(CLI::App& app, Cli& cli);
 void RegisterReport(CLI::App& app, Cli& cli);
+/// protocol …, propose, object, answer, reply, withdraw, resolve, decide,
+/// proposal …, design-check, support-matrix.
+void RegisterProtocol(CLI::App& app, Cli& cli);
 
 /// Reads a whole file; kNotFound / kIoError with the path.
 Result<std::string> ReadFile(const std::string& path);

@@ -20,9 +20,10 @@
 namespace stocktake::cli {
 namespace {
 
-constexpr std::array<Registrar, 6> kCommands = {
+constexpr std::array<Registrar, 7> kCommands = {
     RegisterInit, RegisterPerson, RegisterProjectFile, RegisterRelease, RegisterFeature,
     RegisterReport,
+    RegisterProtocol,
 };
 
 std::string Environment(const char* name) {

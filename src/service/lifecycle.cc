@@ -263,7 +263,17 @@ Result<Proposal> Lifecycle::Record(StoreWriter& writer, const Context& context,
           "a decision needs a rationale: say why the protocol may (or may not) move on"));
     }
   }
-  ST_TRY(ValidateAction(proposal, action, protocol, process, actor));
+  auto valid = ValidateAction(proposal, action, protocol, process, actor);
+  if (!valid) {
+    auto criteria = EvaluateEntryCriteria(protocol, process, proposal.to_stage);
+    if (accept && valid.error().IsInvalidArgument() && criteria && !AllSatisfied(*criteria)) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "{} (with 'stocktake protocol set {}' or 'stocktake protocol impl {}', or decide with "
+          "--waive CRITERION)",
+          valid.error().message(), protocol.name, protocol.name)));
+    }
+    return Fail(valid.error());
+  }
   std::int64_t number = ST_TRY(writer.AppendProposalAction(proposal.id, action));
   if (action.kind == ProposalActionKind::kObject) action.objection_id = number;
   if (objection_id != nullptr) *objection_id = number;
