@@ -1,0 +1,20 @@
+#!/bin/sh
+# Runs every benchmark in a Release build (build-bench/), each printing a ratio
+# against its baseline measured in the same run:
+#   planning: 10,000 features and 100,000 events: import, report, check
+#   ingest:   scripts/bench-ingest.sh (mail archive, Xen git history)
+# Usage: scripts/bench.sh [planning|ingest|all]
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build-bench}
+what=${1:-all}
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTOCKTAKE_BUILD_TESTS=OFF \
+  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+if [ "$what" = planning ] || [ "$what" = all ]; then
+  ninja -C "$build" -j2 stocktake_planning_bench >/dev/null
+  echo "== planning"
+  "$build/bench/stocktake_planning_bench" 10000 5
+fi
+if [ "$what" = ingest ] || [ "$what" = all ]; then
+  BUILD_DIR="$build" "$root/scripts/bench-ingest.sh"
+fi
