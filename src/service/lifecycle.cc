@@ -266,7 +266,9 @@ Result<Proposal> Lifecycle::Record(StoreWriter& writer, const Context& context,
   auto valid = ValidateAction(proposal, action, protocol, process, actor);
   if (!valid) {
     auto criteria = EvaluateEntryCriteria(protocol, process, proposal.to_stage);
-    if (accept && valid.error().IsInvalidArgument() && criteria && !AllSatisfied(*criteria)) {
+    bool passed = EvaluateProposal(proposal, process, context.now).state == ProposalState::kPassed;
+    if (accept && passed && valid.error().IsInvalidArgument() && criteria &&
+        !AllSatisfied(*criteria)) {
       return Fail(Error::InvalidArgument(fmt::format(
           "{} (with 'stocktake protocol set {}' or 'stocktake protocol impl {}', or decide with "
           "--waive CRITERION)",
