@@ -7,7 +7,6 @@
 //   - report and check: the same rows read back with the raw SQLite C API.
 // Usage: stocktake_planning_bench [FEATURES] [REPEATS]
 
-#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -16,6 +15,8 @@
 #include <functional>
 #include <random>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
@@ -58,9 +59,8 @@ std::string GenerateProject(int count) {
     std::string from;
     for (int change = 0; change < 10; ++change) {
       std::string to = change == 9 ? status : kStatuses[(i + change) % 4];
-      yaml +=
-          fmt::format("          - at: 2024-0{}-{:02}T10:00:00Z\n            by: rm@example.org\n",
-                      1 + change / 3, 1 + (change % 3) * 9 + i % 9);
+      yaml += fmt::format("          - at: 2024-0{}-{:02}T10:00:00Z\n            by: rm@example.org\n",
+                          1 + change / 3, 1 + (change % 3) * 9 + i % 9);
       if (!from.empty()) yaml += fmt::format("            from: {}\n", from);
       yaml += fmt::format("            to: {}\n", to);
       from = to;
@@ -83,22 +83,20 @@ void RawImport(const std::string& path, int count) {
   std::filesystem::remove(path);
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
-  Exec(db,
-       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-       "CREATE TABLE f(slug TEXT PRIMARY KEY, release TEXT, ordinal INT, title TEXT, "
-       "parent TEXT, status TEXT, updated BIGINT);"
-       "CREATE TABLE o(feature TEXT, ordinal INT, email TEXT, PRIMARY KEY(feature, ordinal));"
-       "CREATE TABLE e(id INTEGER PRIMARY KEY, at BIGINT, actor TEXT, kind TEXT, "
-       "release TEXT, subject TEXT, from_value TEXT, to_value TEXT);"
-       "CREATE INDEX e_release ON e(release, at); BEGIN");
+  Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+           "CREATE TABLE f(slug TEXT PRIMARY KEY, release TEXT, ordinal INT, title TEXT, "
+           "parent TEXT, status TEXT, updated BIGINT);"
+           "CREATE TABLE o(feature TEXT, ordinal INT, email TEXT, PRIMARY KEY(feature, ordinal));"
+           "CREATE TABLE e(id INTEGER PRIMARY KEY, at BIGINT, actor TEXT, kind TEXT, "
+           "release TEXT, subject TEXT, from_value TEXT, to_value TEXT);"
+           "CREATE INDEX e_release ON e(release, at); BEGIN");
   sqlite3_stmt* feature = nullptr;
   sqlite3_stmt* owner = nullptr;
   sqlite3_stmt* event = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO f VALUES (?,?,?,?,?,?,?)", -1, &feature, nullptr);
   sqlite3_prepare_v2(db, "INSERT INTO o VALUES (?,?,?)", -1, &owner, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO e(at, actor, kind, release, subject, from_value, to_value) "
-                     "VALUES (?,?,?,?,?,?,?)",
+  sqlite3_prepare_v2(db, "INSERT INTO e(at, actor, kind, release, subject, from_value, to_value) "
+                         "VALUES (?,?,?,?,?,?,?)",
                      -1, &event, nullptr);
   for (int i = 0; i < count; ++i) {
     std::string slug = fmt::format("feature-number-{}", i);
@@ -185,12 +183,11 @@ int main(int argc, char** argv) {
     summary = ST_MUST(planning.Import(context, yaml, "bench.yaml"));
   });
   double raw_import_seconds = stocktake::Seconds([&] { stocktake::RawImport(raw_path, count); });
-  fmt::print(
-      "import   {:8.1f} ms  {:8.0f} features/s  {} events   baseline raw SQLite {:6.1f} ms  "
-      "ratio {:.2f}x  (target > 20000 features/s: {})\n",
-      import_seconds * 1e3, count / import_seconds, summary.events_written,
-      raw_import_seconds * 1e3, import_seconds / raw_import_seconds,
-      count / import_seconds > 20000 ? "met" : "NOT met");
+  fmt::print("import   {:8.1f} ms  {:8.0f} features/s  {} events   baseline raw SQLite {:6.1f} ms  "
+             "ratio {:.2f}x  (target > 20000 features/s: {})\n",
+             import_seconds * 1e3, count / import_seconds, summary.events_written,
+             raw_import_seconds * 1e3, import_seconds / raw_import_seconds,
+             count / import_seconds > 20000 ? "met" : "NOT met");
 
   auto store = ST_MUST(stocktake::OpenStore(db_path));
   stocktake::Planning planning(*store);
@@ -207,8 +204,7 @@ int main(int argc, char** argv) {
     changes = stock.changes.size();
     report_bytes = stocktake::RenderTakingStockText(stock).size();
   });
-  double check =
-      stocktake::Best(repeats, [&] { alerts = ST_MUST(planning.Check("9.0", now)).size(); });
+  double check = stocktake::Best(repeats, [&] { alerts = ST_MUST(planning.Check("9.0", now)).size(); });
   fmt::print("baseline raw SQLite read of the release  {:6.2f} ms\n", raw_read * 1e3);
   fmt::print("report   {:8.2f} ms  ({} bytes)                ratio {:.2f}x  (target < 20 ms: {})\n",
              report * 1e3, report_bytes, report / raw_read, report < 0.020 ? "met" : "NOT met");
