@@ -26,6 +26,7 @@
 #include "stocktake/model/release.h"
 #include "stocktake/process/process.h"
 #include "stocktake/result.h"
+#include "stocktake/storage/evidence_store.h"
 
 namespace stocktake {
 
@@ -93,6 +94,10 @@ class StoreWriter {
   /// action's objection number (0 when it concerns none).
   [[nodiscard]] virtual Result<std::int64_t> AppendProposalAction(std::int64_t proposal_id,
                                                                   const ProposalAction& action) = 0;
+
+  /// Writes of evidence (ingested mail and commits, rules, links) in this
+  /// transaction; see storage/evidence_store.h.
+  virtual EvidenceWriter& evidence_writer() = 0;
 };
 
 class Store {
@@ -128,6 +133,9 @@ class Store {
   /// The proposal that objection `objection_id` was raised on, or nullopt.
   [[nodiscard]] virtual Result<std::optional<Proposal>> FindProposalByObjection(
       std::int64_t objection_id) = 0;
+
+  /// Reads of ingested evidence; see storage/evidence_store.h.
+  virtual EvidenceReader& evidence() = 0;
 
   /// Runs `body` in one transaction: commits when it succeeds, rolls back and
   /// returns its error when it fails. Not reentrant.

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "storage/sql/migrations.h"
+#include "storage/sql/sql_evidence_internal.h"
 #include "stocktake/util/text.h"
 
 #ifdef ST_WITH_POSTGRES
@@ -116,7 +117,9 @@ Result<ProtocolProcess> LifecycleFromSettings(
 class SqlStore final : public Store, private StoreWriter {
  public:
   SqlStore(SqlDialect dialect, std::unique_ptr<soci::session> session)
-      : dialect_(dialect), sql_(std::move(session)) {}
+      : dialect_(dialect),
+        sql_(std::move(session)),
+        evidence_(SqlEvidence::Create(dialect, *sql_)) {}
 
   Result<void> Migrate();
 
@@ -135,6 +138,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::optional<Proposal>> FindProposal(std::int64_t id) override;
   Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t objection_id) override;
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>& body) override;
+  EvidenceReader& evidence() override { return *evidence_; }
 
  private:
   Result<void> SaveProject(const Project& project) override;
@@ -147,6 +151,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::int64_t> CreateProposal(const Proposal& proposal) override;
   Result<std::int64_t> AppendProposalAction(std::int64_t proposal_id,
                                             const ProposalAction& action) override;
+  EvidenceWriter& evidence_writer() override { return *evidence_; }
 
   Result<std::vector<Protocol>> LoadProtocols(const std::string* name);
   Result<std::vector<Proposal>> LoadProposals(const std::string* protocol, const long long* id);
@@ -159,6 +164,7 @@ class SqlStore final : public Store, private StoreWriter {
 
   SqlDialect dialect_;
   std::unique_ptr<soci::session> sql_;
+  std::unique_ptr<SqlEvidence> evidence_;  // The evidence tables, over sql_.
   bool in_transaction_ = false;
 
   // Bound variables and prepared statements of the import hot path.

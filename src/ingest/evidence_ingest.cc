@@ -1,0 +1,716 @@
+#include "stocktake/ingest/evidence_ingest.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <regex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "stocktake/ingest/git_history.h"
+#include "stocktake/ingest/patch_series.h"
+#include "stocktake/ingest/threading.h"
+#include "stocktake/ingest/trailers.h"
+#include "stocktake/util/text.h"
+
+namespace stocktake {
+namespace {
+
+// Parsing is cut into chunks of about this size so that progress can be shown.
+constexpr std::size_t kChunkBytes = std::size_t{16} << 20;
+constexpr std::size_t kFingerprintBytes = 4096;
+
+EvidencePerson ToPerson(const MailAddress& address) { return {address.name, address.email}; }
+
+EvidenceTrailer ToTrailer(const Trailer& trailer) {
+  return {trailer.key, trailer.canonical_key, trailer.value, ToPerson(trailer.person)};
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code error;
+  auto absolute = std::filesystem::absolute(path, error);
+  return error ? path : absolute.lexically_normal().string();
+}
+
+std::string HashHex(std::string_view bytes) {
+  return fmt::format("{:016x}", std::hash<std::string_view>{}(bytes));
+}
+
+// What identifies a mailbox's content up to the last message read: its first
+// bytes and the first bytes of that message.
+std::string Fingerprint(std::string_view bytes, std::uint64_t last_offset) {
+  if (last_offset > bytes.size()) return "";
+  return HashHex(bytes.substr(0, kFingerprintBytes)) + ":" +
+         HashHex(bytes.substr(last_offset, kFingerprintBytes));
+}
+
+// A reply line that says NAK ("NAK.", "Nak, because …") outside quotes and
+// before the signature: the sender NAKs what the thread proposes.
+std::optional<std::string> FindNakLine(std::string_view body) {
+  for (auto line : Split(body, '\n')) {
+    std::string_view text = Trim(line);
+    if (text == "--" || line.starts_with("-- ")) break;
+    if (text.starts_with(">")) continue;
+    if (text.size() < 3) continue;
+    std::string head = ToLower(text.substr(0, 4));
+    bool nak = head.starts_with("nak") || head.starts_with("nack");
+    std::size_t word = head.starts_with("nack") ? 4 : 3;
+    if (!nak) continue;
+    if (text.size() > word && std::isalpha(static_cast<unsigned char>(text[word]))) continue;
+    return std::string(text);
+  }
+  return std::nullopt;
+}
+
+EvidenceMessage ToEvidence(const MailMessage& message) {
+  EvidenceMessage out;
+  out.message_id = message.message_id;
+  out.synthetic_id = message.synthetic_id;
+  out.date = message.date;
+  out.from = ToPerson(message.from);
+  out.subject = message.subject;
+  out.in_reply_to = message.in_reply_to;
+  out.references = message.references;
+  out.list_id = message.list_id;
+  out.file = message.file;
+  out.offset = message.offset;
+  SubjectPrefix prefix = ParseSubjectPrefix(message.subject);
+  bool patch = prefix.is_patch && !prefix.is_reply;
+  std::vector<Trailer> trailers =
+      patch ? ParseTrailers(message.body) : ParseReplyTrailers(message.body);
+  bool has_nak = false;
+  for (const auto& trailer : trailers) {
+    out.trailers.push_back(ToTrailer(trailer));
+    has_nak = has_nak || trailer.canonical_key == "nacked-by";
+  }
+  if (!patch && !has_nak) {
+    if (auto line = FindNakLine(message.body)) {
+      out.trailers.push_back({"NAK", "nacked-by", *line, out.from});
+    }
+  }
+  return out;
+}
+
+MailMessage HeadersOf(const EvidenceMessage& message) {
+  MailMessage out;
+  out.message_id = message.message_id;
+  out.synthetic_id = message.synthetic_id;
+  out.date = message.date;
+  out.from = {message.from.name, message.from.email};
+  out.subject = message.subject;
+  out.in_reply_to = message.in_reply_to;
+  out.references = message.references;
+  out.list_id = message.list_id;
+  out.file = message.file;
+  out.offset = message.offset;
+  return out;
+}
+
+// Evidence rules, compiled once per run.
+struct CompiledRules {
+  EvidenceOwnerKind kind = EvidenceOwnerKind::kFeature;
+  std::string owner;
+  std::vector<std::pair<std::string, std::regex>> subjects;
+  std::vector<std::string> paths;
+  std::vector<std::string> tags;  // lower case
+};
+
+std::vector<CompiledRules> Compile(const std::vector<EvidenceRuleSet>& sets) {
+  std::vector<CompiledRules> out;
+  for (const auto& set : sets) {
+    CompiledRules rules{set.owner_kind, set.owner, {}, set.rules.paths, {}};
+    for (const auto& subject : set.rules.subjects) {
+      try {
+        rules.subjects.emplace_back(subject,
+                                    std::regex(subject, std::regex::ECMAScript | std::regex::icase));
+      } catch (const std::regex_error&) {
+        // Not a regex: match it as literal text.
+        std::string escaped;
+        for (char c : subject) {
+          if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) {
+            escaped += '\\';
+          }
+          escaped += c;
+        }
+        rules.subjects.emplace_back(subject,
+                                    std::regex(escaped, std::regex::ECMAScript | std::regex::icase));
+      }
+    }
+    for (const auto& tag : set.rules.tags) rules.tags.push_back(ToLower(tag));
+    out.push_back(std::move(rules));
+  }
+  return out;
+}
+
+std::optional<std::string> MatchSubject(const CompiledRules& rules, const std::string& subject) {
+  for (const auto& [text, regex] : rules.subjects) {
+    if (std::regex_search(subject, regex)) return "subject:" + text;
+  }
+  return std::nullopt;
+}
+
+// A tag is "[tag]" among a subject's bracket groups, or the value of a
+// "Stocktake:" trailer.
+std::optional<std::string> MatchTag(const CompiledRules& rules, const std::string& subject,
+                                    const std::vector<EvidenceTrailer>& trailers) {
+  if (rules.tags.empty()) return std::nullopt;
+  std::string lower = ToLower(subject);
+  for (const auto& tag : rules.tags) {
+    if (lower.find("[" + tag + "]") != std::string::npos) return "tag:" + tag;
+    for (const auto& trailer : trailers) {
+      if (trailer.canonical_key == "stocktake" && ToLower(Trim(trailer.value)) == tag) {
+        return "tag:" + tag;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> MatchPaths(const CompiledRules& rules,
+                                      const std::vector<std::string>& paths) {
+  for (const auto& prefix : rules.paths) {
+    for (const auto& path : paths) {
+      if (path.starts_with(prefix)) return "path:" + prefix;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<EvidenceLink> LinkMail(const std::vector<CompiledRules>& rules,
+                                   const std::vector<EvidenceMessage>& messages,
+                                   const std::vector<EvidenceSeries>& series) {
+  std::vector<EvidenceLink> links;
+  if (rules.empty()) return links;
+  std::unordered_set<std::string> in_series;
+  for (const auto& one : series) {
+    if (!one.cover_letter.empty()) in_series.insert(one.cover_letter);
+    for (const auto& patch : one.patches) in_series.insert(patch.second);
+  }
+  for (const auto& rule : rules) {
+    for (const auto& one : series) {
+      auto matched = MatchSubject(rule, one.name);
+      if (!matched) matched = MatchTag(rule, one.name, {});
+      if (matched) links.push_back({rule.kind, rule.owner, "series", one.id, *matched, one.date});
+    }
+    for (const auto& message : messages) {
+      if (in_series.count(message.message_id) > 0) continue;
+      auto matched = MatchSubject(rule, message.subject);
+      if (!matched) matched = MatchTag(rule, message.subject, message.trailers);
+      if (matched) {
+        links.push_back(
+            {rule.kind, rule.owner, "message", message.message_id, *matched, message.date});
+      }
+    }
+  }
+  return links;
+}
+
+std::vector<EvidenceLink> LinkCommits(const std::vector<CompiledRules>& rules,
+                                      const std::vector<EvidenceCommit>& commits) {
+  std::vector<EvidenceLink> links;
+  for (const auto& rule : rules) {
+    for (const auto& commit : commits) {
+      auto matched = MatchPaths(rule, commit.touched_paths);
+      if (!matched) matched = MatchSubject(rule, commit.subject);
+      if (!matched) matched = MatchTag(rule, commit.subject, commit.trailers);
+      if (matched) {
+        links.push_back({rule.kind, rule.owner, "commit", commit.sha, *matched, commit.commit_date});
+      }
+    }
+  }
+  return links;
+}
+
+// Features whose linked evidence is newer than their last recorded change.
+Result<std::vector<Feature>> TouchFeatures(Store& store, const std::vector<EvidenceLink>& links) {
+  std::unordered_map<std::string, Timestamp> latest;
+  for (const auto& link : links) {
+    if (link.owner_kind != EvidenceOwnerKind::kFeature || !link.at) continue;
+    auto [it, added] = latest.emplace(link.owner, *link.at);
+    if (!added && *link.at > it->second) it->second = *link.at;
+  }
+  std::vector<Feature> touched;
+  if (latest.empty()) return touched;
+  for (auto& feature : ST_TRY(store.ListFeatures({}))) {
+    auto it = latest.find(feature.slug);
+    if (it == latest.end() || it->second <= feature.updated_at) continue;
+    feature.updated_at = it->second;
+    touched.push_back(std::move(feature));
+  }
+  return touched;
+}
+
+std::string Basename(const std::string& path) {
+  std::string trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  std::string name = std::filesystem::path(trimmed).filename().string();
+  if (name.ends_with(".git")) name.resize(name.size() - 4);
+  return name;
+}
+
+// Commits that show a protocol's entry criteria: the first commit touching the
+// design document's path, and commits matching the protocol's path rules for
+// its implementations in the ingested code base.
+std::vector<Protocol> FillCriteria(const std::vector<Protocol>& protocols,
+                                   const std::vector<CompiledRules>& rules,
+                                   const std::vector<EvidenceCommit>& oldest_first,
+                                   const std::string& code_base, std::int64_t& filled) {
+  std::vector<Protocol> changed;
+  for (Protocol protocol : protocols) {
+    bool touched = false;
+    if (!protocol.design_doc.path.empty() && protocol.design_doc.commit.empty()) {
+      for (const auto& commit : oldest_first) {
+        if (std::find(commit.touched_paths.begin(), commit.touched_paths.end(),
+                      protocol.design_doc.path) != commit.touched_paths.end()) {
+          protocol.design_doc.commit = commit.sha;
+          touched = true;
+          ++filled;
+          break;
+        }
+      }
+    }
+    const CompiledRules* own = nullptr;
+    for (const auto& rule : rules) {
+      if (rule.kind == EvidenceOwnerKind::kProtocol && rule.owner == protocol.name) own = &rule;
+    }
+    if (own != nullptr && !own->paths.empty()) {
+      for (auto& implementation : protocol.implementations) {
+        if (implementation.state == ImplementationState::kCommitted) continue;
+        if (ToLower(implementation.code_base) != ToLower(code_base)) continue;
+        for (const auto& commit : oldest_first) {
+          if (!MatchPaths(*own, commit.touched_paths)) continue;
+          implementation.state = ImplementationState::kCommitted;
+          implementation.refs.push_back(fmt::format("{}.git {}", ToLower(code_base),
+                                                    commit.sha.substr(0, 12)));
+          touched = true;
+          ++filled;
+          break;
+        }
+      }
+    }
+    if (touched) changed.push_back(std::move(protocol));
+  }
+  return changed;
+}
+
+nlohmann::json SummaryDetail(const IngestSummary& summary) {
+  return {{"sources", summary.sources},
+          {"messages_added", summary.messages_added},
+          {"duplicates", summary.duplicates},
+          {"skipped", summary.skipped.size()},
+          {"commits_added", summary.commits_added},
+          {"links", summary.links},
+          {"draft_objections", summary.draft_objections}};
+}
+
+Event RunEvent(const IngestOptions& options, const std::string& kind, const std::string& subject,
+               const IngestSummary& summary) {
+  Event event;
+  event.at = options.now;
+  event.recorded_at = options.now;
+  event.actor = options.actor;
+  event.kind = kind;
+  event.subject = subject;
+  event.to = fmt::format("{} messages, {} commits", summary.messages_added, summary.commits_added);
+  event.detail = SummaryDetail(summary).dump();
+  return event;
+}
+
+// Parses `bytes` from `start` in chunks that begin at a separator, so that
+// progress can be reported; offsets are made absolute again.
+MailBatch ParseInChunks(std::string_view bytes, std::uint64_t start, const std::string& file,
+                        const IngestOptions& options, std::uint64_t done_before,
+                        std::uint64_t total) {
+  MailBatch batch;
+  MailReadOptions read;
+  read.format = options.format;
+  read.threads = options.threads;
+  std::size_t begin = static_cast<std::size_t>(start);
+  while (begin < bytes.size()) {
+    std::size_t end = bytes.size();
+    if (bytes.size() - begin > kChunkBytes) {
+      std::size_t next = bytes.find("\n\nFrom ", begin + kChunkBytes);
+      if (next != std::string_view::npos) end = next + 2;
+    }
+    MailBatch part = ParseMboxBytes(bytes.substr(begin, end - begin), file, read);
+    for (auto& message : part.messages) {
+      message.offset += begin;
+      batch.messages.push_back(std::move(message));
+    }
+    for (auto& failure : part.failures) {
+      failure.offset += begin;
+      batch.failures.push_back(std::move(failure));
+    }
+    batch.bytes += part.bytes;
+    begin = end;
+    if (options.progress) options.progress(done_before + begin, total);
+  }
+  return batch;
+}
+
+}  // namespace
+
+namespace {
+
+// The part of a mail run after parsing: deduplicate, rebuild threads and
+// series over all stored mail, link, and write everything in one transaction.
+Result<void> StoreMail(Store& store, const IngestOptions& options, const std::string& event_kind,
+                       const std::string& event_subject, std::vector<MailMessage> parsed,
+                       const std::vector<IngestSource>& sources, IngestSummary& summary) {
+  EvidenceReader& reader = store.evidence();
+  std::unordered_set<std::string> known;
+  for (auto& id : ST_TRY(reader.ListMessageIds())) known.insert(std::move(id));
+  const bool had_mail = !known.empty();
+  std::vector<EvidenceMessage> added;
+  for (const auto& message : parsed) {
+    if (!known.insert(message.message_id).second) {
+      ++summary.duplicates;
+      continue;
+    }
+    added.push_back(ToEvidence(message));
+    summary.trailers += static_cast<std::int64_t>(added.back().trailers.size());
+  }
+  parsed.clear();
+  parsed.shrink_to_fit();
+  summary.messages_added = static_cast<std::int64_t>(added.size());
+  if (added.empty()) {
+    // Nothing new: only remember where the sources stand.
+    if (sources.empty()) return Ok();
+    return store.Transact([&](StoreWriter& writer) -> Result<void> {
+      for (const auto& source : sources) ST_TRY(writer.evidence_writer().SaveSource(source));
+      return Ok();
+    });
+  }
+
+  std::vector<EvidenceMessage> all;
+  if (had_mail) all = ST_TRY(reader.ListMessages({}));
+  const std::size_t stored_count = all.size();
+  for (auto& message : added) all.push_back(std::move(message));
+  added.clear();
+  std::vector<MailMessage> headers;
+  headers.reserve(all.size());
+  for (const auto& message : all) headers.push_back(HeadersOf(message));
+
+  ThreadSet threads = ThreadMessages(headers);
+  std::vector<EvidenceThread> thread_rows;
+  thread_rows.reserve(threads.threads.size());
+  for (const auto& thread : threads.threads) {
+    EvidenceThread row;
+    row.root_id = thread.root_id;
+    row.message_count = static_cast<std::int64_t>(thread.message_count);
+    for (const auto& node : thread.nodes) {
+      if (node.ghost()) continue;
+      EvidenceMessage& message = all[*node.message];
+      message.thread_root = thread.root_id;
+      if (row.subject.empty()) row.subject = message.subject;
+      if (message.date) {
+        if (!row.first_date || *message.date < *row.first_date) row.first_date = message.date;
+        if (!row.last_date || *message.date > *row.last_date) row.last_date = message.date;
+      }
+    }
+    thread_rows.push_back(std::move(row));
+  }
+  summary.threads = static_cast<std::int64_t>(thread_rows.size());
+
+  // Stored messages whose thread changed, found by reading the stored roots again.
+  std::vector<std::pair<std::string, std::string>> moved;
+  if (stored_count > 0) {
+    MessageQuery roots_only;
+    roots_only.with_references = false;
+    roots_only.with_trailers = false;
+    std::unordered_map<std::string, std::string> before;
+    for (auto& message : ST_TRY(reader.ListMessages(roots_only))) {
+      before.emplace(std::move(message.message_id), std::move(message.thread_root));
+    }
+    for (std::size_t i = 0; i < stored_count; ++i) {
+      auto it = before.find(all[i].message_id);
+      if (it != before.end() && it->second != all[i].thread_root) {
+        moved.emplace_back(all[i].message_id, all[i].thread_root);
+      }
+    }
+  }
+
+  SeriesSet assembled = AssembleSeries(headers);
+  std::unordered_map<std::string, std::size_t> position;
+  position.reserve(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) position.emplace(all[i].message_id, i);
+  std::vector<EvidenceSeries> series_rows;
+  series_rows.reserve(assembled.series.size());
+  for (const auto& one : assembled.series) {
+    EvidenceSeries row;
+    row.id = one.id;
+    row.name = one.name;
+    row.cover_letter = one.cover_letter_id;
+    row.submitter = ToPerson(one.submitter);
+    row.date = one.date;
+    row.version = one.version;
+    row.total = one.total;
+    row.is_rfc = one.is_rfc;
+    row.is_resend = one.is_resend;
+    row.tags = one.tags;
+    for (const auto& patch : one.patches) row.patches.emplace_back(patch.index, patch.message_id);
+    row.missing = one.missing;
+    row.lineage = assembled.lineages[one.lineage].id;
+    series_rows.push_back(std::move(row));
+  }
+  // Trailers apply to the patch or series they answer (see CollectSeriesTrailers).
+  for (const auto& message : all) {
+    if (message.trailers.empty()) continue;
+    auto attribute = [&](const std::string& target) {
+      auto found = assembled.series_of.find(target);
+      if (found == assembled.series_of.end()) return false;
+      EvidenceSeries& row = series_rows[found->second];
+      bool cover = row.cover_letter == target;
+      for (const auto& trailer : message.trailers) {
+        row.trailers.push_back({cover, cover ? row.id : target, message.message_id, trailer});
+      }
+      return true;
+    };
+    if (attribute(message.message_id)) continue;
+    if (!message.in_reply_to.empty() && attribute(message.in_reply_to)) continue;
+    for (auto it = message.references.rbegin(); it != message.references.rend(); ++it) {
+      if (*it != message.in_reply_to && attribute(*it)) break;
+    }
+  }
+  summary.series = static_cast<std::int64_t>(series_rows.size());
+
+  auto rules = Compile(ST_TRY(reader.ListRules()));
+  std::vector<EvidenceLink> links = LinkMail(rules, all, series_rows);
+  summary.links = static_cast<std::int64_t>(links.size());
+  std::vector<Feature> touched = ST_TRY(TouchFeatures(store, links));
+  summary.features_touched = static_cast<std::int64_t>(touched.size());
+
+  // NAKs in the threads of open proposals become draft objections.
+  std::vector<DraftObjection> drafts;
+  for (const auto& proposal : ST_TRY(store.ListProposals({}))) {
+    if (proposal.thread.empty()) continue;
+    auto thread = threads.thread_of.find(proposal.thread);
+    if (thread == threads.thread_of.end()) continue;
+    for (const auto& node : threads.threads[thread->second].nodes) {
+      if (node.ghost() || node.message_id == proposal.thread) continue;
+      const EvidenceMessage& message = all[*node.message];
+      for (const auto& trailer : message.trailers) {
+        if (trailer.canonical_key != "nacked-by") continue;
+        std::string by = trailer.key == "NAK" || trailer.person.email.empty()
+                             ? message.from.email
+                             : trailer.person.email;
+        drafts.push_back({message.message_id, proposal.id, ToLower(by),
+                          message.date.value_or(options.now), trailer.value, "draft"});
+        break;
+      }
+    }
+  }
+
+  std::vector<EvidenceMessage> fresh(std::make_move_iterator(all.begin() + stored_count),
+                                     std::make_move_iterator(all.end()));
+  // Sorted by primary key so SQLite appends to its B-tree pages in order.
+  std::sort(fresh.begin(), fresh.end(),
+            [](const auto& a, const auto& b) { return a.message_id < b.message_id; });
+  return store.Transact([&](StoreWriter& writer) -> Result<void> {
+    EvidenceWriter& evidence = writer.evidence_writer();
+    ST_TRY(evidence.InsertMessages(fresh));
+    ST_TRY(evidence.SetThreadRoots(moved));
+    ST_TRY(evidence.ReplaceThreads(thread_rows));
+    ST_TRY(evidence.ReplaceSeries(series_rows));
+    ST_TRY(evidence.ReplaceLinks({"message", "series"}, links));
+    for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
+    for (const auto& draft : drafts) {
+      if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
+    }
+    for (const auto& source : sources) ST_TRY(evidence.SaveSource(source));
+    summary.event_id =
+        ST_TRY(writer.AppendEvent(RunEvent(options, event_kind, event_subject, summary)));
+    return Ok();
+  });
+}
+
+}  // namespace
+
+Result<IngestSummary> EvidenceIngest::IngestMbox(const std::vector<std::string>& files,
+                                                 const IngestOptions& options) {
+  IngestSummary summary;
+  summary.kind = "mbox";
+  std::vector<std::unique_ptr<MboxFile>> opened;
+  std::uint64_t total = 0;
+  for (const auto& path : files) {
+    opened.push_back(ST_TRY(MboxFile::Open(path)));
+    total += opened.back()->bytes().size();
+  }
+  std::vector<MailMessage> parsed;
+  std::vector<IngestSource> sources;
+  std::uint64_t done = 0;
+  for (const auto& file : opened) {
+    ++summary.sources;
+    std::string_view bytes = file->bytes();
+    IngestSource source;
+    source.source = "mbox:" + AbsolutePath(file->path());
+    source.kind = "mbox";
+    source.ingested_at = options.now;
+    std::uint64_t start = 0;
+    auto stored = ST_TRY(store_.evidence().FindSource(source.source));
+    if (stored && stored->size <= bytes.size() &&
+        stored->fingerprint == Fingerprint(bytes, stored->last_offset)) {
+      if (stored->size == bytes.size()) {
+        ++summary.sources_unchanged;
+        done += bytes.size();
+        continue;
+      }
+      start = stored->last_offset;
+    }
+    MailBatch batch = ParseInChunks(bytes, start, file->path(), options, done, total);
+    done += bytes.size();
+    summary.bytes += batch.bytes;
+    std::uint64_t last = start;
+    for (const auto& message : batch.messages) last = std::max(last, message.offset);
+    for (const auto& failure : batch.failures) last = std::max(last, failure.offset);
+    source.size = bytes.size();
+    source.last_offset = last;
+    source.fingerprint = Fingerprint(bytes, last);
+    sources.push_back(std::move(source));
+    summary.messages_read += static_cast<std::int64_t>(batch.messages.size());
+    for (auto& message : batch.messages) {
+      message.body.shrink_to_fit();
+      parsed.push_back(std::move(message));
+    }
+    for (auto& failure : batch.failures) summary.skipped.push_back(std::move(failure));
+  }
+  std::string subject = files.size() == 1 ? AbsolutePath(files[0])
+                                          : fmt::format("{} mbox files", files.size());
+  ST_TRY(StoreMail(store_, options, "ingest.mbox", subject, std::move(parsed), sources, summary));
+  return summary;
+}
+
+Result<IngestSummary> EvidenceIngest::IngestMaildir(const std::string& root,
+                                                    const IngestOptions& options) {
+  IngestSummary summary;
+  summary.kind = "maildir";
+  summary.sources = 1;
+  auto files = ST_TRY(ListMaildirFiles(root));
+  IngestSource source;
+  source.source = "maildir:" + AbsolutePath(root);
+  source.kind = "maildir";
+  source.ingested_at = options.now;
+  source.size = files.size();
+  source.fingerprint = HashHex(Join(files, "\n"));
+  auto stored = ST_TRY(store_.evidence().FindSource(source.source));
+  if (stored && stored->size == source.size && stored->fingerprint == source.fingerprint) {
+    summary.sources_unchanged = 1;
+    return summary;
+  }
+  MailReadOptions read;
+  read.format = options.format;
+  read.threads = options.threads;
+  if (options.progress) options.progress(0, files.size());
+  MailBatch batch = ST_TRY(ReadMaildir(root, read));
+  if (options.progress) options.progress(files.size(), files.size());
+  summary.bytes = batch.bytes;
+  summary.messages_read = static_cast<std::int64_t>(batch.messages.size());
+  summary.skipped = std::move(batch.failures);
+  ST_TRY(StoreMail(store_, options, "ingest.maildir", AbsolutePath(root),
+                   std::move(batch.messages), {source}, summary));
+  return summary;
+}
+
+Result<IngestSummary> EvidenceIngest::IngestGit(const std::string& repository,
+                                                const IngestOptions& options) {
+  IngestSummary summary;
+  summary.kind = "git";
+  summary.sources = 1;
+  std::string range = options.revision_range.empty() ? "HEAD" : options.revision_range;
+  std::string head_revision = range;
+  if (auto dots = range.find(".."); dots != std::string::npos) {
+    head_revision = range.substr(dots + (range.compare(dots, 3, "...") == 0 ? 3 : 2));
+    if (head_revision.empty()) head_revision = "HEAD";
+  }
+  std::string head = ST_TRY(ResolveGitRevision(repository, head_revision, options.git_program));
+  IngestSource source;
+  source.source = "git:" + AbsolutePath(repository) + "#" + range;
+  source.kind = "git";
+  source.ingested_at = options.now;
+  source.last_head = head;
+  auto stored = ST_TRY(store_.evidence().FindSource(source.source));
+  if (stored && stored->last_head == head) {
+    summary.sources_unchanged = 1;
+    return summary;
+  }
+  GitReadOptions read;
+  read.revision_range = options.revision_range;
+  read.git_program = options.git_program;
+  if (stored && !stored->last_head.empty()) read.seen_commits.push_back(stored->last_head);
+  std::vector<EvidenceCommit> commits;
+  std::string repository_name = AbsolutePath(repository);
+  ST_TRY(ForEachGitCommit(repository, read, [&](GitCommit&& commit) {
+    EvidenceCommit row;
+    row.sha = std::move(commit.sha);
+    row.repository = repository_name;
+    row.parents = std::move(commit.parents);
+    row.author = ToPerson(commit.author);
+    row.author_date = commit.author_date;
+    row.committer = ToPerson(commit.committer);
+    row.commit_date = commit.commit_date;
+    row.subject = std::move(commit.subject);
+    for (const auto& trailer : commit.trailers) row.trailers.push_back(ToTrailer(trailer));
+    row.touched_paths = std::move(commit.touched_paths);
+    commits.push_back(std::move(row));
+    if (options.progress && commits.size() % 1024 == 0) options.progress(commits.size(), 0);
+  }));
+  if (options.progress) options.progress(commits.size(), commits.size());
+  summary.commits_read = static_cast<std::int64_t>(commits.size());
+  for (const auto& commit : commits) {
+    summary.trailers += static_cast<std::int64_t>(commit.trailers.size());
+  }
+  std::reverse(commits.begin(), commits.end());  // oldest first
+  auto rules = Compile(ST_TRY(store_.evidence().ListRules()));
+  std::vector<EvidenceLink> links = LinkCommits(rules, commits);
+  summary.links = static_cast<std::int64_t>(links.size());
+  std::vector<Feature> touched = ST_TRY(TouchFeatures(store_, links));
+  summary.features_touched = static_cast<std::int64_t>(touched.size());
+  std::vector<Protocol> protocols = ST_TRY(store_.ListProtocols());
+  std::string code_base = options.code_base.empty() ? Basename(repository) : options.code_base;
+  std::vector<Protocol> filled =
+      FillCriteria(protocols, rules, commits, code_base, summary.criteria_filled);
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    EvidenceWriter& evidence = writer.evidence_writer();
+    summary.commits_added = ST_TRY(evidence.InsertCommits(commits));
+    ST_TRY(evidence.ReplaceLinks({}, links));
+    for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
+    for (const auto& protocol : filled) ST_TRY(writer.SaveProtocol(protocol));
+    ST_TRY(evidence.SaveSource(source));
+    if (summary.commits_added > 0 || !filled.empty()) {
+      summary.event_id = ST_TRY(
+          writer.AppendEvent(RunEvent(options, "ingest.git", AbsolutePath(repository), summary)));
+    }
+    return Ok();
+  }));
+  return summary;
+}
+
+Result<IngestSummary> EvidenceIngest::Relink(const IngestOptions& options) {
+  IngestSummary summary;
+  summary.kind = "relink";
+  EvidenceReader& reader = store_.evidence();
+  auto rules = Compile(ST_TRY(reader.ListRules()));
+  std::vector<EvidenceMessage> messages = ST_TRY(reader.ListMessages({}));
+  std::vector<EvidenceSeries> series = ST_TRY(reader.ListSeries());
+  std::vector<EvidenceCommit> commits = ST_TRY(reader.ListCommits({}));
+  std::reverse(commits.begin(), commits.end());
+  std::vector<EvidenceLink> links = LinkMail(rules, messages, series);
+  for (auto& link : LinkCommits(rules, commits)) links.push_back(std::move(link));
+  summary.links = static_cast<std::int64_t>(links.size());
+  std::vector<Feature> touched = ST_TRY(TouchFeatures(store_, links));
+  summary.features_touched = static_cast<std::int64_t>(touched.size());
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.evidence_writer().ReplaceLinks({"message", "series", "commit"}, links));
+    for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
+    summary.event_id =
+        ST_TRY(writer.AppendEvent(RunEvent(options, "ingest.relink", "evidence", summary)));
+    return Ok();
+  }));
+  return summary;
+}
+
+}  // namespace stocktake

@@ -1,0 +1,874 @@
+#include "storage/sql/sql_evidence_internal.h"
+
+#include <fmt/format.h>
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "stocktake/util/text.h"
+
+namespace stocktake {
+namespace {
+
+template <typename Body>
+auto Guarded(const char* what, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& error) {
+    return Fail(Error::IoError(fmt::format("database error while {}: {}", what, Trim(error.what()))));
+  }
+}
+
+long long Seconds(Timestamp at) { return at.time_since_epoch().count(); }
+Timestamp FromSeconds(long long seconds) { return Timestamp(std::chrono::seconds(seconds)); }
+
+std::optional<Timestamp> OptionalTime(long long seconds, soci::indicator indicator) {
+  if (indicator == soci::i_null) return std::nullopt;
+  return FromSeconds(seconds);
+}
+
+std::string JoinInts(const std::vector<int>& values) {
+  std::string out;
+  for (int value : values) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(value);
+  }
+  return out;
+}
+
+std::vector<int> SplitInts(const std::string& text) {
+  std::vector<int> out;
+  for (auto part : Split(text, ',')) {
+    if (!part.empty()) out.push_back(std::stoi(std::string(part)));
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  for (auto part : Split(text, '\n')) {
+    if (!part.empty()) out.emplace_back(part);
+  }
+  return out;
+}
+
+std::optional<EvidenceOwnerKind> ParseOwnerKind(const std::string& text) {
+  if (text == "feature") return EvidenceOwnerKind::kFeature;
+  if (text == "protocol") return EvidenceOwnerKind::kProtocol;
+  return std::nullopt;
+}
+
+class SqlEvidenceImpl final : public SqlEvidence {
+ public:
+  SqlEvidenceImpl(SqlDialect dialect, soci::session& session) : dialect_(dialect), sql_(session) {}
+
+  Result<std::optional<IngestSource>> FindSource(const std::string& source) override;
+  Result<std::vector<EvidenceMessage>> ListMessages(const MessageQuery& query) override;
+  Result<std::optional<EvidenceMessage>> FindMessage(const std::string& message_id) override;
+  Result<std::vector<std::string>> ListMessageIds() override;
+  Result<std::optional<EvidenceThread>> FindThread(const std::string& root_id) override;
+  Result<std::vector<EvidenceSeries>> ListSeries() override;
+  Result<std::vector<EvidenceCommit>> ListCommits(const std::vector<std::string>& shas) override;
+  Result<bool> HasCommit(const std::string& sha) override;
+  Result<std::vector<EvidenceRuleSet>> ListRules() override;
+  Result<std::vector<EvidenceLink>> ListLinks(EvidenceOwnerKind kind,
+                                              const std::string& owner) override;
+  Result<std::vector<DraftObjection>> ListDraftObjections(std::int64_t proposal_id) override;
+  Result<EvidenceStats> Stats() override;
+
+  Result<std::int64_t> InsertMessages(std::span<const EvidenceMessage> messages) override;
+  Result<void> SetThreadRoots(
+      std::span<const std::pair<std::string, std::string>> roots) override;
+  Result<void> ReplaceThreads(std::span<const EvidenceThread> threads) override;
+  Result<void> ReplaceSeries(std::span<const EvidenceSeries> series) override;
+  Result<std::int64_t> InsertCommits(std::span<const EvidenceCommit> commits) override;
+  Result<void> SaveSource(const IngestSource& source) override;
+  Result<void> SaveRules(const EvidenceRuleSet& rules) override;
+  Result<void> ReplaceLinks(const std::vector<std::string>& target_kinds,
+                            std::span<const EvidenceLink> links) override;
+  Result<bool> AddDraftObjection(const DraftObjection& draft) override;
+  Result<void> SetDraftObjectionState(const std::string& message_id,
+                                      const std::string& state) override;
+
+ private:
+  void PrepareTrailerStatement();
+  void InsertTrailers(const char* kind, const std::string& source_id,
+                      const std::vector<EvidenceTrailer>& trailers);
+  Result<std::vector<EvidenceTrailer>> LoadTrailers(const char* kind, const std::string& id);
+
+  [[maybe_unused]] SqlDialect dialect_;
+  soci::session& sql_;
+
+  // Rows bound to the prepared statements of the bulk inserts.
+  struct TrailerRow {
+    std::string kind, source_id, key, canonical_key, value, person_name, person_email;
+    int ordinal = 0;
+  } trailer_row_;
+  std::unique_ptr<soci::statement> insert_trailer_;
+};
+
+void SqlEvidenceImpl::PrepareTrailerStatement() {
+  if (insert_trailer_) return;
+  auto& t = trailer_row_;
+  insert_trailer_ = std::make_unique<soci::statement>(
+      (sql_.prepare << "INSERT INTO trailers(source_kind, source_id, ordinal, trailer_key, "
+                       "canonical_key, value, person_name, person_email) VALUES (:k, :s, :o, "
+                       ":key, :ck, :v, :pn, :pe) ON CONFLICT DO NOTHING",
+       soci::use(t.kind), soci::use(t.source_id), soci::use(t.ordinal), soci::use(t.key),
+       soci::use(t.canonical_key), soci::use(t.value), soci::use(t.person_name),
+       soci::use(t.person_email)));
+}
+
+void SqlEvidenceImpl::InsertTrailers(const char* kind, const std::string& source_id,
+                                     const std::vector<EvidenceTrailer>& trailers) {
+  if (trailers.empty()) return;
+  PrepareTrailerStatement();
+  auto& t = trailer_row_;
+  t.kind = kind;
+  t.source_id = source_id;
+  t.ordinal = 0;
+  for (const auto& trailer : trailers) {
+    t.key = trailer.key;
+    t.canonical_key = trailer.canonical_key;
+    t.value = trailer.value;
+    t.person_name = trailer.person.name;
+    t.person_email = trailer.person.email;
+    insert_trailer_->execute(true);
+    ++t.ordinal;
+  }
+}
+
+Result<std::vector<EvidenceTrailer>> SqlEvidenceImpl::LoadTrailers(const char* kind,
+                                                                   const std::string& id) {
+  std::vector<EvidenceTrailer> out;
+  std::string source_kind = kind;
+  EvidenceTrailer row;
+  soci::statement statement =
+      (sql_.prepare << "SELECT trailer_key, canonical_key, value, person_name, person_email "
+                       "FROM trailers WHERE source_kind = :k AND source_id = :s ORDER BY ordinal",
+       soci::into(row.key), soci::into(row.canonical_key), soci::into(row.value),
+       soci::into(row.person.name), soci::into(row.person.email), soci::use(source_kind),
+       soci::use(id));
+  statement.execute();
+  while (statement.fetch()) out.push_back(row);
+  return out;
+}
+
+Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMessage> messages) {
+  struct Row {
+    std::string id, from_name, from_email, subject, in_reply_to, list_id, file, root, referenced;
+    int synthetic = 0, ordinal = 0;
+    long long date = 0, offset = 0;
+    soci::indicator date_indicator = soci::i_null;
+  } r;
+  soci::statement insert_message =
+      (sql_.prepare << "INSERT INTO messages(message_id, synthetic_id, date, from_name, "
+                       "from_email, subject, in_reply_to, list_id, source_file, source_offset, "
+                       "thread_root) VALUES (:id, :syn, :date, :fn, :fe, :s, :irt, :l, :f, :o, "
+                       ":root) ON CONFLICT (message_id) DO NOTHING",
+       soci::use(r.id), soci::use(r.synthetic), soci::use(r.date, r.date_indicator),
+       soci::use(r.from_name), soci::use(r.from_email), soci::use(r.subject),
+       soci::use(r.in_reply_to), soci::use(r.list_id), soci::use(r.file), soci::use(r.offset),
+       soci::use(r.root));
+  soci::statement insert_reference =
+      (sql_.prepare << "INSERT INTO message_references(message_id, ordinal, referenced) "
+                       "VALUES (:id, :o, :r)",
+       soci::use(r.id), soci::use(r.ordinal), soci::use(r.referenced));
+  std::int64_t added = 0;
+  for (const auto& message : messages) {
+    r.id = message.message_id;
+    r.synthetic = message.synthetic_id ? 1 : 0;
+    r.date_indicator = message.date ? soci::i_ok : soci::i_null;
+    r.date = message.date ? Seconds(*message.date) : 0;
+    r.from_name = message.from.name;
+    r.from_email = message.from.email;
+    r.subject = message.subject;
+    r.in_reply_to = message.in_reply_to;
+    r.list_id = message.list_id;
+    r.file = message.file;
+    r.offset = static_cast<long long>(message.offset);
+    r.root = message.thread_root.empty() ? message.message_id : message.thread_root;
+    insert_message.execute(true);
+    if (insert_message.get_affected_rows() == 0) continue;
+    ++added;
+    r.ordinal = 0;
+    for (const auto& referenced : message.references) {
+      r.referenced = referenced;
+      insert_reference.execute(true);
+      ++r.ordinal;
+    }
+    InsertTrailers("message", message.message_id, message.trailers);
+  }
+  return added;
+}
+
+Result<void> SqlEvidenceImpl::SetThreadRoots(
+    std::span<const std::pair<std::string, std::string>> roots) {
+  if (roots.empty()) return Ok();
+  std::string id, root;
+  soci::statement update =
+      (sql_.prepare << "UPDATE messages SET thread_root = :root WHERE message_id = :id",
+       soci::use(root), soci::use(id));
+  for (const auto& [message_id, thread_root] : roots) {
+    id = message_id;
+    root = thread_root;
+    update.execute(true);
+  }
+  return Ok();
+}
+
+Result<void> SqlEvidenceImpl::ReplaceThreads(std::span<const EvidenceThread> threads) {
+  sql_ << "DELETE FROM threads";
+  std::string root, subject;
+  long long count = 0, first = 0, last = 0;
+  soci::indicator first_indicator = soci::i_null, last_indicator = soci::i_null;
+  soci::statement insert =
+      (sql_.prepare << "INSERT INTO threads(root_id, subject, message_count, first_date, "
+                       "last_date) VALUES (:r, :s, :c, :f, :l)",
+       soci::use(root), soci::use(subject), soci::use(count), soci::use(first, first_indicator),
+       soci::use(last, last_indicator));
+  for (const auto& thread : threads) {
+    root = thread.root_id;
+    subject = thread.subject;
+    count = thread.message_count;
+    first_indicator = thread.first_date ? soci::i_ok : soci::i_null;
+    first = thread.first_date ? Seconds(*thread.first_date) : 0;
+    last_indicator = thread.last_date ? soci::i_ok : soci::i_null;
+    last = thread.last_date ? Seconds(*thread.last_date) : 0;
+    insert.execute(true);
+  }
+  return Ok();
+}
+
+Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> series) {
+  sql_ << "DELETE FROM series_trailers";
+  sql_ << "DELETE FROM series_patches";
+  sql_ << "DELETE FROM series";
+  struct Row {
+    std::string id, name, cover, submitter_name, submitter_email, tags, missing, lineage,
+        message_id, scope, target, source;
+    long long ordinal = 0, date = 0;
+    soci::indicator date_indicator = soci::i_null;
+    int version = 1, total = 1, rfc = 0, resend = 0, index = 0, trailer_ordinal = 0;
+  } r;
+  soci::statement insert_series =
+      (sql_.prepare << "INSERT INTO series(id, ordinal, name, cover_letter, submitter_name, "
+                       "submitter_email, date, version, total, is_rfc, is_resend, tags, missing, "
+                       "lineage) VALUES (:id, :o, :n, :c, :sn, :se, :d, :v, :t, :rfc, :rs, :tags, "
+                       ":m, :l)",
+       soci::use(r.id), soci::use(r.ordinal), soci::use(r.name), soci::use(r.cover),
+       soci::use(r.submitter_name), soci::use(r.submitter_email),
+       soci::use(r.date, r.date_indicator), soci::use(r.version), soci::use(r.total),
+       soci::use(r.rfc), soci::use(r.resend), soci::use(r.tags), soci::use(r.missing),
+       soci::use(r.lineage));
+  soci::statement insert_patch =
+      (sql_.prepare << "INSERT INTO series_patches(series, patch_index, message_id) "
+                       "VALUES (:s, :i, :m)",
+       soci::use(r.id), soci::use(r.index), soci::use(r.message_id));
+  // Trailers are referenced by (source, ordinal): find each one's ordinal.
+  std::string key_source;
+  int found_ordinal = 0;
+  std::string want_key, want_value;
+  soci::statement find_trailer =
+      (sql_.prepare << "SELECT ordinal FROM trailers WHERE source_kind = 'message' AND "
+                       "source_id = :s AND canonical_key = :k AND value = :v ORDER BY ordinal",
+       soci::use(key_source), soci::use(want_key), soci::use(want_value),
+       soci::into(found_ordinal));
+  soci::statement insert_trailer =
+      (sql_.prepare << "INSERT INTO series_trailers(series, ordinal, scope, target_id, "
+                       "source_id, trailer_ordinal) VALUES (:s, :o, :sc, :t, :src, :to)",
+       soci::use(r.id), soci::use(r.index), soci::use(r.scope), soci::use(r.target),
+       soci::use(r.source), soci::use(r.trailer_ordinal));
+  r.ordinal = 0;
+  for (const auto& one : series) {
+    r.id = one.id;
+    r.name = one.name;
+    r.cover = one.cover_letter;
+    r.submitter_name = one.submitter.name;
+    r.submitter_email = one.submitter.email;
+    r.date_indicator = one.date ? soci::i_ok : soci::i_null;
+    r.date = one.date ? Seconds(*one.date) : 0;
+    r.version = one.version;
+    r.total = one.total;
+    r.rfc = one.is_rfc ? 1 : 0;
+    r.resend = one.is_resend ? 1 : 0;
+    r.tags = Join(one.tags, "\n");
+    r.missing = JoinInts(one.missing);
+    r.lineage = one.lineage;
+    insert_series.execute(true);
+    ++r.ordinal;
+    for (const auto& [index, message_id] : one.patches) {
+      r.index = index;
+      r.message_id = message_id;
+      insert_patch.execute(true);
+    }
+    r.index = 0;
+    for (const auto& trailer : one.trailers) {
+      key_source = trailer.source_id;
+      want_key = trailer.trailer.canonical_key;
+      want_value = trailer.trailer.value;
+      find_trailer.execute(false);
+      if (!find_trailer.fetch()) continue;
+      r.trailer_ordinal = found_ordinal;
+      r.scope = trailer.whole_series ? "series" : "patch";
+      r.target = trailer.target_id;
+      r.source = trailer.source_id;
+      insert_trailer.execute(true);
+      ++r.index;
+    }
+  }
+  return Ok();
+}
+
+Result<std::int64_t> SqlEvidenceImpl::InsertCommits(std::span<const EvidenceCommit> commits) {
+  struct Row {
+    std::string sha, repository, parents, author_name, author_email, committer_name,
+        committer_email, subject, path;
+    long long author_date = 0, commit_date = 0;
+  } r;
+  soci::statement insert_commit =
+      (sql_.prepare << "INSERT INTO commits(sha, repository, parents, author_name, author_email, "
+                       "author_date, committer_name, committer_email, commit_date, subject) "
+                       "VALUES (:sha, :repo, :p, :an, :ae, :ad, :cn, :ce, :cd, :s) "
+                       "ON CONFLICT (sha) DO NOTHING",
+       soci::use(r.sha), soci::use(r.repository), soci::use(r.parents), soci::use(r.author_name),
+       soci::use(r.author_email), soci::use(r.author_date), soci::use(r.committer_name),
+       soci::use(r.committer_email), soci::use(r.commit_date), soci::use(r.subject));
+  soci::statement insert_path =
+      (sql_.prepare << "INSERT INTO commit_paths(sha, path) VALUES (:sha, :path) "
+                       "ON CONFLICT DO NOTHING",
+       soci::use(r.sha), soci::use(r.path));
+  std::int64_t added = 0;
+  for (const auto& commit : commits) {
+    r.sha = commit.sha;
+    r.repository = commit.repository;
+    r.parents = Join(commit.parents, " ");
+    r.author_name = commit.author.name;
+    r.author_email = commit.author.email;
+    r.author_date = Seconds(commit.author_date);
+    r.committer_name = commit.committer.name;
+    r.committer_email = commit.committer.email;
+    r.commit_date = Seconds(commit.commit_date);
+    r.subject = commit.subject;
+    insert_commit.execute(true);
+    if (insert_commit.get_affected_rows() == 0) continue;
+    ++added;
+    for (const auto& path : commit.touched_paths) {
+      r.path = path;
+      insert_path.execute(true);
+    }
+    InsertTrailers("commit", commit.sha, commit.trailers);
+  }
+  return added;
+}
+
+Result<void> SqlEvidenceImpl::SaveSource(const IngestSource& source) {
+  long long size = static_cast<long long>(source.size);
+  long long offset = static_cast<long long>(source.last_offset);
+  long long at = Seconds(source.ingested_at);
+  sql_ << "INSERT INTO ingest_sources(source, kind, size, last_offset, fingerprint, last_head, "
+          "ingested_at) VALUES (:s, :k, :size, :o, :f, :h, :at) ON CONFLICT (source) DO UPDATE "
+          "SET kind = excluded.kind, size = excluded.size, last_offset = excluded.last_offset, "
+          "fingerprint = excluded.fingerprint, last_head = excluded.last_head, "
+          "ingested_at = excluded.ingested_at",
+      soci::use(source.source), soci::use(source.kind), soci::use(size), soci::use(offset),
+      soci::use(source.fingerprint), soci::use(source.last_head), soci::use(at);
+  return Ok();
+}
+
+Result<void> SqlEvidenceImpl::SaveRules(const EvidenceRuleSet& rules) {
+  std::string kind(EvidenceOwnerKindName(rules.owner_kind));
+  sql_ << "DELETE FROM evidence_rules WHERE owner_kind = :k AND owner = :o", soci::use(kind),
+      soci::use(rules.owner);
+  int ordinal = 0;
+  auto insert = [&](const char* rule_kind, const std::vector<std::string>& patterns) {
+    std::string rule(rule_kind);
+    for (const auto& pattern : patterns) {
+      sql_ << "INSERT INTO evidence_rules(owner_kind, owner, ordinal, rule_kind, pattern) "
+              "VALUES (:k, :o, :n, :r, :p)",
+          soci::use(kind), soci::use(rules.owner), soci::use(ordinal), soci::use(rule),
+          soci::use(pattern);
+      ++ordinal;
+    }
+  };
+  insert("subject", rules.rules.subjects);
+  insert("path", rules.rules.paths);
+  insert("tag", rules.rules.tags);
+  return Ok();
+}
+
+Result<void> SqlEvidenceImpl::ReplaceLinks(const std::vector<std::string>& target_kinds,
+                                           std::span<const EvidenceLink> links) {
+  std::string target_kind;
+  for (const auto& kind : target_kinds) {
+    target_kind = kind;
+    sql_ << "DELETE FROM evidence_links WHERE target_kind = :k", soci::use(target_kind);
+  }
+  std::string kind, owner, target_id, rule;
+  long long at = 0;
+  soci::indicator at_indicator = soci::i_null;
+  soci::statement insert =
+      (sql_.prepare << "INSERT INTO evidence_links(owner_kind, owner, target_kind, target_id, "
+                       "rule, at) VALUES (:k, :o, :tk, :t, :r, :at) ON CONFLICT DO NOTHING",
+       soci::use(kind), soci::use(owner), soci::use(target_kind), soci::use(target_id),
+       soci::use(rule), soci::use(at, at_indicator));
+  for (const auto& link : links) {
+    kind = EvidenceOwnerKindName(link.owner_kind);
+    owner = link.owner;
+    target_kind = link.target_kind;
+    target_id = link.target_id;
+    rule = link.rule;
+    at_indicator = link.at ? soci::i_ok : soci::i_null;
+    at = link.at ? Seconds(*link.at) : 0;
+    insert.execute(true);
+  }
+  return Ok();
+}
+
+Result<bool> SqlEvidenceImpl::AddDraftObjection(const DraftObjection& draft) {
+  long long proposal = draft.proposal_id;
+  long long at = Seconds(draft.at);
+  soci::statement insert =
+      (sql_.prepare << "INSERT INTO draft_objections(message_id, proposal_id, by_email, at, "
+                       "text, state) VALUES (:m, :p, :b, :at, :t, :s) "
+                       "ON CONFLICT (message_id) DO NOTHING",
+       soci::use(draft.message_id), soci::use(proposal), soci::use(draft.by), soci::use(at),
+       soci::use(draft.text), soci::use(draft.state));
+  insert.execute(true);
+  return insert.get_affected_rows() > 0;
+}
+
+Result<void> SqlEvidenceImpl::SetDraftObjectionState(const std::string& message_id,
+                                                     const std::string& state) {
+  soci::statement update =
+      (sql_.prepare << "UPDATE draft_objections SET state = :s WHERE message_id = :m",
+       soci::use(state), soci::use(message_id));
+  update.execute(true);
+  if (update.get_affected_rows() == 0) {
+    return Fail(Error::NotFound(fmt::format("no draft objection from message {}", message_id)));
+  }
+  return Ok();
+}
+
+Result<std::optional<IngestSource>> SqlEvidenceImpl::FindSource(const std::string& source) {
+  return Guarded("reading an ingest source", [&]() -> Result<std::optional<IngestSource>> {
+    IngestSource row;
+    long long size = 0, offset = 0, at = 0;
+    soci::indicator indicator = soci::i_null;
+    sql_ << "SELECT source, kind, size, last_offset, fingerprint, last_head, ingested_at FROM "
+            "ingest_sources WHERE source = :s",
+        soci::into(row.source, indicator), soci::into(row.kind), soci::into(size),
+        soci::into(offset), soci::into(row.fingerprint), soci::into(row.last_head),
+        soci::into(at), soci::use(source);
+    if (!sql_.got_data()) return std::optional<IngestSource>();
+    row.size = static_cast<std::uint64_t>(size);
+    row.last_offset = static_cast<std::uint64_t>(offset);
+    row.ingested_at = FromSeconds(at);
+    return std::optional<IngestSource>(std::move(row));
+  });
+}
+
+Result<std::vector<EvidenceMessage>> SqlEvidenceImpl::ListMessages(const MessageQuery& query) {
+  return Guarded("reading messages", [&]() -> Result<std::vector<EvidenceMessage>> {
+    std::vector<EvidenceMessage> messages;
+    std::unordered_map<std::string, std::size_t> index;
+    EvidenceMessage row;
+    int synthetic = 0;
+    long long date = 0, offset = 0;
+    soci::indicator date_indicator = soci::i_null;
+    std::string where = query.thread_root.empty() ? "" : " WHERE thread_root = :root";
+    soci::statement statement(sql_);
+    statement.alloc();
+    statement.prepare(
+        "SELECT message_id, synthetic_id, date, from_name, from_email, subject, in_reply_to, "
+        "list_id, source_file, source_offset, thread_root FROM messages" +
+        where + " ORDER BY COALESCE(date, 0), message_id");
+    statement.exchange(soci::into(row.message_id));
+    statement.exchange(soci::into(synthetic));
+    statement.exchange(soci::into(date, date_indicator));
+    statement.exchange(soci::into(row.from.name));
+    statement.exchange(soci::into(row.from.email));
+    statement.exchange(soci::into(row.subject));
+    statement.exchange(soci::into(row.in_reply_to));
+    statement.exchange(soci::into(row.list_id));
+    statement.exchange(soci::into(row.file));
+    statement.exchange(soci::into(offset));
+    statement.exchange(soci::into(row.thread_root));
+    if (!query.thread_root.empty()) statement.exchange(soci::use(query.thread_root));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      row.synthetic_id = synthetic != 0;
+      row.date = OptionalTime(date, date_indicator);
+      row.offset = static_cast<std::uint64_t>(offset);
+      index.emplace(row.message_id, messages.size());
+      messages.push_back(row);
+    }
+    if (query.with_references) {
+      std::string id, referenced;
+      soci::statement refs(sql_);
+      refs.alloc();
+      refs.prepare(
+          query.thread_root.empty()
+              ? "SELECT message_id, referenced FROM message_references ORDER BY message_id, "
+                "ordinal"
+              : "SELECT r.message_id, r.referenced FROM message_references r JOIN messages m ON "
+                "m.message_id = r.message_id WHERE m.thread_root = :root ORDER BY r.message_id, "
+                "r.ordinal");
+      refs.exchange(soci::into(id));
+      refs.exchange(soci::into(referenced));
+      if (!query.thread_root.empty()) refs.exchange(soci::use(query.thread_root));
+      refs.define_and_bind();
+      refs.execute();
+      while (refs.fetch()) {
+        auto it = index.find(id);
+        if (it != index.end()) messages[it->second].references.push_back(referenced);
+      }
+    }
+    if (query.with_trailers) {
+      std::string id;
+      EvidenceTrailer trailer;
+      soci::statement trailers(sql_);
+      trailers.alloc();
+      trailers.prepare(
+          query.thread_root.empty()
+              ? "SELECT source_id, trailer_key, canonical_key, value, person_name, person_email "
+                "FROM trailers WHERE source_kind = 'message' ORDER BY source_id, ordinal"
+              : "SELECT t.source_id, t.trailer_key, t.canonical_key, t.value, t.person_name, "
+                "t.person_email FROM trailers t JOIN messages m ON m.message_id = t.source_id "
+                "WHERE t.source_kind = 'message' AND m.thread_root = :root "
+                "ORDER BY t.source_id, t.ordinal");
+      trailers.exchange(soci::into(id));
+      trailers.exchange(soci::into(trailer.key));
+      trailers.exchange(soci::into(trailer.canonical_key));
+      trailers.exchange(soci::into(trailer.value));
+      trailers.exchange(soci::into(trailer.person.name));
+      trailers.exchange(soci::into(trailer.person.email));
+      if (!query.thread_root.empty()) trailers.exchange(soci::use(query.thread_root));
+      trailers.define_and_bind();
+      trailers.execute();
+      while (trailers.fetch()) {
+        auto it = index.find(id);
+        if (it != index.end()) messages[it->second].trailers.push_back(trailer);
+      }
+    }
+    return messages;
+  });
+}
+
+Result<std::optional<EvidenceMessage>> SqlEvidenceImpl::FindMessage(const std::string& message_id) {
+  return Guarded("reading a message", [&]() -> Result<std::optional<EvidenceMessage>> {
+    std::string root;
+    soci::indicator indicator = soci::i_null;
+    sql_ << "SELECT thread_root FROM messages WHERE message_id = :id",
+        soci::into(root, indicator), soci::use(message_id);
+    if (!sql_.got_data()) return std::optional<EvidenceMessage>();
+    MessageQuery query;
+    query.thread_root = root;
+    for (auto& message : ST_TRY(ListMessages(query))) {
+      if (message.message_id == message_id) {
+        return std::optional<EvidenceMessage>(std::move(message));
+      }
+    }
+    return std::optional<EvidenceMessage>();
+  });
+}
+
+Result<std::vector<std::string>> SqlEvidenceImpl::ListMessageIds() {
+  return Guarded("reading message ids", [&]() -> Result<std::vector<std::string>> {
+    std::vector<std::string> ids;
+    std::string id;
+    soci::statement statement =
+        (sql_.prepare << "SELECT message_id FROM messages", soci::into(id));
+    statement.execute();
+    while (statement.fetch()) ids.push_back(id);
+    return ids;
+  });
+}
+
+Result<std::optional<EvidenceThread>> SqlEvidenceImpl::FindThread(const std::string& root_id) {
+  return Guarded("reading a thread", [&]() -> Result<std::optional<EvidenceThread>> {
+    EvidenceThread thread;
+    long long count = 0, first = 0, last = 0;
+    soci::indicator root_indicator = soci::i_null, first_indicator = soci::i_null,
+                    last_indicator = soci::i_null;
+    sql_ << "SELECT root_id, subject, message_count, first_date, last_date FROM threads "
+            "WHERE root_id = :r",
+        soci::into(thread.root_id, root_indicator), soci::into(thread.subject),
+        soci::into(count), soci::into(first, first_indicator), soci::into(last, last_indicator),
+        soci::use(root_id);
+    if (!sql_.got_data()) return std::optional<EvidenceThread>();
+    thread.message_count = count;
+    thread.first_date = OptionalTime(first, first_indicator);
+    thread.last_date = OptionalTime(last, last_indicator);
+    return std::optional<EvidenceThread>(std::move(thread));
+  });
+}
+
+Result<std::vector<EvidenceSeries>> SqlEvidenceImpl::ListSeries() {
+  return Guarded("reading series", [&]() -> Result<std::vector<EvidenceSeries>> {
+    std::vector<EvidenceSeries> series;
+    std::unordered_map<std::string, std::size_t> index;
+    {
+      EvidenceSeries row;
+      std::string tags, missing;
+      long long date = 0;
+      soci::indicator date_indicator = soci::i_null;
+      int rfc = 0, resend = 0;
+      soci::statement statement =
+          (sql_.prepare << "SELECT id, name, cover_letter, submitter_name, submitter_email, "
+                           "date, version, total, is_rfc, is_resend, tags, missing, lineage "
+                           "FROM series ORDER BY ordinal",
+           soci::into(row.id), soci::into(row.name), soci::into(row.cover_letter),
+           soci::into(row.submitter.name), soci::into(row.submitter.email),
+           soci::into(date, date_indicator), soci::into(row.version), soci::into(row.total),
+           soci::into(rfc), soci::into(resend), soci::into(tags), soci::into(missing),
+           soci::into(row.lineage));
+      statement.execute();
+      while (statement.fetch()) {
+        EvidenceSeries one = row;
+        one.date = OptionalTime(date, date_indicator);
+        one.is_rfc = rfc != 0;
+        one.is_resend = resend != 0;
+        one.tags = SplitLines(tags);
+        one.missing = SplitInts(missing);
+        index.emplace(one.id, series.size());
+        series.push_back(std::move(one));
+      }
+    }
+    {
+      std::string id, message_id;
+      int patch_index = 0;
+      soci::statement statement =
+          (sql_.prepare << "SELECT series, patch_index, message_id FROM series_patches "
+                           "ORDER BY series, patch_index",
+           soci::into(id), soci::into(patch_index), soci::into(message_id));
+      statement.execute();
+      while (statement.fetch()) {
+        auto it = index.find(id);
+        if (it != index.end()) series[it->second].patches.emplace_back(patch_index, message_id);
+      }
+    }
+    {
+      std::string id, scope;
+      EvidenceSeriesTrailer row;
+      soci::statement statement =
+          (sql_.prepare << "SELECT st.series, st.scope, st.target_id, st.source_id, "
+                           "t.trailer_key, t.canonical_key, t.value, t.person_name, "
+                           "t.person_email FROM series_trailers st JOIN trailers t ON "
+                           "t.source_kind = 'message' AND t.source_id = st.source_id AND "
+                           "t.ordinal = st.trailer_ordinal ORDER BY st.series, st.ordinal",
+           soci::into(id), soci::into(scope), soci::into(row.target_id),
+           soci::into(row.source_id), soci::into(row.trailer.key),
+           soci::into(row.trailer.canonical_key), soci::into(row.trailer.value),
+           soci::into(row.trailer.person.name), soci::into(row.trailer.person.email));
+      statement.execute();
+      while (statement.fetch()) {
+        auto it = index.find(id);
+        if (it == index.end()) continue;
+        row.whole_series = scope == "series";
+        series[it->second].trailers.push_back(row);
+      }
+    }
+    return series;
+  });
+}
+
+Result<std::vector<EvidenceCommit>> SqlEvidenceImpl::ListCommits(
+    const std::vector<std::string>& shas) {
+  return Guarded("reading commits", [&]() -> Result<std::vector<EvidenceCommit>> {
+    std::vector<EvidenceCommit> commits;
+    EvidenceCommit row;
+    std::string parents, wanted;
+    long long author_date = 0, commit_date = 0;
+    std::string columns =
+        "SELECT sha, repository, parents, author_name, author_email, author_date, "
+        "committer_name, committer_email, commit_date, subject FROM commits";
+    soci::statement statement(sql_);
+    statement.alloc();
+    statement.prepare(shas.empty() ? columns + " ORDER BY commit_date DESC, sha"
+                                   : columns + " WHERE sha = :sha");
+    statement.exchange(soci::into(row.sha));
+    statement.exchange(soci::into(row.repository));
+    statement.exchange(soci::into(parents));
+    statement.exchange(soci::into(row.author.name));
+    statement.exchange(soci::into(row.author.email));
+    statement.exchange(soci::into(author_date));
+    statement.exchange(soci::into(row.committer.name));
+    statement.exchange(soci::into(row.committer.email));
+    statement.exchange(soci::into(commit_date));
+    statement.exchange(soci::into(row.subject));
+    if (!shas.empty()) statement.exchange(soci::use(wanted));
+    statement.define_and_bind();
+    auto take = [&] {
+      EvidenceCommit one = row;
+      for (auto part : Split(parents, ' ')) {
+        if (!part.empty()) one.parents.emplace_back(part);
+      }
+      one.author_date = FromSeconds(author_date);
+      one.commit_date = FromSeconds(commit_date);
+      commits.push_back(std::move(one));
+    };
+    if (shas.empty()) {
+      statement.execute();
+      while (statement.fetch()) take();
+    } else {
+      for (const auto& sha : shas) {
+        wanted = sha;
+        if (statement.execute(true)) take();
+      }
+      std::sort(commits.begin(), commits.end(), [](const auto& a, const auto& b) {
+        return a.commit_date > b.commit_date;
+      });
+    }
+    std::string path;
+    for (auto& commit : commits) {
+      commit.trailers = ST_TRY(LoadTrailers("commit", commit.sha));
+      soci::statement paths =
+          (sql_.prepare << "SELECT path FROM commit_paths WHERE sha = :sha ORDER BY path",
+           soci::into(path), soci::use(commit.sha));
+      paths.execute();
+      while (paths.fetch()) commit.touched_paths.push_back(path);
+    }
+    return commits;
+  });
+}
+
+Result<bool> SqlEvidenceImpl::HasCommit(const std::string& sha) {
+  return Guarded("reading a commit", [&]() -> Result<bool> {
+    int count = 0;
+    sql_ << "SELECT COUNT(*) FROM commits WHERE sha = :sha", soci::into(count), soci::use(sha);
+    return count > 0;
+  });
+}
+
+Result<std::vector<EvidenceRuleSet>> SqlEvidenceImpl::ListRules() {
+  return Guarded("reading evidence rules", [&]() -> Result<std::vector<EvidenceRuleSet>> {
+    std::vector<EvidenceRuleSet> sets;
+    std::string kind, owner, rule_kind, pattern;
+    soci::statement statement =
+        (sql_.prepare << "SELECT owner_kind, owner, rule_kind, pattern FROM evidence_rules "
+                         "ORDER BY owner_kind, owner, ordinal",
+         soci::into(kind), soci::into(owner), soci::into(rule_kind), soci::into(pattern));
+    statement.execute();
+    while (statement.fetch()) {
+      auto parsed = ParseOwnerKind(kind);
+      if (!parsed) continue;
+      if (sets.empty() || sets.back().owner_kind != *parsed || sets.back().owner != owner) {
+        sets.push_back({*parsed, owner, {}});
+      }
+      auto& rules = sets.back().rules;
+      if (rule_kind == "subject") rules.subjects.push_back(pattern);
+      if (rule_kind == "path") rules.paths.push_back(pattern);
+      if (rule_kind == "tag") rules.tags.push_back(pattern);
+    }
+    return sets;
+  });
+}
+
+Result<std::vector<EvidenceLink>> SqlEvidenceImpl::ListLinks(EvidenceOwnerKind kind,
+                                                             const std::string& owner) {
+  return Guarded("reading evidence links", [&]() -> Result<std::vector<EvidenceLink>> {
+    std::vector<EvidenceLink> links;
+    std::string kind_name(EvidenceOwnerKindName(kind));
+    EvidenceLink row;
+    long long at = 0;
+    soci::indicator at_indicator = soci::i_null;
+    soci::statement statement(sql_);
+    statement.alloc();
+    statement.prepare(std::string("SELECT owner, target_kind, target_id, rule, at FROM "
+                                  "evidence_links WHERE owner_kind = :k") +
+                      (owner.empty() ? "" : " AND owner = :o") +
+                      " ORDER BY COALESCE(at, 0) DESC, target_kind, target_id");
+    statement.exchange(soci::into(row.owner));
+    statement.exchange(soci::into(row.target_kind));
+    statement.exchange(soci::into(row.target_id));
+    statement.exchange(soci::into(row.rule));
+    statement.exchange(soci::into(at, at_indicator));
+    statement.exchange(soci::use(kind_name));
+    if (!owner.empty()) statement.exchange(soci::use(owner));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      EvidenceLink one = row;
+      one.owner_kind = kind;
+      one.at = OptionalTime(at, at_indicator);
+      links.push_back(std::move(one));
+    }
+    return links;
+  });
+}
+
+Result<std::vector<DraftObjection>> SqlEvidenceImpl::ListDraftObjections(
+    std::int64_t proposal_id) {
+  return Guarded("reading draft objections", [&]() -> Result<std::vector<DraftObjection>> {
+    std::vector<DraftObjection> drafts;
+    DraftObjection row;
+    long long proposal = 0, at = 0, wanted = proposal_id;
+    soci::statement statement(sql_);
+    statement.alloc();
+    statement.prepare(std::string("SELECT message_id, proposal_id, by_email, at, text, state "
+                                  "FROM draft_objections") +
+                      (proposal_id == 0 ? "" : " WHERE proposal_id = :p") +
+                      " ORDER BY at, message_id");
+    statement.exchange(soci::into(row.message_id));
+    statement.exchange(soci::into(proposal));
+    statement.exchange(soci::into(row.by));
+    statement.exchange(soci::into(at));
+    statement.exchange(soci::into(row.text));
+    statement.exchange(soci::into(row.state));
+    if (proposal_id != 0) statement.exchange(soci::use(wanted));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      DraftObjection one = row;
+      one.proposal_id = proposal;
+      one.at = FromSeconds(at);
+      drafts.push_back(std::move(one));
+    }
+    return drafts;
+  });
+}
+
+Result<EvidenceStats> SqlEvidenceImpl::Stats() {
+  return Guarded("counting evidence", [&]() -> Result<EvidenceStats> {
+    EvidenceStats stats;
+    long long count = 0;
+    sql_ << "SELECT COUNT(*) FROM messages", soci::into(count);
+    stats.messages = count;
+    sql_ << "SELECT COUNT(*) FROM threads", soci::into(count);
+    stats.threads = count;
+    sql_ << "SELECT COUNT(*) FROM series", soci::into(count);
+    stats.series = count;
+    sql_ << "SELECT COUNT(*) FROM commits", soci::into(count);
+    stats.commits = count;
+    sql_ << "SELECT COUNT(*) FROM evidence_links", soci::into(count);
+    stats.links = count;
+    std::string key;
+    {
+      soci::statement statement =
+          (sql_.prepare << "SELECT canonical_key, COUNT(*) FROM trailers GROUP BY canonical_key",
+           soci::into(key), soci::into(count));
+      statement.execute();
+      while (statement.fetch()) stats.trailers[key] = count;
+    }
+    {
+      soci::statement statement =
+          (sql_.prepare << "SELECT canonical_key, COUNT(DISTINCT source_id) FROM trailers "
+                           "WHERE source_kind = 'commit' GROUP BY canonical_key",
+           soci::into(key), soci::into(count));
+      statement.execute();
+      while (statement.fetch()) stats.commits_with_trailer[key] = count;
+    }
+    return stats;
+  });
+}
+
+}  // namespace
+
+std::unique_ptr<SqlEvidence> SqlEvidence::Create(SqlDialect dialect, soci::session& session) {
+  return std::make_unique<SqlEvidenceImpl>(dialect, session);
+}
+
+}  // namespace stocktake
