@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "report/protocols_yaml_internal.h"
 #include "stocktake/projectfile/yaml_writer.h"
 #include "stocktake/util/text.h"
 
@@ -170,7 +171,9 @@ class Parser {
 
   Result<Process> ParseProcess(const YAML::Node& node) const {
     ST_TRY(ExpectMap(node, "process"));
-    ST_TRY(OnlyKeys(node, "process", {"name", "statuses", "staleness_days", "freeze_warning_days"}));
+    ST_TRY(OnlyKeys(node, "process",
+                    {"name", "statuses", "staleness_days", "freeze_warning_days", "stages",
+                     "proposal_window", "responsiveness_window", "czar_wait", "lapse_warning"}));
     Process process = XenProcess();
     process.name = ST_TRY(Text(node, "name", "process", false));
     if (process.name.empty()) process.name = "custom";
@@ -206,7 +209,73 @@ class Parser {
       std::stable_partition(process.statuses.begin(), process.statuses.end(),
                             [](const StatusDefinition& s) { return s.in_release; });
     }
+    ST_TRY(ParseLifecycle(node, process.lifecycle));
     return process;
+  }
+
+  Result<TimeSpan> Span(const YAML::Node& map, const char* key, TimeSpan fallback) const {
+    YAML::Node node = map[key];
+    if (!node) return fallback;
+    auto span = ParseTimeSpan(node.IsScalar() ? node.Scalar() : "");
+    if (!span) return Fail(At(node, fmt::format("'{}' of process: {}", key, span.error().message())));
+    if (span->IsZero()) {
+      return Fail(At(node, fmt::format("'{}' of process must be longer than zero, e.g. 72h or 7d",
+                                       key)));
+    }
+    return *span;
+  }
+
+  // The protocol lifecycle: stages with entry criteria, and the lazy-consensus windows.
+  Result<void> ParseLifecycle(const YAML::Node& node, ProtocolProcess& lifecycle) const {
+    lifecycle.proposal_window = ST_TRY(Span(node, "proposal_window", lifecycle.proposal_window));
+    lifecycle.responsiveness_window =
+        ST_TRY(Span(node, "responsiveness_window", lifecycle.responsiveness_window));
+    lifecycle.czar_wait_limit = ST_TRY(Span(node, "czar_wait", lifecycle.czar_wait_limit));
+    lifecycle.lapse_warning = ST_TRY(Span(node, "lapse_warning", lifecycle.lapse_warning));
+    YAML::Node stages = node["stages"];
+    if (!stages) return Ok();
+    ST_TRY(ExpectSequence(stages, "process stages"));
+    lifecycle.stages.clear();
+    std::set<std::string> seen;
+    for (const auto& item : stages) {
+      constexpr std::string_view kWhat = "a stage";
+      ST_TRY(ExpectMap(item, kWhat));
+      ST_TRY(OnlyKeys(item, kWhat, {"id", "name", "time_frame", "support", "entry_criteria"}));
+      StageDefinition stage;
+      stage.id = ST_TRY(Text(item, "id", kWhat, true));
+      if (stage.id.empty() || Slugify(stage.id) != stage.id) {
+        return Fail(At(item, fmt::format("stage id '{}' must be lower-case words joined by "
+                                         "hyphens, e.g. prototype",
+                                         stage.id)));
+      }
+      if (!seen.insert(stage.id).second) {
+        return Fail(At(item, fmt::format("stage '{}' is defined twice", stage.id)));
+      }
+      stage.name = ST_TRY(Text(item, "name", kWhat, false));
+      if (stage.name.empty()) stage.name = stage.id;
+      if (YAML::Node frame = item["time_frame"]) {
+        auto span = ParseTimeSpan(frame.IsScalar() ? frame.Scalar() : "");
+        if (!span) return Fail(At(frame, fmt::format("'time_frame' of stage {}: {}", stage.id,
+                                                     span.error().message())));
+        stage.time_frame = *span;
+      }
+      stage.support_label = ST_TRY(Text(item, "support", kWhat, false));
+      if (YAML::Node criteria = item["entry_criteria"]) {
+        ST_TRY(ExpectSequence(criteria, "entry_criteria"));
+        for (const auto& entry : criteria) {
+          constexpr std::string_view kCriterion = "an entry criterion";
+          ST_TRY(ExpectMap(entry, kCriterion));
+          ST_TRY(OnlyKeys(entry, kCriterion, {"id", "description"}));
+          StageCriterion criterion;
+          criterion.id = ST_TRY(Text(entry, "id", kCriterion, true));
+          criterion.description = ST_TRY(Text(entry, "description", kCriterion, false));
+          stage.entry_criteria.push_back(std::move(criterion));
+        }
+      }
+      lifecycle.stages.push_back(std::move(stage));
+    }
+    if (lifecycle.stages.empty()) return Fail(At(stages, "the process needs at least one stage"));
+    return Ok();
   }
 
   Result<Person> ParsePerson(const YAML::Node& node) const {
@@ -383,7 +452,8 @@ class Parser {
     file.file_name = std::string(file_name_);
     if (!root || root.IsNull()) return Fail(At(root, "the file is empty: see examples/ for one"));
     ST_TRY(ExpectMap(root, "the project file"));
-    ST_TRY(OnlyKeys(root, "the project file", {"project", "process", "people", "releases"}));
+    ST_TRY(OnlyKeys(root, "the project file",
+                    {"project", "process", "people", "releases", "protocols"}));
     Process process = XenProcess();
     if (root["project"] || root["process"]) {
       Project project;
@@ -430,6 +500,19 @@ class Parser {
           }
         }
         file.releases.push_back(std::move(release));
+      }
+    }
+    if (YAML::Node protocols = root["protocols"]) {
+      ST_TRY(ExpectSequence(protocols, "protocols"));
+      std::map<std::string, FileMark> names;
+      for (const auto& item : protocols) {
+        Protocol protocol = ST_TRY(ReadProtocolNode(item, file_name_, process.lifecycle));
+        auto [it, inserted] = names.emplace(protocol.name, MarkOf(item));
+        if (!inserted) {
+          return Fail(At(item, fmt::format("protocol {} is listed twice (also at line {})",
+                                           protocol.name, it->second.line)));
+        }
+        file.protocols.push_back(std::move(protocol));
       }
     }
     return file;
@@ -479,6 +562,104 @@ void EmitFeature(YamlWriter& out, const Feature& feature) {
     }
     out.EndBlock();
   }
+  out.EndBlock();
+}
+
+void EmitLifecycle(YamlWriter& out, const ProtocolProcess& lifecycle) {
+  // Defaults are left out, so a Xen project file stays as it was written.
+  const ProtocolProcess defaults;
+  auto span = [&](const char* key, const TimeSpan& value, const TimeSpan& fallback) {
+    if (value != fallback) out.Raw(key, FormatTimeSpan(value));
+  };
+  span("proposal_window", lifecycle.proposal_window, defaults.proposal_window);
+  span("responsiveness_window", lifecycle.responsiveness_window, defaults.responsiveness_window);
+  span("czar_wait", lifecycle.czar_wait_limit, defaults.czar_wait_limit);
+  span("lapse_warning", lifecycle.lapse_warning, defaults.lapse_warning);
+  if (lifecycle.stages == defaults.stages) return;
+  out.BeginSequence("stages");
+  for (const auto& stage : lifecycle.stages) {
+    out.Item();
+    out.Scalar("id", stage.id);
+    out.Scalar("name", stage.name);
+    if (!stage.time_frame.IsZero()) out.Raw("time_frame", FormatTimeSpan(stage.time_frame));
+    if (!stage.support_label.empty()) out.Scalar("support", stage.support_label);
+    if (!stage.entry_criteria.empty()) {
+      out.BeginSequence("entry_criteria");
+      for (const auto& criterion : stage.entry_criteria) {
+        out.Item();
+        out.Scalar("id", criterion.id);
+        if (!criterion.description.empty()) out.Scalar("description", criterion.description);
+        out.EndBlock();
+      }
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  out.EndBlock();
+}
+
+void EmitProtocol(YamlWriter& out, const Protocol& protocol) {
+  out.Item();
+  out.Scalar("name", protocol.name);
+  auto text = [&](const char* key, const std::string& value) {
+    if (!value.empty()) out.Scalar(key, value);
+  };
+  text("summary", protocol.summary);
+  out.Scalar("stage", protocol.stage);
+  if (!protocol.design_doc.path.empty() || !protocol.design_doc.commit.empty()) {
+    out.BeginMap("design_doc");
+    text("path", protocol.design_doc.path);
+    text("commit", protocol.design_doc.commit);
+    out.EndBlock();
+  }
+  text("version", protocol.version);
+  if (!protocol.implementations.empty()) {
+    out.BeginSequence("implementations");
+    for (const auto& implementation : protocol.implementations) {
+      out.Item();
+      out.Scalar("code_base", implementation.code_base);
+      out.Scalar("role", ImplementationRoleName(implementation.role));
+      out.Scalar("state", ImplementationStateName(implementation.state));
+      if (!implementation.refs.empty()) {
+        out.BeginSequence("refs");
+        for (const auto& ref : implementation.refs) out.ScalarItem(ref);
+        out.EndBlock();
+      }
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  text("compat_promises", protocol.compat_promises);
+  if (!protocol.owners.empty()) {
+    out.BeginSequence("owners");
+    for (const auto& owner : protocol.owners) out.ScalarItem(owner);
+    out.EndBlock();
+  }
+  if (!protocol.waivers.empty()) {
+    out.BeginSequence("waivers");
+    for (const auto& waiver : protocol.waivers) {
+      out.Item();
+      out.Scalar("stage", waiver.stage);
+      out.Scalar("criterion", waiver.criterion);
+      text("by", waiver.by);
+      out.Raw("at", FormatTimestamp(waiver.at));
+      out.Scalar("reason", waiver.reason);
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  out.BeginSequence("history");
+  for (const auto& change : protocol.history) {
+    out.Item();
+    out.Raw("at", FormatTimestamp(change.at));
+    text("by", change.by);
+    out.Scalar("to", change.to);
+    if (change.proposal_id != 0) out.Raw("proposal", std::to_string(change.proposal_id));
+    text("reason", change.reason);
+    text("commit", change.commit);
+    out.EndBlock();
+  }
+  out.EndBlock();
   out.EndBlock();
 }
 
@@ -543,6 +724,7 @@ std::string EmitProjectFile(const ProjectFile& file) {
       out.EndBlock();
     }
     out.EndBlock();
+    EmitLifecycle(out, process.lifecycle);
     out.EndBlock();
   }
   if (!file.people.empty()) {
@@ -601,6 +783,11 @@ std::string EmitProjectFile(const ProjectFile& file) {
       }
       out.EndBlock();
     }
+    out.EndBlock();
+  }
+  if (!file.protocols.empty()) {
+    out.BeginSequence("protocols");
+    for (const auto& protocol : file.protocols) EmitProtocol(out, protocol);
     out.EndBlock();
   }
   return out.str();

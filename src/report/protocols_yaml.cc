@@ -1,8 +1,11 @@
 #include "stocktake/report/protocols_yaml.h"
 
+#include "report/protocols_yaml_internal.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -32,6 +35,20 @@ class Reader {
 
   Result<void> ExpectMap(const YAML::Node& node, std::string_view what) const {
     if (!node.IsMap()) return Fail(Malformed(node, fmt::format("{} must be a mapping", what)));
+    return Ok();
+  }
+
+  // A misspelt key would silently drop evidence, so unknown keys are errors.
+  Result<void> OnlyKeys(const YAML::Node& map, std::string_view what,
+                        std::initializer_list<std::string_view> known) const {
+    for (const auto& entry : map) {
+      std::string key = entry.first.Scalar();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string names;
+      for (auto name : known) names += (names.empty() ? "" : ", ") + std::string(name);
+      return Fail(Invalid(entry.first, fmt::format("unknown key '{}' in {}: known keys are {}",
+                                                   key, what, names)));
+    }
     return Ok();
   }
 
@@ -90,6 +107,7 @@ class Reader {
 
   Result<Implementation> ReadImplementation(const YAML::Node& node) const {
     ST_TRY(ExpectMap(node, "an implementation"));
+    ST_TRY(OnlyKeys(node, "an implementation", {"code_base", "role", "state", "refs"}));
     Implementation implementation;
     implementation.code_base = ST_TRY(Required(node, "code_base", "an implementation"));
     std::string role = ST_TRY(Required(node, "role", "an implementation"));
@@ -115,6 +133,9 @@ class Reader {
 
   Result<Protocol> ReadProtocol(const YAML::Node& node, const ProtocolProcess& process) const {
     ST_TRY(ExpectMap(node, "a protocol"));
+    ST_TRY(OnlyKeys(node, "a protocol",
+                    {"name", "summary", "stage", "design_doc", "version", "implementations",
+                     "compat_promises", "owners", "waivers", "history"}));
     Protocol protocol;
     protocol.name = ST_TRY(Required(node, "name", "a protocol"));
     std::string what = fmt::format("protocol {}", protocol.name);
@@ -124,6 +145,7 @@ class Reader {
     protocol.owners = ST_TRY(Strings(node, "owners"));
     if (YAML::Node doc = node["design_doc"]; doc && !doc.IsNull()) {
       ST_TRY(ExpectMap(doc, "design_doc"));
+      ST_TRY(OnlyKeys(doc, "design_doc", {"path", "commit"}));
       protocol.design_doc.path = ST_TRY(String(doc, "path"));
       protocol.design_doc.commit = ST_TRY(String(doc, "commit"));
     }
@@ -141,6 +163,8 @@ class Reader {
     }
     for (const auto& item : history) {
       ST_TRY(ExpectMap(item, "a history entry"));
+      ST_TRY(OnlyKeys(item, "a history entry",
+                      {"at", "by", "from", "to", "proposal", "reason", "commit"}));
       StageChange change;
       change.at = ST_TRY(Instant(item, "at", "a history entry"));
       change.to = ST_TRY(Stage(item, "to", "a history entry", process));
@@ -180,6 +204,7 @@ class Reader {
       if (!waivers.IsSequence()) return Fail(Malformed(waivers, "'waivers' must be a list"));
       for (const auto& item : waivers) {
         ST_TRY(ExpectMap(item, "a waiver"));
+        ST_TRY(OnlyKeys(item, "a waiver", {"stage", "criterion", "by", "at", "reason"}));
         CriterionWaiver waiver;
         waiver.stage = ST_TRY(Stage(item, "stage", "a waiver", process));
         waiver.criterion = ST_TRY(Required(item, "criterion", "a waiver"));
@@ -222,9 +247,11 @@ class Reader {
         ST_TRY(ExpectMap(item, "a release"));
         Release release;
         release.version = ST_TRY(Required(item, "version", "a release"));
-        std::string date = ST_TRY(Required(item, "date", "a release"));
+        // The project-file schema names the date `release`; `date` is the older name.
+        const char* key = item["release"] ? "release" : "date";
+        std::string date = ST_TRY(Required(item, key, "a release"));
         auto parsed = ParseDate(date);
-        if (!parsed) return Fail(Invalid(item["date"], parsed.error().message()));
+        if (!parsed) return Fail(Invalid(item[key], parsed.error().message()));
         release.release = *parsed;
         file.releases.push_back(std::move(release));
       }
@@ -237,6 +264,16 @@ class Reader {
 };
 
 }  // namespace
+
+Result<Protocol> ReadProtocolNode(const YAML::Node& node, std::string_view file_name,
+                                  const ProtocolProcess& process) {
+  Reader reader(file_name);
+  try {
+    return reader.ReadProtocol(node, process);
+  } catch (const YAML::Exception& error) {
+    return Fail(Error(ErrorCode::kCorruption, error.msg, reader.Where(node)));
+  }
+}
 
 Result<ProtocolsFile> ParseProtocolsYaml(std::string_view text, std::string_view file_name,
                                          const ProtocolProcess& process) {

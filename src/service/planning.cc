@@ -173,6 +173,97 @@ bool HasScheduleChange(const std::vector<ScheduleChange>& changes, const Schedul
   });
 }
 
+// Stored protocols the file leaves alone must still be at a stage the
+// (possibly new) process knows.
+Result<void> CheckProtocolStages(Store& store, const ProjectFile& file,
+                                 const ProtocolProcess& lifecycle) {
+  for (const auto& stored : ST_TRY(store.ListProtocols())) {
+    bool in_file = std::any_of(file.protocols.begin(), file.protocols.end(),
+                               [&](const Protocol& p) { return p.name == stored.name; });
+    if (!in_file && lifecycle.FindStage(stored.stage) == nullptr) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "protocol {} in the database is at stage '{}', which the file's process drops: keep "
+          "that stage or list the protocol in the file at another stage",
+          stored.name, stored.stage)));
+    }
+  }
+  return Ok();
+}
+
+bool SameProtocolFields(const Protocol& a, const Protocol& b) {
+  auto same_implementations = [](const Protocol& x, const Protocol& y) {
+    if (x.implementations.size() != y.implementations.size()) return false;
+    for (size_t i = 0; i < x.implementations.size(); ++i) {
+      const Implementation& left = x.implementations[i];
+      const Implementation& right = y.implementations[i];
+      if (left.code_base != right.code_base || left.role != right.role ||
+          left.state != right.state || left.refs != right.refs) {
+        return false;
+      }
+    }
+    return true;
+  };
+  auto same_waivers = [](const Protocol& x, const Protocol& y) {
+    if (x.waivers.size() != y.waivers.size()) return false;
+    for (size_t i = 0; i < x.waivers.size(); ++i) {
+      const CriterionWaiver& left = x.waivers[i];
+      const CriterionWaiver& right = y.waivers[i];
+      if (left.stage != right.stage || left.criterion != right.criterion || left.by != right.by ||
+          left.at != right.at || left.reason != right.reason) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return a.summary == b.summary && a.stage == b.stage && a.design_doc.path == b.design_doc.path &&
+         a.design_doc.commit == b.design_doc.commit && a.version == b.version &&
+         a.compat_promises == b.compat_promises && a.owners == b.owners &&
+         same_implementations(a, b) && same_waivers(a, b);
+}
+
+// Writes the file's protocols: new ones with their whole history, known ones
+// with their changed fields and the history entries the store lacks.
+Result<void> ImportProtocols(Store& store, StoreWriter& writer, const Context& context,
+                             const ProjectFile& file, ImportSummary& summary) {
+  for (const auto& protocol : file.protocols) {
+    auto existing = ST_TRY(store.FindProtocol(protocol.name));
+    std::vector<StageChange> known = existing ? existing->history : std::vector<StageChange>{};
+    if (!existing) {
+      ST_TRY(writer.SaveProtocol(protocol));
+      Event event = MakeEvent(context, event_kind::kProtocolAdded, "", protocol.name);
+      event.to = protocol.stage;
+      event.reason = fmt::format("imported from {}", file.file_name);
+      ST_TRY(writer.AppendEvent(event));
+      ++summary.events_written;
+      ++summary.protocols_added;
+    } else if (!SameProtocolFields(*existing, protocol)) {
+      ST_TRY(writer.SaveProtocol(protocol));
+      Event event = MakeEvent(context, event_kind::kProtocolUpdated, "", protocol.name);
+      event.reason = fmt::format("imported from {}", file.file_name);
+      ST_TRY(writer.AppendEvent(event));
+      ++summary.events_written;
+      ++summary.protocols_updated;
+    }
+    for (const auto& change : protocol.history) {
+      bool recorded = std::any_of(known.begin(), known.end(), [&](const StageChange& other) {
+        return other.at == change.at && other.to == change.to && other.from == change.from;
+      });
+      if (recorded) continue;
+      ST_TRY(writer.AppendStageChange(protocol.name, change));
+      Event event = MakeEvent(context, event_kind::kProtocolStage, "", protocol.name);
+      event.at = change.at;
+      if (!change.by.empty()) event.actor = change.by;
+      event.from = change.from;
+      event.to = change.to;
+      event.reason = change.reason;
+      ST_TRY(writer.AppendEvent(event));
+      ++summary.events_written;
+      known.push_back(change);
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<void> Planning::Init(const Context& context, Project project) {
@@ -278,6 +369,8 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
       }
     }
 
+    ST_TRY(CheckProtocolStages(store_, file, project.process.lifecycle));
+
     if (file.project || !stored_project) {
       ST_TRY(writer.SaveProject(project));
       bool changed = !stored_project || stored_project->name != project.name ||
@@ -286,7 +379,8 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
                      stored_project->process.StatusIds() != project.process.StatusIds() ||
                      stored_project->process.staleness_days != project.process.staleness_days ||
                      stored_project->process.freeze_warning_days !=
-                         project.process.freeze_warning_days;
+                         project.process.freeze_warning_days ||
+                     !(stored_project->process.lifecycle == project.process.lifecycle);
       if (changed) {
         Event event = MakeEvent(context, event_kind::kProjectConfigured, "", project.name);
         event.to = project.process.name;
@@ -395,6 +489,7 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
         ST_TRY(writer.SaveFeature(feature, ordinal));
       }
     }
+    ST_TRY(ImportProtocols(store_, writer, context, file, summary));
     return Ok();
   };
   ST_TRY(store_.Transact(write));
@@ -417,6 +512,7 @@ Result<std::string> Planning::Export() {
     entry.feature = std::move(feature);
     file.releases[by_version.at(entry.feature.release)].features.push_back(std::move(entry));
   }
+  file.protocols = ST_TRY(store_.ListProtocols());
   return EmitProjectFile(file);
 }
 

@@ -68,6 +68,8 @@ inline constexpr char kVersionRecorded[] = "version-recorded";
 struct StageCriterion {
   std::string id;           ///< "design-committed".
   std::string description;  ///< What it means, shown by `protocol show`.
+
+  bool operator==(const StageCriterion&) const = default;
 };
 
 /// One stage of the lifecycle.
@@ -82,6 +84,8 @@ struct StageDefinition {
   std::string support_label;
   /// What must hold to enter this stage from the previous one.
   std::vector<StageCriterion> entry_criteria;
+
+  bool operator==(const StageDefinition&) const = default;
 };
 
 struct ProtocolProcess {
@@ -95,6 +99,8 @@ struct ProtocolProcess {
   TimeSpan czar_wait_limit = TimeSpan::Days(7);
   /// Answered objections that lapse within this span are flagged.
   TimeSpan lapse_warning = TimeSpan::Days(2);
+
+  bool operator==(const ProtocolProcess&) const = default;
 
   /// The stage with `id`, or nullptr.
   const StageDefinition* FindStage(std::string_view id) const;

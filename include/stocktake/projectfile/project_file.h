@@ -2,8 +2,9 @@
 
 // The project file: a YAML document holding a whole project (its identity,
 // process, people, releases and their features, with status histories and
-// schedule changes). `stocktake import` reads it and `stocktake export`
-// writes it; exporting an imported export gives the identical file.
+// schedule changes, and its protocols with their stage histories).
+// `stocktake import` reads it and `stocktake export` writes it; exporting an
+// imported export gives the identical file.
 //
 // Parsing checks the document on its own (syntax, types, dates, unknown keys,
 // known statuses and roles, references between its features, cycles). Checks
@@ -17,6 +18,7 @@
 
 #include "stocktake/model/feature.h"
 #include "stocktake/model/person.h"
+#include "stocktake/model/protocol.h"
 #include "stocktake/model/release.h"
 #include "stocktake/result.h"
 #include "stocktake/storage/store.h"
@@ -49,6 +51,9 @@ struct ProjectFile {
   std::optional<Project> project;  ///< Absent when the file has no project/process section.
   std::vector<Person> people;
   std::vector<ReleaseEntry> releases;
+  /// PV protocols with their evidence, waivers and stage history (stage ids
+  /// checked against the process's lifecycle).
+  std::vector<Protocol> protocols;
 };
 
 /// Parses and checks `text`. Errors are kInvalidArgument (or kCorruption for a

@@ -34,6 +34,8 @@ struct ImportSummary {
   int features_updated = 0;
   int features_unchanged = 0;
   int people_saved = 0;
+  int protocols_added = 0;
+  int protocols_updated = 0;
   int events_written = 0;
 };
 
