@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "stocktake/report/json_views.h"
+#include "stocktake/service/lifecycle.h"
 
 namespace stocktake::cli {
 
@@ -66,6 +67,13 @@ void RegisterReport(CLI::App& app, Cli& cli) {
       auto store = ST_TRY(cli.Open());
       Planning planning(*store);
       auto alerts = ST_TRY(planning.Check(*check_version, now));
+      // The Czar's alerts (stalled protocols, waiting proposals, lapsing
+      // objections) belong to every stock-take too.
+      Lifecycle lifecycle(*store);
+      for (auto& alert : ST_TRY(lifecycle.Check(now))) {
+        alerts.push_back({alert.subject, alert.subject, std::move(alert.rule),
+                          std::move(alert.message), std::move(alert.action)});
+      }
       if (cli.options.json) {
         nlohmann::json json = nlohmann::json::array();
         for (const auto& alert : alerts) json.push_back(AlertJson(alert));
