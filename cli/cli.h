@@ -23,6 +23,8 @@ namespace stocktake::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitAlerts = 1;  ///< `check` found something.
 inline constexpr int kExitUsage = 2;   ///< Bad arguments or input.
+/// `ingest` stored what it could but skipped unparseable messages.
+inline constexpr int kExitSkipped = 8;
 
 struct GlobalOptions {
   std::string db;   ///< --db, $STOCKTAKE_DB, else ./stocktake.db
@@ -59,6 +61,10 @@ void RegisterReport(CLI::App& app, Cli& cli);
 /// protocol …, propose, object, answer, reply, withdraw, resolve, decide,
 /// proposal …, design-check, support-matrix.
 void RegisterProtocol(CLI::App& app, Cli& cli);
+/// ingest mbox|maildir|git|relink.
+void RegisterIngest(CLI::App& app, Cli& cli);
+/// series list, thread show, stats.
+void RegisterEvidence(CLI::App& app, Cli& cli);
 
 /// Reads a whole file; kNotFound / kIoError with the path.
 Result<std::string> ReadFile(const std::string& path);

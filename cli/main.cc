@@ -20,10 +20,12 @@
 namespace stocktake::cli {
 namespace {
 
-constexpr std::array<Registrar, 7> kCommands = {
+constexpr std::array<Registrar, 9> kCommands = {
     RegisterInit, RegisterPerson, RegisterProjectFile, RegisterRelease, RegisterFeature,
     RegisterReport,
     RegisterProtocol,
+    RegisterIngest,
+    RegisterEvidence,
 };
 
 std::string Environment(const char* name) {
@@ -75,7 +77,7 @@ Result<int> RunMain(int argc, char** argv) {
       "Start with 'stocktake import examples/xen-4.3.yaml' and 'stocktake --now 2013-01-21 "
       "report 4.3'.\nExit status: 0 ok, 1 check found alerts, 2 bad arguments or input, 3 not "
       "found,\n4 conflict or not permitted, 5 malformed data, 6 I/O error, 7 database "
-      "unavailable.");
+      "unavailable,\n8 ingest skipped messages it could not parse (the rest was stored).");
   app.add_option("--db", cli.options.db,
                  "database: a SQLite file or a postgresql:// URL (default $STOCKTAKE_DB, else "
                  "./stocktake.db)");
