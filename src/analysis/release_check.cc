@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <unordered_map>
 
 
 namespace stocktake {
@@ -10,21 +9,26 @@ namespace stocktake {
 std::vector<Alert> CheckRelease(const Process& process, const Release& release,
                                 const std::vector<Feature>& features, Timestamp now) {
   std::vector<Alert> alerts;
-  auto effective = ComputeEffectiveStatuses(process, features);
-  std::unordered_map<std::string, const Feature*> by_slug;
-  for (const auto& feature : features) by_slug[feature.slug] = &feature;
-  auto name_of = [&](const std::string& slug) {
-    auto it = by_slug.find(slug);
-    return it == by_slug.end() ? slug : it->second->DisplayName();
-  };
+  FeatureGraph graph(process, features);
+  auto effective = ComputeEffectiveStatuses(graph);
   Date today = DayOf(now);
   ReleasePhase phase = PhaseOn(release, today);
+  int on_track_rank = -1;
+  for (size_t i = 0; i < process.statuses.size(); ++i) {
+    if (!process.statuses[i].done && process.statuses[i].in_release) {
+      on_track_rank = static_cast<int>(i);
+      break;
+    }
+  }
 
-  for (const auto& feature : features) {
+  for (size_t index = 0; index < features.size(); ++index) {
+    const Feature& feature = features[index];
     if (feature.release != release.version) continue;
     const StatusDefinition* own = process.FindStatus(feature.status);
     if (own == nullptr || !own->in_release || own->done) continue;
-    const EffectiveStatus& status = effective.at(feature.slug);
+    const EffectiveStatus& status = effective[index];
+    const std::string& effective_status =
+        process.statuses[static_cast<size_t>(status.rank)].id;
     std::string name = feature.DisplayName();
     auto add = [&](const char* rule, std::string message, std::string action) {
       alerts.push_back({feature.slug, name, rule, std::move(message), std::move(action)});
@@ -32,29 +36,21 @@ std::vector<Alert> CheckRelease(const Process& process, const Release& release,
 
     if (status.Differs()) {
       std::string chain = name;
-      for (const auto& slug : status.chain) chain += " -> " + name_of(slug);
-      const Feature& cause = *by_slug.at(status.chain.back());
+      for (int at : status.chain) chain += " -> " + graph.at(at).DisplayName();
+      const Feature& cause = graph.at(status.chain.back());
       add(check_rule::kDependencyRisk,
           fmt::format("'{}' is marked {} but depends on '{}', which is {}: it is effectively {} "
                       "(chain: {})",
-                      name, feature.status, cause.DisplayName(), cause.status, status.status,
+                      name, feature.status, cause.DisplayName(), cause.status, effective_status,
                       chain),
           fmt::format("get '{}' back on track, or remove the dependency; then record the "
                       "outcome with 'stocktake feature set {} --status STATUS'",
                       cause.DisplayName(), feature.slug));
     }
 
-    int rank = process.Rank(status.status);
-    int on_track_rank = -1;
-    for (size_t i = 0; i < process.statuses.size(); ++i) {
-      if (!process.statuses[i].done && process.statuses[i].in_release) {
-        on_track_rank = static_cast<int>(i);
-        break;
-      }
-    }
-    if (feature.must_have && rank > on_track_rank) {
+    if (feature.must_have && status.rank > on_track_rank) {
       add(check_rule::kMustHave,
-          fmt::format("must-have '{}' is {}, not on track", name, status.status),
+          fmt::format("must-have '{}' is {}, not on track", name, effective_status),
           "intervene: get someone in the community to spend more effort on it, ask for outside "
           "resources, or slip the schedule ('stocktake release slip')");
     }
@@ -76,7 +72,7 @@ std::vector<Alert> CheckRelease(const Process& process, const Release& release,
       add(check_rule::kFreezeApproaching,
           fmt::format("the feature freeze is in {} day{} ({}) and '{}' is {}, not finished",
                       days_to_freeze, days_to_freeze == 1 ? "" : "s", FormatDate(release.freeze),
-                      name, status.status),
+                      name, effective_status),
           fmt::format("finish it, ask for a freeze exception ('stocktake feature set {} "
                       "--freeze-exception REASON'), or move it to a later release "
                       "('--release VERSION')",
@@ -88,7 +84,7 @@ std::vector<Alert> CheckRelease(const Process& process, const Release& release,
       add(check_rule::kPastFreeze,
           fmt::format("the feature freeze was on {} and '{}' is {}, not finished, with no freeze "
                       "exception",
-                      FormatDate(release.freeze), name, status.status),
+                      FormatDate(release.freeze), name, effective_status),
           fmt::format("record an exception ('stocktake feature set {} --freeze-exception "
                       "REASON'), move it to a later release ('--release VERSION') or drop it "
                       "('--status dropped')",

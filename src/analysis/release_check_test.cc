@@ -50,10 +50,12 @@ TEST_F(ReleaseCheckTest, DependencyLessLikelyThanItsDependentRaisesTheChain) {
   EXPECT_NE(alerts[0].message.find("effectively at-risk (chain: scripts -> backend -> hotplug)"),
             std::string::npos);
   EXPECT_NE(alerts[0].action.find("get 'hotplug' back on track"), std::string::npos);
-  auto effective = ComputeEffectiveStatuses(process_, {scripts, backend, hotplug});
-  EXPECT_EQ(effective.at("scripts").status, "at-risk");
-  EXPECT_EQ(effective.at("scripts").chain, (std::vector<std::string>{"backend", "hotplug"}));
-  EXPECT_FALSE(effective.at("hotplug").Differs());
+  std::vector<Feature> features = {scripts, backend, hotplug};
+  FeatureGraph graph(process_, features);
+  auto effective = ComputeEffectiveStatuses(graph);
+  EXPECT_EQ(effective[0].rank, process_.Rank("at-risk"));
+  EXPECT_EQ(effective[0].chain, (std::vector<int>{1, 2}));
+  EXPECT_FALSE(effective[2].Differs());
 }
 
 TEST_F(ReleaseCheckTest, AMoreLikelyDependencyIsNoRisk) {
@@ -74,8 +76,10 @@ TEST_F(ReleaseCheckTest, DependencyCyclesDoNotHang) {
   a.depends_on = {"b"};
   Feature b = Make("b", "at-risk");
   b.depends_on = {"a"};
-  auto effective = ComputeEffectiveStatuses(process_, {a, b});
-  EXPECT_EQ(effective.at("a").status, "at-risk");
+  std::vector<Feature> features = {a, b};
+  FeatureGraph graph(process_, features);
+  auto effective = ComputeEffectiveStatuses(graph);
+  EXPECT_EQ(effective[0].rank, process_.Rank("at-risk"));
 }
 
 TEST_F(ReleaseCheckTest, MustHaveFeaturesMustBeOnTrackOrFinished) {

@@ -1,67 +1,112 @@
 #include "stocktake/analysis/risk.h"
 
 namespace stocktake {
+
+FeatureGraph::FeatureGraph(const Process& process, const std::vector<Feature>& features)
+    : process_(process), features_(features) {
+  size_t count = features.size();
+  by_slug_.reserve(count);
+  for (size_t i = 0; i < count; ++i) by_slug_.emplace(features[i].slug, static_cast<int>(i));
+  parent_.assign(count, -1);
+  root_.assign(count, -1);
+  depth_.assign(count, 0);
+  rank_.resize(count);
+  dependencies_.resize(count);
+  children_.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    const Feature& feature = features[i];
+    rank_[i] = process.Rank(feature.status);
+    if (!feature.parent.empty()) {
+      int parent = Find(feature.parent);
+      if (parent >= 0 && parent != static_cast<int>(i)) {
+        parent_[i] = parent;
+        children_[static_cast<size_t>(parent)].push_back(static_cast<int>(i));
+      }
+    }
+    for (const auto& slug : feature.depends_on) {
+      int dependency = Find(slug);
+      if (dependency >= 0) dependencies_[i].push_back(dependency);
+    }
+  }
+  // Roots and depths, guarding against parent cycles in damaged data.
+  for (size_t i = 0; i < count; ++i) {
+    int at = static_cast<int>(i);
+    int depth = 0;
+    while (parent_[static_cast<size_t>(at)] >= 0 && depth < static_cast<int>(count)) {
+      at = parent_[static_cast<size_t>(at)];
+      ++depth;
+    }
+    root_[i] = at;
+    depth_[i] = depth;
+  }
+}
+
+int FeatureGraph::Find(std::string_view slug) const {
+  auto it = by_slug_.find(slug);
+  return it == by_slug_.end() ? -1 : it->second;
+}
+
 namespace {
 
 class Propagation {
  public:
-  Propagation(const Process& process, const std::vector<Feature>& features)
-      : process_(process) {
-    for (const auto& feature : features) by_slug_[feature.slug] = &feature;
+  explicit Propagation(const FeatureGraph& graph)
+      : graph_(graph), state_(graph.size(), 0), via_(graph.size(), -1), result_(graph.size()) {
+    const Process& process = graph.process();
+    least_likely_ = process.Rank(process.LeastLikely().id);
+    for (const auto& status : process.statuses) {
+      can_degrade_.push_back(status.in_release && !status.done);
+      in_release_.push_back(status.in_release);
+    }
   }
 
-  const EffectiveStatus& Resolve(const Feature& feature) {
-    if (auto it = result_.find(feature.slug); it != result_.end()) return it->second;
-    // A feature met again while resolving itself closes a cycle: use its own status.
-    if (!visiting_.emplace(feature.slug, true).second) {
-      cycle_fallback_ = EffectiveStatus{feature.status, {}};
-      return cycle_fallback_;
-    }
-    EffectiveStatus effective{feature.status, {}};
-    const StatusDefinition* own = process_.FindStatus(feature.status);
-    bool can_degrade = own != nullptr && own->in_release && !own->done;
-    if (can_degrade) {
-      int worst = process_.Rank(feature.status);
-      for (const auto& dependency_slug : feature.depends_on) {
-        auto it = by_slug_.find(dependency_slug);
-        if (it == by_slug_.end()) continue;
-        const Feature& dependency = *it->second;
-        EffectiveStatus through = Resolve(dependency);
-        std::string status = through.status;
-        const StatusDefinition* definition = process_.FindStatus(status);
-        if (definition != nullptr && !definition->in_release) {
-          status = process_.LeastLikely().id;
-        }
-        int rank = process_.Rank(status);
+  void Resolve(int index) {
+    auto at = static_cast<size_t>(index);
+    if (state_[at] != 0) return;  // Done, or on the current path: a cycle is cut here.
+    state_[at] = 1;
+    int own = graph_.rank(index);
+    int worst = own;
+    if (own >= 0 && can_degrade_[static_cast<size_t>(own)]) {
+      for (int dependency : graph_.dependencies(index)) {
+        Resolve(dependency);
+        int rank = state_[static_cast<size_t>(dependency)] == 2
+                       ? result_[static_cast<size_t>(dependency)].rank
+                       : graph_.rank(dependency);
+        if (rank >= 0 && !in_release_[static_cast<size_t>(rank)]) rank = least_likely_;
         if (rank > worst) {
           worst = rank;
-          effective.status = status;
-          effective.chain = {dependency.slug};
-          effective.chain.insert(effective.chain.end(), through.chain.begin(),
-                                 through.chain.end());
+          via_[at] = dependency;
         }
       }
     }
-    visiting_.erase(feature.slug);
-    return result_.emplace(feature.slug, std::move(effective)).first->second;
+    result_[at].rank = worst;
+    state_[at] = 2;
   }
 
-  std::unordered_map<std::string, EffectiveStatus> Take() { return std::move(result_); }
+  std::vector<EffectiveStatus> Take() {
+    for (size_t i = 0; i < result_.size(); ++i) {
+      for (int at = via_[i]; at >= 0; at = via_[static_cast<size_t>(at)]) {
+        result_[i].chain.push_back(at);
+        if (result_[i].chain.size() > result_.size()) break;
+      }
+    }
+    return std::move(result_);
+  }
 
  private:
-  const Process& process_;
-  std::unordered_map<std::string, const Feature*> by_slug_;
-  std::unordered_map<std::string, bool> visiting_;
-  std::unordered_map<std::string, EffectiveStatus> result_;
-  EffectiveStatus cycle_fallback_;
+  const FeatureGraph& graph_;
+  std::vector<char> state_;
+  std::vector<int> via_;
+  std::vector<EffectiveStatus> result_;
+  std::vector<bool> can_degrade_, in_release_;
+  int least_likely_ = -1;
 };
 
 }  // namespace
 
-std::unordered_map<std::string, EffectiveStatus> ComputeEffectiveStatuses(
-    const Process& process, const std::vector<Feature>& features) {
-  Propagation propagation(process, features);
-  for (const auto& feature : features) propagation.Resolve(feature);
+std::vector<EffectiveStatus> ComputeEffectiveStatuses(const FeatureGraph& graph) {
+  Propagation propagation(graph);
+  for (size_t i = 0; i < graph.size(); ++i) propagation.Resolve(static_cast<int>(i));
   return propagation.Take();
 }
 

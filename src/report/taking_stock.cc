@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <unordered_map>
 
 #include "stocktake/analysis/risk.h"
 #include "stocktake/util/text.h"
@@ -24,55 +22,46 @@ std::string Replace(std::string text, std::string_view placeholder, std::string_
 
 struct Builder {
   const Process& process;
-  const std::vector<Feature>& features;
-  std::unordered_map<std::string, const Feature*> by_slug;
-  std::unordered_map<std::string, EffectiveStatus> effective;
-  std::unordered_map<std::string, std::vector<const Feature*>> children;
+  const std::string& version;
+  FeatureGraph graph;
+  std::vector<EffectiveStatus> effective;
+  std::vector<char> partial;  // Some in-release sub-item has another effective status.
 
-  Builder(const Process& p, const std::vector<Feature>& f, const std::string& version)
-      : process(p), features(f) {
-    for (const auto& feature : features) by_slug[feature.slug] = &feature;
-    effective = ComputeEffectiveStatuses(process, features);
-    for (const auto& feature : features) {
-      if (feature.release == version && !feature.parent.empty()) {
-        children[feature.parent].push_back(&feature);
+  Builder(const Process& p, const std::vector<Feature>& features, const std::string& v)
+      : process(p), version(v), graph(p, features), effective(ComputeEffectiveStatuses(graph)),
+        partial(features.size(), 0) {
+    for (size_t i = 0; i < features.size(); ++i) {
+      int parent = graph.parent(static_cast<int>(i));
+      if (parent >= 0 && InRelease(static_cast<int>(i)) &&
+          effective[i].rank != effective[static_cast<size_t>(parent)].rank) {
+        partial[static_cast<size_t>(parent)] = 1;
       }
     }
   }
 
-  const std::string& StatusOf(const Feature& feature) const {
-    return effective.at(feature.slug).status;
-  }
-
-  bool InRelease(const Feature& feature) const {
-    const StatusDefinition* status = process.FindStatus(feature.status);
-    return status != nullptr && status->in_release;
+  bool InRelease(int index) const {
+    int rank = graph.rank(index);
+    return rank >= 0 && process.statuses[static_cast<size_t>(rank)].in_release;
   }
 
   std::string NameOf(const std::string& slug) const {
-    auto it = by_slug.find(slug);
-    return it == by_slug.end() ? slug : it->second->DisplayName();
+    int index = graph.Find(slug);
+    return index < 0 ? slug : graph.at(index).DisplayName();
   }
 
-  ReportItem Item(const Feature& feature, const StatusDefinition& section, int depth,
-                  bool listed) const {
+  ReportItem Item(int index, const StatusDefinition& section, int depth, bool listed) const {
+    const Feature& feature = graph.at(index);
+    const EffectiveStatus& status = effective[static_cast<size_t>(index)];
     ReportItem item;
     item.slug = feature.slug;
     item.title = feature.DisplayName();
     item.status = feature.status;
-    item.effective_status = StatusOf(feature);
-    item.chain = effective.at(feature.slug).chain;
+    item.effective_status = process.statuses[static_cast<size_t>(status.rank)].id;
+    for (int at : status.chain) item.chain.push_back(graph.at(at).slug);
     item.external = feature.external;
     item.listed = listed;
     item.depth = depth;
-    if (listed && section.done) {
-      auto it = children.find(feature.slug);
-      if (it != children.end()) {
-        item.partial = std::any_of(it->second.begin(), it->second.end(), [&](const Feature* c) {
-          return InRelease(*c) && StatusOf(*c) != section.id;
-        });
-      }
-    }
+    item.partial = listed && section.done && partial[static_cast<size_t>(index)] != 0;
     std::string label = item.title;
     if (!feature.remark.empty()) label += " (" + feature.remark + ")";
     if (item.partial) label += " (partial)";
@@ -80,14 +69,14 @@ struct Builder {
     if (!feature.depends_on.empty()) {
       std::vector<std::string> names;
       for (const auto& slug : feature.depends_on) {
-        auto it = by_slug.find(slug);
-        names.push_back(it == by_slug.end() ? slug : it->second->ReferenceName());
+        int dependency = graph.Find(slug);
+        names.push_back(dependency < 0 ? slug : graph.at(dependency).ReferenceName());
       }
       label += " (depends on " + Join(names, ", ") + ")";
     }
-    if (listed && !item.chain.empty()) {
+    if (listed && status.Differs()) {
       std::vector<std::string> names;
-      for (const auto& slug : item.chain) names.push_back(NameOf(slug));
+      for (int at : status.chain) names.push_back(graph.at(at).DisplayName());
       label += fmt::format(" [marked {}; {} through {}]", feature.status, item.effective_status,
                            Join(names, " -> "));
     }
@@ -96,45 +85,49 @@ struct Builder {
   }
 };
 
-std::vector<ReportSection> BuildSections(const Builder& builder, const std::string& version) {
+std::vector<ReportSection> BuildSections(const Builder& builder) {
+  const FeatureGraph& graph = builder.graph;
+  const Process& process = builder.process;
+  // One pass puts each feature of the release into its effective status's list.
+  std::vector<std::vector<int>> by_rank(process.statuses.size());
+  for (size_t i = 0; i < graph.size(); ++i) {
+    int index = static_cast<int>(i);
+    if (graph.at(index).release != builder.version || !builder.InRelease(index)) continue;
+    by_rank[static_cast<size_t>(builder.effective[i].rank)].push_back(index);
+  }
   std::vector<ReportSection> sections;
-  for (const auto& status : builder.process.statuses) {
-    if (!status.in_release) continue;
+  std::vector<int> group_of_root(graph.size(), -1);
+  for (size_t rank = 0; rank < process.statuses.size(); ++rank) {
+    const StatusDefinition& status = process.statuses[rank];
+    if (!status.in_release || by_rank[rank].empty()) continue;
+    // Group the list under top-level items; a group takes the place of its
+    // first member in list order.
+    std::vector<int> roots;
+    std::vector<std::vector<int>> groups;
+    for (int index : by_rank[rank]) {
+      int root = graph.root(index);
+      int& group = group_of_root[static_cast<size_t>(root)];
+      if (group < 0) {
+        group = static_cast<int>(groups.size());
+        roots.push_back(root);
+        groups.emplace_back();
+      }
+      groups[static_cast<size_t>(group)].push_back(index);
+    }
     ReportSection section{status.id, status.heading, {}};
-    // Group the features shown in this list under their top-level item; a
-    // group takes the place of its first member in list order.
-    std::vector<std::string> order;
-    std::map<std::string, std::vector<const Feature*>> members;
-    for (const auto& feature : builder.features) {
-      if (feature.release != version || !builder.InRelease(feature)) continue;
-      if (builder.StatusOf(feature) != status.id) continue;
-      const Feature* root = &feature;
-      while (!root->parent.empty()) {
-        auto it = builder.by_slug.find(root->parent);
-        if (it == builder.by_slug.end() || it->second == root) break;
-        root = it->second;
-      }
-      auto [it, inserted] = members.try_emplace(root->slug);
-      if (inserted) order.push_back(root->slug);
-      it->second.push_back(&feature);
-    }
-    for (const auto& root_slug : order) {
-      const auto& group = members[root_slug];
-      const Feature& root = *builder.by_slug.at(root_slug);
-      bool root_listed = std::find(group.begin(), group.end(), &root) != group.end();
+    for (size_t g = 0; g < groups.size(); ++g) {
+      int root = roots[g];
+      group_of_root[static_cast<size_t>(root)] = -1;
+      const auto& members = groups[g];
+      bool root_listed = members.front() == root ||
+                         std::find(members.begin(), members.end(), root) != members.end();
       section.items.push_back(builder.Item(root, status, 0, root_listed));
-      for (const Feature* member : group) {
-        if (member == &root) continue;
-        int depth = 0;
-        for (const Feature* up = member; !up->parent.empty() && depth < 16; ++depth) {
-          auto it = builder.by_slug.find(up->parent);
-          if (it == builder.by_slug.end()) break;
-          up = it->second;
-        }
-        section.items.push_back(builder.Item(*member, status, std::max(depth, 1), true));
+      for (int member : members) {
+        if (member == root) continue;
+        section.items.push_back(builder.Item(member, status, std::max(graph.depth(member), 1), true));
       }
     }
-    if (!section.items.empty()) sections.push_back(std::move(section));
+    sections.push_back(std::move(section));
   }
   return sections;
 }
@@ -263,7 +256,7 @@ TakingStock BuildTakingStock(const Process& process, const Release& release,
   report.release = release;
   report.schedule = PositionOn(release, DayOf(now));
   Builder builder(process, features, release.version);
-  report.sections = BuildSections(builder, release.version);
+  report.sections = BuildSections(builder);
   report.since = since;
   if (since) report.changes = BuildChanges(builder, events);
   return report;

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -759,15 +760,20 @@ Result<ReleaseView> Planning::LoadRelease(const std::string& version) {
   view.project = ST_TRY(LoadProject());
   view.release = ST_TRY(FindRelease(version));
   view.features = ST_TRY(store_.ListFeatures({version, false}));
-  std::set<std::string> present;
+  std::unordered_set<std::string> present;
   for (const auto& feature : view.features) present.insert(feature.slug);
-  // Dependencies in other releases still carry risk.
+  // Dependencies (and parents) in other releases still carry risk.
   for (size_t i = 0; i < view.features.size(); ++i) {
-    std::vector<std::string> dependencies = view.features[i].depends_on;
-    if (!view.features[i].parent.empty()) dependencies.push_back(view.features[i].parent);
-    for (const auto& slug : dependencies) {
-      if (present.insert(slug).second) {
-        if (auto feature = ST_TRY(store_.FindFeature(slug))) view.features.push_back(*feature);
+    std::vector<std::string> missing;
+    for (const auto& slug : view.features[i].depends_on) {
+      if (!present.contains(slug)) missing.push_back(slug);
+    }
+    const std::string& parent = view.features[i].parent;
+    if (!parent.empty() && !present.contains(parent)) missing.push_back(parent);
+    for (auto& slug : missing) {
+      if (!present.insert(slug).second) continue;
+      if (auto feature = ST_TRY(store_.FindFeature(slug))) {
+        view.features.push_back(std::move(*feature));
       }
     }
   }

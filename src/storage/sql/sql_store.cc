@@ -5,9 +5,11 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <unordered_map>
 
 #include "storage/sql/migrations.h"
+#include "storage/sql/row_reader.h"
 #include "storage/sql/sql_evidence_internal.h"
 #include "stocktake/util/text.h"
 
@@ -578,7 +580,7 @@ Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
                                                     const std::string* slug, bool with_history) {
   std::vector<Feature> features;
   std::unordered_map<std::string, size_t> index;
-  std::string where, joined_where;
+  std::string where;
   const std::string* parameter = nullptr;
   if (slug != nullptr) {
     where = " WHERE f.slug = :p";
@@ -587,61 +589,56 @@ Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
     where = " WHERE f.release_version = :p";
     parameter = &release;
   }
+  std::vector<SqlParameter> parameters;
+  if (parameter != nullptr) parameters.emplace_back(*parameter);
   {
-    Feature row;
-    std::string parent;
-    soci::indicator parent_indicator = soci::i_ok;
-    int external = 0, must_have = 0;
-    long long updated_at = 0;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(row.slug));
-    statement.exchange(soci::into(row.release));
-    statement.exchange(soci::into(row.title));
-    statement.exchange(soci::into(parent, parent_indicator));
-    statement.exchange(soci::into(row.status));
-    statement.exchange(soci::into(external));
-    statement.exchange(soci::into(must_have));
-    statement.exchange(soci::into(row.short_title));
-    statement.exchange(soci::into(row.remark));
-    statement.exchange(soci::into(row.notes));
-    statement.exchange(soci::into(row.protocol));
-    statement.exchange(soci::into(row.freeze_exception));
-    statement.exchange(soci::into(updated_at));
-    if (parameter != nullptr) statement.exchange(soci::use(*parameter));
-    statement.alloc();
-    statement.prepare(
+    auto rows = ReadRows(
+        *sql_,
         "SELECT f.slug, f.release_version, f.title, f.parent, f.status, f.external, f.must_have, "
         "f.short_title, f.remark, f.notes, f.protocol, f.freeze_exception, f.updated_at "
         "FROM features f JOIN releases r ON r.version = f.release_version" +
-        where + " ORDER BY r.ordinal, f.ordinal");
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      Feature feature = row;
-      feature.parent = parent_indicator == soci::i_null ? "" : parent;
-      feature.external = external != 0;
-      feature.must_have = must_have != 0;
-      feature.updated_at = FromSeconds(updated_at);
-      index[feature.slug] = features.size();
+            where + " ORDER BY r.ordinal, f.ordinal",
+        parameters);
+    while (rows->Next()) {
+      Feature feature;
+      feature.slug = rows->Text(0);
+      feature.release = rows->Text(1);
+      feature.title = rows->Text(2);
+      feature.parent = rows->Text(3);
+      feature.status = rows->Text(4);
+      feature.external = rows->Integer(5) != 0;
+      feature.must_have = rows->Integer(6) != 0;
+      feature.short_title = rows->Text(7);
+      feature.remark = rows->Text(8);
+      feature.notes = rows->Text(9);
+      feature.protocol = rows->Text(10);
+      feature.freeze_exception = rows->Text(11);
+      feature.updated_at = FromSeconds(rows->Integer(12));
+      index.emplace(feature.slug, features.size());
       features.push_back(std::move(feature));
     }
   }
   if (features.empty()) return features;
   auto load_list = [&](const char* table, const char* column, auto member) {
-    std::string feature, item;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(feature));
-    statement.exchange(soci::into(item));
-    if (parameter != nullptr) statement.exchange(soci::use(*parameter));
-    statement.alloc();
-    statement.prepare(fmt::format("SELECT l.feature, l.{} FROM {} l JOIN features f ON f.slug = "
-                                  "l.feature{} ORDER BY l.feature, l.ordinal",
-                                  column, table, where));
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      auto it = index.find(feature);
-      if (it != index.end()) (features[it->second].*member).push_back(item);
+    // No ORDER BY: sorting every list row cost more than placing items by
+    // their ordinal here.
+    auto rows = ReadRows(*sql_,
+                         fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l JOIN features f "
+                                     "ON f.slug = l.feature{}",
+                                     column, table, where),
+                         parameters);
+    std::vector<std::vector<std::pair<long long, std::string>>> placed(features.size());
+    while (rows->Next()) {
+      auto it = index.find(rows->Text(0));
+      if (it != index.end()) placed[it->second].emplace_back(rows->Integer(1), rows->Text(2));
+    }
+    for (size_t f = 0; f < features.size(); ++f) {
+      auto& list = placed[f];
+      if (list.empty()) continue;
+      if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
+      auto& target = features[f].*member;
+      target.reserve(list.size());
+      for (auto& [ordinal, item] : list) target.push_back(std::move(item));
     }
   };
   load_list("feature_code_bases", "name", &Feature::code_bases);
@@ -677,54 +674,38 @@ Result<std::int64_t> SqlStore::MaxFeatureOrdinal() {
 
 Result<std::vector<Event>> SqlStore::ListEvents(const EventQuery& query) {
   return Guarded("reading events", [&]() -> Result<std::vector<Event>> {
-    std::vector<Event> events;
-    EventRow row;
-    long long since = query.since ? Seconds(*query.since) : 0;
-    long long until = query.until ? Seconds(*query.until) : 0;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(row.id));
-    statement.exchange(soci::into(row.at));
-    statement.exchange(soci::into(row.recorded_at));
-    statement.exchange(soci::into(row.actor));
-    statement.exchange(soci::into(row.kind));
-    statement.exchange(soci::into(row.release));
-    statement.exchange(soci::into(row.subject));
-    statement.exchange(soci::into(row.from));
-    statement.exchange(soci::into(row.to));
-    statement.exchange(soci::into(row.reason));
-    statement.exchange(soci::into(row.detail));
+    std::vector<SqlParameter> parameters;
     std::string sql =
         "SELECT id, at, recorded_at, actor, kind, release_version, subject, from_value, "
         "to_value, reason, detail FROM events WHERE 1 = 1";
     if (!query.release.empty()) {
       sql += " AND release_version = :release";
-      statement.exchange(soci::use(query.release));
+      parameters.emplace_back(query.release);
     }
     if (!query.subject.empty()) {
       sql += " AND subject = :subject";
-      statement.exchange(soci::use(query.subject));
+      parameters.emplace_back(query.subject);
     }
     if (!query.kind.empty()) {
       sql += " AND kind = :kind";
-      statement.exchange(soci::use(query.kind));
+      parameters.emplace_back(query.kind);
     }
     if (query.since) {
       sql += " AND at >= :since";
-      statement.exchange(soci::use(since));
+      parameters.emplace_back(Seconds(*query.since));
     }
     if (query.until) {
       sql += " AND at < :until";
-      statement.exchange(soci::use(until));
+      parameters.emplace_back(Seconds(*query.until));
     }
     sql += " ORDER BY at, id";
-    statement.alloc();
-    statement.prepare(sql);
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      events.push_back(Event{row.id, FromSeconds(row.at), FromSeconds(row.recorded_at), row.actor,
-                             row.kind, row.release, row.subject, row.from, row.to, row.reason,
-                             row.detail});
+    std::vector<Event> events;
+    auto rows = ReadRows(*sql_, sql, std::move(parameters));
+    while (rows->Next()) {
+      events.push_back(Event{rows->Integer(0), FromSeconds(rows->Integer(1)),
+                             FromSeconds(rows->Integer(2)), rows->Text(3), rows->Text(4),
+                             rows->Text(5), rows->Text(6), rows->Text(7), rows->Text(8),
+                             rows->Text(9), rows->Text(10)});
     }
     return events;
   });
