@@ -40,12 +40,13 @@ std::string HashHex(std::string_view bytes) {
   return fmt::format("{:016x}", std::hash<std::string_view>{}(bytes));
 }
 
-// What identifies a mailbox's content up to the last message read: its first
-// bytes and the first bytes of that message.
-std::string Fingerprint(std::string_view bytes, std::uint64_t last_offset) {
-  if (last_offset > bytes.size()) return "";
-  return HashHex(bytes.substr(0, kFingerprintBytes)) + ":" +
-         HashHex(bytes.substr(last_offset, kFingerprintBytes));
+// What identifies a mailbox's content up to `end`, where the last run
+// stopped: its first bytes and the first bytes of the last message read.
+std::string Fingerprint(std::string_view bytes, std::uint64_t last_offset, std::uint64_t end) {
+  if (last_offset > end || end > bytes.size()) return "";
+  std::uint64_t tail = std::min<std::uint64_t>(end - last_offset, kFingerprintBytes);
+  return HashHex(bytes.substr(0, std::min<std::uint64_t>(end, kFingerprintBytes))) + ":" +
+         HashHex(bytes.substr(last_offset, tail));
 }
 
 // A reply line that says NAK ("NAK.", "Nak, because …") outside quotes and
@@ -197,7 +198,13 @@ std::vector<EvidenceLink> LinkMail(const std::vector<CompiledRules>& rules,
       if (matched) links.push_back({rule.kind, rule.owner, "series", one.id, *matched, one.date});
     }
     for (const auto& message : messages) {
+      // A series and the replies to its mails are linked through the series.
       if (in_series.count(message.message_id) > 0) continue;
+      if (in_series.count(message.in_reply_to) > 0) continue;
+      if (std::any_of(message.references.begin(), message.references.end(),
+                      [&](const std::string& id) { return in_series.count(id) > 0; })) {
+        continue;
+      }
       auto matched = MatchSubject(rule, message.subject);
       if (!matched) matched = MatchTag(rule, message.subject, message.trailers);
       if (matched) {
@@ -487,11 +494,15 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   // NAKs in the threads of open proposals become draft objections.
   std::vector<DraftObjection> drafts;
   for (const auto& proposal : ST_TRY(store.ListProposals({}))) {
-    if (proposal.thread.empty()) continue;
-    auto thread = threads.thread_of.find(proposal.thread);
+    std::string root = proposal.thread;
+    if (root.size() >= 2 && root.front() == '<' && root.back() == '>') {
+      root = root.substr(1, root.size() - 2);
+    }
+    if (root.empty()) continue;
+    auto thread = threads.thread_of.find(root);
     if (thread == threads.thread_of.end()) continue;
     for (const auto& node : threads.threads[thread->second].nodes) {
-      if (node.ghost() || node.message_id == proposal.thread) continue;
+      if (node.ghost() || node.message_id == root) continue;
       const EvidenceMessage& message = all[*node.message];
       for (const auto& trailer : message.trailers) {
         if (trailer.canonical_key != "nacked-by") continue;
@@ -553,7 +564,7 @@ Result<IngestSummary> EvidenceIngest::IngestMbox(const std::vector<std::string>&
     std::uint64_t start = 0;
     auto stored = ST_TRY(store_.evidence().FindSource(source.source));
     if (stored && stored->size <= bytes.size() &&
-        stored->fingerprint == Fingerprint(bytes, stored->last_offset)) {
+        stored->fingerprint == Fingerprint(bytes, stored->last_offset, stored->size)) {
       if (stored->size == bytes.size()) {
         ++summary.sources_unchanged;
         done += bytes.size();
@@ -569,7 +580,7 @@ Result<IngestSummary> EvidenceIngest::IngestMbox(const std::vector<std::string>&
     for (const auto& failure : batch.failures) last = std::max(last, failure.offset);
     source.size = bytes.size();
     source.last_offset = last;
-    source.fingerprint = Fingerprint(bytes, last);
+    source.fingerprint = Fingerprint(bytes, last, bytes.size());
     sources.push_back(std::move(source));
     summary.messages_read += static_cast<std::int64_t>(batch.messages.size());
     for (auto& message : batch.messages) {
