@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Evidence ingestion on the real binary and a SQLite file: exit statuses,
+# idempotent re-runs, skipped-message reports and the JSON of series, thread
+# and stats.
+#   tests/integration/ingest.sh path/to/stocktake
+set -uo pipefail
+stocktake=$(realpath "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+data="$root/../shared/data/mail"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export HOME="$work"
+git config --global user.email "ingest@example.org"
+git config --global user.name "Ingest Test"
+unset STOCKTAKE_DB STOCKTAKE_NOW
+st() { "$stocktake" --db "$work/st.db" --now 2017-03-01 "$@"; }
+
+passed=0
+failed=0
+check() {  # check NAME COMMAND...
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+exit_is() {  # exit_is CODE COMMAND...: stdout in $work/out, stderr in $work/err
+  local want=$1
+  shift
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  [ "$got" = "$want" ] || { echo "exit $got, wanted $want: $*"; cat "$work/err"; return 1; }
+}
+json() {  # json PYTHON-EXPRESSION: evaluated with `d` = the JSON in $work/out
+  python3 -c "import json,sys; d=json.load(open('$work/out')); sys.exit(0 if ($1) else 1)"
+}
+
+# An mbox with a patch series, a review and a duplicate Message-ID.
+mail() {  # mail ID SUBJECT BODY [IN-REPLY-TO]
+  printf 'From dev@example.org Mon Feb  6 10:00:00 2017\nFrom: Dev <dev@example.org>\n'
+  printf 'Date: Mon, 6 Feb 2017 10:00:00 +0000\nSubject: %s\nMessage-ID: <%s>\n' "$2" "$1"
+  [ -n "${4:-}" ] && printf 'In-Reply-To: <%s>\nReferences: <%s>\n' "$4" "$4"
+  printf '\n%b\n\n' "$3"
+}
+{
+  mail c@x "[PATCH v2 0/2] pvcalls: frontend" "cover"
+  mail p1@x "[PATCH v2 1/2] pvcalls: skeleton" "one\n\nSigned-off-by: Dev <dev@example.org>" c@x
+  mail p2@x "[PATCH v2 2/2] pvcalls: connect" "two\n\nSigned-off-by: Dev <dev@example.org>" c@x
+  mail r@x "Re: [PATCH v2 1/2] pvcalls: skeleton" "> one\n\nReviewed-by: Rev <rev@example.org>" p1@x
+  mail r@x "Re: [PATCH v2 1/2] pvcalls: skeleton" "duplicate copy" p1@x
+} >list.mbox
+
+check "mbox ingests" exit_is 0 st --json ingest mbox list.mbox
+check "mbox summary counts" json 'd["messages_added"] == 4 and d["duplicates"] == 1 and d["series"] == 1'
+check "mbox again adds nothing" exit_is 0 st --json ingest mbox list.mbox
+check "mbox again summary" json 'd["messages_added"] == 0 and d["sources_unchanged"] == 1'
+check "summary line" exit_is 0 st ingest mbox list.mbox
+check "summary line text" grep -q '^ingest mbox: .* 0 added' "$work/out"
+mail n@x "[PATCH] xen: new" "three" >>list.mbox
+check "grown mbox" exit_is 0 st --json ingest mbox list.mbox
+check "grown mbox adds one" json 'd["messages_added"] == 1'
+xz -k list.mbox
+check "xz copy is the same messages" exit_is 0 st --json ingest mbox list.mbox.xz
+check "xz copy adds nothing" json 'd["messages_added"] == 0 and d["duplicates"] >= 1'
+
+check "series list json" exit_is 0 st --json series list
+check "series shape" json 'len(d) == 2 and all(k in s for s in d for k in ("name", "version", "cover_letter", "patches", "received_all", "lineage", "trailers"))'
+check "series v2" json '[s for s in d if s["version"] == 2][0]["patches"] == ["p1@x", "p2@x"] and [s for s in d if s["version"] == 2][0]["cover_letter"] == "c@x"'
+check "series trailers per patch" json 'any(t["canonical_key"] == "reviewed-by" for s in d for t in s["trailers"][0])'
+check "thread show" exit_is 0 st --json thread show "<r@x>"
+check "thread json" json 'd["root"] == "c@x" and len(d["messages"]) == 4'
+check "thread show unknown" exit_is 3 st thread show nobody@x
+
+# Malformed mail: stored where possible, skipped ones reported with file:offset, exit 8.
+printf 'junk\001\n\nFrom a\nFrom: x\nSubject: ok\n\nbody\n' >junk.mbox
+check "skipped exit" exit_is 8 st ingest mbox junk.mbox
+check "skipped report" grep -q 'skipped .*junk.mbox:0:' "$work/err"
+for file in "$data"/malformed/*.mbox; do
+  "$stocktake" --db "$work/bad.db" ingest mbox "$file" >/dev/null 2>"$work/err"
+  code=$?
+  check "malformed $(basename "$file")" test "$code" = 0 -o "$code" = 8
+done
+check "maildir" exit_is 0 st --json ingest maildir "$data/notmuch-corpus/threading"
+check "maildir threads" json 'd["threads"] >= 3'
+
+# Git: only new commits on a re-run; trailers counted per commit.
+git init -q repo
+commit() { echo "$1" >>"repo/$1" && git -C repo add -A && git -C repo commit -q -m "$2"; }
+commit a "one
+
+Acked-by: Ann <ann@example.org>
+Signed-off-by: Dev <dev@example.org>"
+commit b "two
+
+Signed-off-by: Dev <dev@example.org>"
+check "git ingests" exit_is 0 st --json ingest git repo
+check "git two commits" json 'd["commits_added"] == 2'
+check "git again" exit_is 0 st --json ingest git repo
+check "git again nothing" json 'd["commits_read"] == 0 and d["commits_added"] == 0'
+commit c "three
+
+Acked-by: Ann <ann@example.org>"
+check "git new commit" exit_is 0 st --json ingest git repo
+check "git one new" json 'd["commits_read"] == 1 and d["commits_added"] == 1'
+check "stats" exit_is 0 st --json stats
+check "stats shape" json 'd["commits"] == 3 and d["commits_with_trailer"]["acked-by"] == 2 and d["commits_with_trailer"]["signed-off-by"] == 2 and d["messages"] >= 5 and d["series"] >= 1 and d["threads"] >= 1 and "trailers" in d'
+check "help lists exit 8" sh -c "'$stocktake' --help | grep -q '8 ingest skipped'"
+
+echo "ingest: $passed passed, $failed failed"
+[ "$failed" = 0 ]
