@@ -14,12 +14,6 @@ constexpr char kDefaultTemplate[] =
     "{{schedule}}\n\nBelow are the features on my list, sorted by how likely they are to be "
     "completed.\n\n\n{{features}}";
 
-std::string Replace(std::string text, std::string_view placeholder, std::string_view value) {
-  size_t at = text.find(placeholder);
-  if (at != std::string::npos) text.replace(at, placeholder.size(), value);
-  return text;
-}
-
 struct Builder {
   const Process& process;
   const std::string& version;
@@ -195,17 +189,43 @@ std::string ChangesText(const TakingStock& report, bool markdown) {
   return text;
 }
 
+// One pass over the template, so text inside a filled-in part (a title that
+// reads "{{features}}") is never taken for a placeholder.
 std::string Fill(const TakingStock& report, const std::string& features,
                  const std::string& changes) {
-  std::string text = report.release.report_template.empty() ? std::string(kDefaultTemplate)
-                                                            : report.release.report_template;
-  text = Replace(text, "{{schedule}}", report.schedule.sentence);
-  bool has_changes_slot = text.find("{{changes}}") != std::string::npos;
-  text = Replace(text, "{{changes}}", changes);
-  text = Replace(text, "{{features}}", features);
-  if (!has_changes_slot && !changes.empty()) {
+  std::string_view layout = report.release.report_template.empty()
+                                ? std::string_view(kDefaultTemplate)
+                                : std::string_view(report.release.report_template);
+  const std::pair<std::string_view, std::string_view> parts[] = {
+      {"{{schedule}}", report.schedule.sentence},
+      {"{{features}}", features},
+      {"{{changes}}", changes},
+  };
+  std::string text;
+  text.reserve(layout.size() + features.size() + changes.size() + 256);
+  bool placed_changes = false;
+  for (size_t at = 0; at < layout.size();) {
+    size_t next = layout.find("{{", at);
+    if (next == std::string_view::npos) next = layout.size();
+    text.append(layout.substr(at, next - at));
+    at = next;
+    if (at == layout.size()) break;
+    bool matched = false;
+    for (const auto& [placeholder, value] : parts) {
+      if (layout.substr(at, placeholder.size()) == placeholder) {
+        text.append(value);
+        at += placeholder.size();
+        placed_changes = placed_changes || placeholder == "{{changes}}";
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) text.append(layout.substr(at++, 1));
+  }
+  if (!placed_changes && !changes.empty()) {
     if (!text.empty() && text.back() != '\n') text += '\n';
-    text += '\n' + changes;
+    text += '\n';
+    text += changes;
   }
   return text;
 }

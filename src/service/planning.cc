@@ -491,6 +491,19 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
       }
     }
     ST_TRY(ImportProtocols(store_, writer, context, file, summary));
+    // The file is the truth for the linking rules of what it lists.
+    for (const auto& release : file.releases) {
+      for (const auto& entry : release.features) {
+        ST_TRY(writer.evidence_writer().SaveRules(
+            {EvidenceOwnerKind::kFeature, entry.feature.slug, entry.evidence}));
+      }
+    }
+    for (const auto& protocol : file.protocols) {
+      auto rules = file.protocol_evidence.find(protocol.name);
+      ST_TRY(writer.evidence_writer().SaveRules(
+          {EvidenceOwnerKind::kProtocol, protocol.name,
+           rules == file.protocol_evidence.end() ? EvidenceRules{} : rules->second}));
+    }
     return Ok();
   };
   ST_TRY(store_.Transact(write));
@@ -514,6 +527,17 @@ Result<std::string> Planning::Export() {
     file.releases[by_version.at(entry.feature.release)].features.push_back(std::move(entry));
   }
   file.protocols = ST_TRY(store_.ListProtocols());
+  for (auto& set : ST_TRY(store_.evidence().ListRules())) {
+    if (set.owner_kind == EvidenceOwnerKind::kProtocol) {
+      file.protocol_evidence[set.owner] = std::move(set.rules);
+      continue;
+    }
+    for (auto& release : file.releases) {
+      for (auto& entry : release.features) {
+        if (entry.feature.slug == set.owner) entry.evidence = set.rules;
+      }
+    }
+  }
   return EmitProjectFile(file);
 }
 
@@ -760,18 +784,24 @@ Result<ReleaseView> Planning::LoadRelease(const std::string& version) {
   view.project = ST_TRY(LoadProject());
   view.release = ST_TRY(FindRelease(version));
   view.features = ST_TRY(store_.ListFeatures({version, false}));
-  std::unordered_set<std::string> present;
-  for (const auto& feature : view.features) present.insert(feature.slug);
-  // Dependencies (and parents) in other releases still carry risk.
-  for (size_t i = 0; i < view.features.size(); ++i) {
+  // Dependencies (and parents) in other releases still carry risk; fetch the
+  // missing ones, and theirs, until none is missing.
+  std::unordered_set<std::string> fetched;
+  for (size_t scanned = 0; scanned < view.features.size();) {
+    std::unordered_set<std::string_view> present;
+    for (const auto& feature : view.features) present.insert(feature.slug);
     std::vector<std::string> missing;
-    for (const auto& slug : view.features[i].depends_on) {
-      if (!present.contains(slug)) missing.push_back(slug);
+    for (; scanned < view.features.size(); ++scanned) {
+      const Feature& feature = view.features[scanned];
+      for (const auto& slug : feature.depends_on) {
+        if (!present.contains(slug)) missing.push_back(slug);
+      }
+      if (!feature.parent.empty() && !present.contains(feature.parent)) {
+        missing.push_back(feature.parent);
+      }
     }
-    const std::string& parent = view.features[i].parent;
-    if (!parent.empty() && !present.contains(parent)) missing.push_back(parent);
     for (auto& slug : missing) {
-      if (!present.insert(slug).second) continue;
+      if (!fetched.insert(slug).second) continue;
       if (auto feature = ST_TRY(store_.FindFeature(slug))) {
         view.features.push_back(std::move(*feature));
       }

