@@ -328,6 +328,18 @@ class Parser {
     return change;
   }
 
+  // "evidence: {subjects: [...], paths: [...], tags: [...]}" of a feature or protocol.
+  Result<EvidenceRules> ParseEvidence(const YAML::Node& node) const {
+    constexpr std::string_view kWhat = "evidence rules";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(node, kWhat, {"subjects", "paths", "tags"}));
+    EvidenceRules rules;
+    rules.subjects = ST_TRY(List(node, "subjects", kWhat));
+    rules.paths = ST_TRY(List(node, "paths", kWhat));
+    rules.tags = ST_TRY(List(node, "tags", kWhat));
+    return rules;
+  }
+
   Result<FeatureEntry> ParseFeature(const YAML::Node& node, const std::string& version,
                                     const Process& process) const {
     constexpr std::string_view kWhat = "a feature";
@@ -335,9 +347,10 @@ class Parser {
     ST_TRY(OnlyKeys(node, kWhat,
                     {"title", "slug", "status", "parent", "code_bases", "external", "owners",
                      "must_have", "depends_on", "short_title", "remark", "notes", "protocol",
-                     "freeze_exception", "history"}));
+                     "freeze_exception", "history", "evidence"}));
     FeatureEntry entry;
     entry.at = MarkOf(node);
+    if (YAML::Node evidence = node["evidence"]) entry.evidence = ST_TRY(ParseEvidence(evidence));
     Feature& feature = entry.feature;
     feature.release = version;
     feature.title = std::string(Trim(ST_TRY(Text(node, "title", kWhat, true))));
@@ -506,7 +519,14 @@ class Parser {
       ST_TRY(ExpectSequence(protocols, "protocols"));
       std::map<std::string, FileMark> names;
       for (const auto& item : protocols) {
+        EvidenceRules rules;
+        if (item.IsMap() && item["evidence"]) {
+          rules = ST_TRY(ParseEvidence(item["evidence"]));
+          YAML::Node without = item;  // the protocol reader knows no "evidence" key
+          without.remove("evidence");
+        }
         Protocol protocol = ST_TRY(ReadProtocolNode(item, file_name_, process.lifecycle));
+        if (!rules.empty()) file.protocol_evidence[protocol.name] = rules;
         auto [it, inserted] = names.emplace(protocol.name, MarkOf(item));
         if (!inserted) {
           return Fail(At(item, fmt::format("protocol {} is listed twice (also at line {})",
@@ -524,7 +544,22 @@ class Parser {
   std::string_view file_name_;
 };
 
-void EmitFeature(YamlWriter& out, const Feature& feature) {
+void EmitEvidence(YamlWriter& out, const EvidenceRules* rules) {
+  if (rules == nullptr || rules->empty()) return;
+  out.BeginMap("evidence");
+  auto list = [&](const char* key, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    out.BeginSequence(key);
+    for (const auto& item : items) out.ScalarItem(item);
+    out.EndBlock();
+  };
+  list("subjects", rules->subjects);
+  list("paths", rules->paths);
+  list("tags", rules->tags);
+  out.EndBlock();
+}
+
+void EmitFeature(YamlWriter& out, const Feature& feature, const EvidenceRules& evidence) {
   out.Item();
   out.Scalar("title", feature.title);
   if (feature.slug != Slugify(feature.DisplayName())) out.Scalar("slug", feature.slug);
@@ -562,6 +597,7 @@ void EmitFeature(YamlWriter& out, const Feature& feature) {
     }
     out.EndBlock();
   }
+  EmitEvidence(out, &evidence);
   out.EndBlock();
 }
 
@@ -598,7 +634,7 @@ void EmitLifecycle(YamlWriter& out, const ProtocolProcess& lifecycle) {
   out.EndBlock();
 }
 
-void EmitProtocol(YamlWriter& out, const Protocol& protocol) {
+void EmitProtocol(YamlWriter& out, const Protocol& protocol, const EvidenceRules* evidence) {
   out.Item();
   out.Scalar("name", protocol.name);
   auto text = [&](const char* key, const std::string& value) {
@@ -660,6 +696,7 @@ void EmitProtocol(YamlWriter& out, const Protocol& protocol) {
     out.EndBlock();
   }
   out.EndBlock();
+  EmitEvidence(out, evidence);
   out.EndBlock();
 }
 
@@ -778,7 +815,9 @@ std::string EmitProjectFile(const ProjectFile& file) {
       if (!release.report_template.empty()) out.Scalar("report_template", release.report_template);
       if (!entry.features.empty()) {
         out.BeginSequence("features");
-        for (const auto& feature : entry.features) EmitFeature(out, feature.feature);
+        for (const auto& feature : entry.features) {
+          EmitFeature(out, feature.feature, feature.evidence);
+        }
         out.EndBlock();
       }
       out.EndBlock();
@@ -787,7 +826,11 @@ std::string EmitProjectFile(const ProjectFile& file) {
   }
   if (!file.protocols.empty()) {
     out.BeginSequence("protocols");
-    for (const auto& protocol : file.protocols) EmitProtocol(out, protocol);
+    for (const auto& protocol : file.protocols) {
+      auto rules = file.protocol_evidence.find(protocol.name);
+      EmitProtocol(out, protocol,
+                   rules == file.protocol_evidence.end() ? nullptr : &rules->second);
+    }
     out.EndBlock();
   }
   return out.str();

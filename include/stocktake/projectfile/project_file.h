@@ -11,11 +11,13 @@
 // against a database's contents belong to the importer (service/importer.h).
 // All functions are pure and thread-safe.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "stocktake/model/evidence.h"
 #include "stocktake/model/feature.h"
 #include "stocktake/model/person.h"
 #include "stocktake/model/protocol.h"
@@ -38,6 +40,8 @@ struct FeatureEntry {
   FileMark parent_at;
   std::vector<FileMark> depends_on_at;
   bool has_history = false;  ///< The file gave a history list (maybe empty).
+  /// Linking rules ("evidence: {subjects, paths, tags}"); empty when none.
+  EvidenceRules evidence;
 };
 
 struct ReleaseEntry {
@@ -54,6 +58,8 @@ struct ProjectFile {
   /// PV protocols with their evidence, waivers and stage history (stage ids
   /// checked against the process's lifecycle).
   std::vector<Protocol> protocols;
+  /// Linking rules of protocols by name ("evidence:" under a protocol).
+  std::map<std::string, EvidenceRules> protocol_evidence;
 };
 
 /// Parses and checks `text`. Errors are kInvalidArgument (or kCorruption for a
