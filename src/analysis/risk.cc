@@ -23,10 +23,7 @@ FeatureGraph::FeatureGraph(const Process& process, const std::vector<Feature>& f
         children_[static_cast<size_t>(parent)].push_back(static_cast<int>(i));
       }
     }
-    for (const auto& slug : feature.depends_on) {
-      int dependency = Find(slug);
-      if (dependency >= 0) dependencies_[i].push_back(dependency);
-    }
+    for (const auto& slug : feature.depends_on) dependencies_[i].push_back(Find(slug));
   }
   // Roots and depths, guarding against parent cycles in damaged data.
   for (size_t i = 0; i < count; ++i) {
@@ -68,6 +65,7 @@ class Propagation {
     int worst = own;
     if (own >= 0 && can_degrade_[static_cast<size_t>(own)]) {
       for (int dependency : graph_.dependencies(index)) {
+        if (dependency < 0) continue;
         Resolve(dependency);
         int rank = state_[static_cast<size_t>(dependency)] == 2
                        ? result_[static_cast<size_t>(dependency)].rank

@@ -62,9 +62,10 @@ struct Builder {
     if (feature.external) label += " (external)";
     if (!feature.depends_on.empty()) {
       std::vector<std::string> names;
-      for (const auto& slug : feature.depends_on) {
-        int dependency = graph.Find(slug);
-        names.push_back(dependency < 0 ? slug : graph.at(dependency).ReferenceName());
+      const auto& dependencies = graph.dependencies(index);
+      for (size_t d = 0; d < dependencies.size(); ++d) {
+        names.push_back(dependencies[d] < 0 ? feature.depends_on[d]
+                                            : graph.at(dependencies[d]).ReferenceName());
       }
       label += " (depends on " + Join(names, ", ") + ")";
     }

@@ -36,6 +36,8 @@ class FeatureGraph {
   int root(int index) const { return root_[static_cast<size_t>(index)]; }
   /// How many parents are above it (0 for a top-level item).
   int depth(int index) const { return depth_[static_cast<size_t>(index)]; }
+  /// Positions of its dependencies, aligned with Feature::depends_on; -1 for
+  /// a dependency not among the features.
   const std::vector<int>& dependencies(int index) const {
     return dependencies_[static_cast<size_t>(index)];
   }
