@@ -66,6 +66,14 @@ void RegisterIngest(CLI::App& app, Cli& cli);
 /// series list, thread show, stats.
 void RegisterEvidence(CLI::App& app, Cli& cli);
 
+/// The evidence linked to a feature or protocol: last activity, the latest
+/// version of each linked series with who acked, reviewed, tested or NAKed it,
+/// linked mails and commits (up to 20 each).
+Result<nlohmann::json> LinkedEvidenceJson(Store& store, EvidenceOwnerKind kind,
+                                          const std::string& owner);
+/// Prints LinkedEvidenceJson's result under a `show` (nothing when no links).
+void PrintLinkedEvidence(const nlohmann::json& evidence);
+
 /// Reads a whole file; kNotFound / kIoError with the path.
 Result<std::string> ReadFile(const std::string& path);
 /// Writes `text` to `path` atomically (temporary file and rename), or to

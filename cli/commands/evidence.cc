@@ -1,12 +1,16 @@
 // stocktake series list; stocktake thread show MESSAGE-ID; stocktake stats
 
+#include <algorithm>
 #include <iostream>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "stocktake/ingest/threading.h"
 #include "stocktake/report/evidence_json.h"
+#include "stocktake/util/text.h"
 
 namespace stocktake::cli {
 namespace {
@@ -134,6 +138,114 @@ Result<int> ShowStats(const Cli& cli) {
 }
 
 }  // namespace
+
+Result<nlohmann::json> LinkedEvidenceJson(Store& store, EvidenceOwnerKind kind,
+                                          const std::string& owner) {
+  constexpr std::size_t kShown = 20;
+  EvidenceReader& evidence = store.evidence();
+  auto links = ST_TRY(evidence.ListLinks(kind, owner));
+  std::optional<Timestamp> last;
+  std::set<std::string> series_ids, lineages;
+  std::vector<std::string> message_ids, shas;
+  for (const auto& link : links) {
+    if (link.at && (!last || *link.at > *last)) last = link.at;
+    if (link.target_kind == "series") series_ids.insert(link.target_id);
+    if (link.target_kind == "message" && message_ids.size() < kShown) {
+      message_ids.push_back(link.target_id);
+    }
+    if (link.target_kind == "commit" && shas.size() < kShown) shas.push_back(link.target_id);
+  }
+  nlohmann::json series = nlohmann::json::array();
+  if (!series_ids.empty()) {
+    auto all = ST_TRY(evidence.ListSeries());
+    for (const auto& one : all) {
+      if (series_ids.count(one.id) > 0) lineages.insert(one.lineage);
+    }
+    // The latest posted version of each linked lineage, with who acked,
+    // reviewed, tested or NAKed any of its patches.
+    std::map<std::string, const EvidenceSeries*> latest;
+    for (const auto& one : all) {
+      if (lineages.count(one.lineage) == 0) continue;
+      const EvidenceSeries*& best = latest[one.lineage];
+      if (best == nullptr || one.version > best->version ||
+          (one.version == best->version && one.date > best->date)) {
+        best = &one;
+      }
+    }
+    for (const auto& [lineage, one] : latest) {
+      std::map<std::string, std::set<std::string>> by_key;
+      for (const auto& trailer : one->trailers) {
+        const std::string& key = trailer.trailer.canonical_key;
+        if (key != "acked-by" && key != "reviewed-by" && key != "nacked-by" && key != "tested-by") {
+          continue;
+        }
+        by_key[key].insert(trailer.trailer.person.email.empty() ? trailer.trailer.value
+                                                                : trailer.trailer.person.email);
+      }
+      nlohmann::json item = {{"id", one->id},
+                             {"name", one->name},
+                             {"version", one->version},
+                             {"date", one->date ? nlohmann::json(FormatTimestamp(*one->date))
+                                                : nlohmann::json(nullptr)},
+                             {"received_all", one->received_all()},
+                             {"lineage", lineage}};
+      for (const char* key : {"acked-by", "reviewed-by", "tested-by", "nacked-by"}) {
+        item[key] = by_key[key];
+      }
+      series.push_back(std::move(item));
+    }
+    std::stable_sort(series.begin(), series.end(), [](const auto& a, const auto& b) {
+      return a.at("date").dump() > b.at("date").dump();
+    });
+  }
+  nlohmann::json messages = nlohmann::json::array();
+  for (const auto& id : message_ids) {
+    if (auto message = ST_TRY(evidence.FindMessage(id))) {
+      messages.push_back(EvidenceMessageJson(*message));
+    }
+  }
+  nlohmann::json commits = nlohmann::json::array();
+  for (const auto& commit : ST_TRY(evidence.ListCommits(shas))) {
+    commits.push_back({{"sha", commit.sha},
+                       {"subject", commit.subject},
+                       {"date", FormatTimestamp(commit.commit_date)},
+                       {"paths", commit.touched_paths}});
+  }
+  return nlohmann::json{
+      {"last_activity", last ? nlohmann::json(FormatTimestamp(*last)) : nlohmann::json(nullptr)},
+      {"links", links.size()},
+      {"series", std::move(series)},
+      {"messages", std::move(messages)},
+      {"commits", std::move(commits)}};
+}
+
+void PrintLinkedEvidence(const nlohmann::json& evidence) {
+  if (evidence.at("links").get<std::size_t>() == 0) return;
+  std::cout << fmt::format("  evidence   {} links, last activity {}\n",
+                           evidence.at("links").get<std::size_t>(),
+                           evidence.at("last_activity").is_null()
+                               ? std::string("unknown")
+                               : evidence.at("last_activity").get<std::string>());
+  for (const auto& one : evidence.at("series")) {
+    std::string who;
+    for (const char* key : {"acked-by", "reviewed-by", "tested-by", "nacked-by"}) {
+      if (one.at(key).empty()) continue;
+      std::vector<std::string> people = one.at(key).get<std::vector<std::string>>();
+      who += fmt::format("; {} {}", key, Join(people, ", "));
+    }
+    std::cout << fmt::format("    series v{} {}{}{}\n", one.at("version").get<int>(),
+                             one.at("name").get<std::string>(),
+                             one.at("received_all").get<bool>() ? "" : " (incomplete)", who);
+  }
+  for (const auto& one : evidence.at("messages")) {
+    std::cout << fmt::format("    mail   {} {}\n", one.at("subject").get<std::string>(),
+                             one.at("message_id").get<std::string>());
+  }
+  for (const auto& one : evidence.at("commits")) {
+    std::cout << fmt::format("    commit {} {}\n", one.at("sha").get<std::string>().substr(0, 12),
+                             one.at("subject").get<std::string>());
+  }
+}
 
 void RegisterEvidence(CLI::App& app, Cli& cli) {
   CLI::App* series = app.add_subcommand("series", "Patch series read from mail");

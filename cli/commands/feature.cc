@@ -158,10 +158,15 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
       auto store = ST_TRY(cli.Open());
       Planning planning(*store);
       Feature found = ST_TRY(planning.ResolveFeature(*show_name));
+      nlohmann::json evidence =
+          ST_TRY(LinkedEvidenceJson(*store, EvidenceOwnerKind::kFeature, found.slug));
       if (cli.options.json) {
-        Cli::PrintJson(FeatureJson(found));
+        nlohmann::json json = FeatureJson(found);
+        json["evidence"] = std::move(evidence);
+        Cli::PrintJson(json);
       } else {
         PrintFeature(found);
+        PrintLinkedEvidence(evidence);
       }
       return kExitOk;
     };

@@ -228,10 +228,15 @@ void RegisterProtocolGroup(CLI::App& app, Cli& cli) {
       ProtocolProcess process = ST_TRY(lifecycle.LoadProcess());
       Protocol protocol = ST_TRY(lifecycle.FindProtocol(*name));
       auto proposals = ST_TRY(lifecycle.ListProposals(protocol.name));
+      nlohmann::json evidence =
+          ST_TRY(LinkedEvidenceJson(*store, EvidenceOwnerKind::kProtocol, protocol.name));
       if (cli.options.json) {
-        Cli::PrintJson(ProtocolJson(protocol, process, proposals, now));
+        nlohmann::json json = ProtocolJson(protocol, process, proposals, now);
+        json["evidence"] = std::move(evidence);
+        Cli::PrintJson(json);
       } else {
         PrintProtocol(protocol, process, proposals, now);
+        PrintLinkedEvidence(evidence);
       }
       return kExitOk;
     };
