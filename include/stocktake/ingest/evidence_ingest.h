@@ -12,7 +12,7 @@
 // (kind "ingest.mbox", "ingest.maildir" or "ingest.git") commit together. A
 // run that finds nothing new writes nothing.
 //
-// Incremental rules (see docs/mbox-parsing.md, "Storing evidence"):
+// Incremental rules (see docs/storage-schema.md, "Evidence"):
 // - a Message-ID already stored, or seen twice in a run, is one message (the
 //   first copy wins);
 // - an mbox file whose beginning is unchanged and that only grew is read from
