@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "stocktake/ingest/threading.h"
 #include "stocktake/report/evidence_json.h"
+#include "stocktake/service/lifecycle.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake::cli {
@@ -255,13 +256,91 @@ void RegisterEvidence(CLI::App& app, Cli& cli) {
 
   CLI::App* thread = app.add_subcommand("thread", "Mail threads");
   thread->require_subcommand(1);
-  auto id = std::make_shared<std::string>();
+  auto thread_id = std::make_shared<std::string>();
   CLI::App* show = thread->add_subcommand("show", "The thread of a message, as a tree");
-  show->add_option("message-id", *id, "a Message-ID, with or without <>")->required();
-  show->callback([&cli, id] { cli.action = [&cli, id] { return ShowThread(cli, *id); }; });
+  show->add_option("message-id", *thread_id, "a Message-ID, with or without <>")->required();
+  show->callback([&cli, thread_id] {
+    cli.action = [&cli, thread_id] { return ShowThread(cli, *thread_id); };
+  });
 
   CLI::App* stats = app.add_subcommand("stats", "Counts of the stored evidence");
   stats->callback([&cli] { cli.action = [&cli] { return ShowStats(cli); }; });
+
+  // NAKs found by `ingest` in proposal threads wait here for the Czar.
+  CLI::App* drafts = app.add_subcommand(
+      "draft-objection", "NAKs found in proposal threads, for the Czar to confirm or dismiss");
+  drafts->require_subcommand(1);
+  auto proposal = std::make_shared<std::int64_t>(0);
+  CLI::App* list_drafts = drafts->add_subcommand("list", "Draft objections, oldest first");
+  list_drafts->add_option("--proposal", *proposal, "only this proposal's");
+  list_drafts->callback([&cli, proposal] {
+    cli.action = [&cli, proposal]() -> Result<int> {
+      auto store = ST_TRY(cli.Open());
+      auto found = ST_TRY(store->evidence().ListDraftObjections(*proposal));
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& draft : found) {
+        if (cli.options.json) {
+          out.push_back({{"message_id", draft.message_id},
+                         {"proposal", draft.proposal_id},
+                         {"by", draft.by},
+                         {"at", FormatTimestamp(draft.at)},
+                         {"text", draft.text},
+                         {"state", draft.state}});
+        } else {
+          std::cout << fmt::format("proposal {}  {}  {}  {}  <{}>  {}\n", draft.proposal_id,
+                                   FormatTimestamp(draft.at), draft.state, draft.by,
+                                   draft.message_id, draft.text);
+        }
+      }
+      if (cli.options.json) Cli::PrintJson(out);
+      return kExitOk;
+    };
+  });
+  auto draft_id = std::make_shared<std::string>();
+  auto decide = [&cli, draft_id](bool confirm) {
+    cli.action = [&cli, draft_id, confirm]() -> Result<int> {
+      std::string id = BareId(*draft_id);
+      auto store = ST_TRY(cli.Open());
+      std::optional<DraftObjection> draft;
+      for (auto& one : ST_TRY(store->evidence().ListDraftObjections(0))) {
+        if (one.message_id == id) draft = std::move(one);
+      }
+      if (!draft) return Fail(Error::NotFound(fmt::format("no draft objection from <{}>", id)));
+      if (draft->state != "draft") {
+        return Fail(Error::Conflict(fmt::format("the draft objection from <{}> is already {}",
+                                                id, draft->state)));
+      }
+      std::int64_t objection = 0;
+      if (confirm) {
+        // The objection is the NAK sender's, raised when the mail was sent.
+        Lifecycle lifecycle(*store);
+        objection = ST_TRY(lifecycle.Object(Context{draft->by, draft->at}, draft->proposal_id,
+                                            draft->text, draft->message_id));
+      }
+      ST_TRY(store->Transact([&](StoreWriter& writer) -> Result<void> {
+        return writer.evidence_writer().SetDraftObjectionState(id,
+                                                               confirm ? "confirmed" : "dismissed");
+      }));
+      if (cli.options.json) {
+        Cli::PrintJson({{"message_id", id},
+                        {"state", confirm ? "confirmed" : "dismissed"},
+                        {"objection", objection}});
+      } else if (confirm) {
+        std::cout << fmt::format("Objection {} recorded on proposal {} for {}.\n", objection,
+                                 draft->proposal_id, draft->by);
+      } else {
+        std::cout << fmt::format("Dismissed the draft objection from <{}>.\n", id);
+      }
+      return kExitOk;
+    };
+  };
+  CLI::App* confirm = drafts->add_subcommand(
+      "confirm", "Record a draft as the sender's objection on its proposal");
+  confirm->add_option("message-id", *draft_id, "the NAK's Message-ID")->required();
+  confirm->callback([decide] { decide(true); });
+  CLI::App* dismiss = drafts->add_subcommand("dismiss", "Drop a draft: not an objection");
+  dismiss->add_option("message-id", *draft_id, "the NAK's Message-ID")->required();
+  dismiss->callback([decide] { decide(false); });
 }
 
 }  // namespace stocktake::cli
