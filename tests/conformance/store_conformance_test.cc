@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/storage/store.h"
 #include "tests/support/test_support.h"
@@ -308,6 +309,34 @@ TYPED_TEST(StoreConformanceTest, TextSurvivesExactly) {
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->title, feature.title);
   EXPECT_EQ(loaded->notes, feature.notes);
+}
+
+// The whole planning path, end to end, on every back end.
+TYPED_TEST(StoreConformanceTest, TheXen43ReleaseReportsAndRoundTrips) {
+  Planning planning(*this->store_);
+  std::string text = testing::ReadFileForTesting(testing::SourcePath("examples/xen-4.3.yaml"));
+  ASSERT_TRUE(planning.Import({"george.dunlap@eu.citrix.com", At("2013-01-21")}, text, "x.yaml"));
+  auto report = planning.Report("4.3", At("2013-01-21"), std::nullopt);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(RenderTakingStockText(*report), testing::SeedTakingStockBody());
+  std::string exported = ST_MUST(planning.Export());
+  auto again = ST_MUST(planning.Import({"x@example.org", At("2013-02-01")}, exported, "e.yaml"));
+  EXPECT_EQ(again.events_written, 0);
+  EXPECT_EQ(ST_MUST(planning.Export()), exported);
+}
+
+// Protocols, stage histories and waivers, on every back end.
+TYPED_TEST(StoreConformanceTest, TheXenProtocolsExampleRoundTrips) {
+  Planning planning(*this->store_);
+  std::string text =
+      testing::ReadFileForTesting(testing::SourcePath("examples/xen-pv-protocols.yaml"));
+  auto imported = planning.Import({"czar@example.org", At("2026-01-01")}, text, "p.yaml");
+  ASSERT_TRUE(imported) << imported.error().ToString();
+  std::string exported = ST_MUST(planning.Export());
+  EXPECT_NE(exported.find("name: pvcalls"), std::string::npos);
+  auto again = ST_MUST(planning.Import({"czar@example.org", At("2026-01-02")}, exported, "e.yaml"));
+  EXPECT_EQ(again.events_written, 0);
+  EXPECT_EQ(ST_MUST(planning.Export()), exported);
 }
 
 TEST(OpenStoreTest, MissingFileIsNotCreatedUnlessAsked) {

@@ -1145,7 +1145,11 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
     }
   } catch (const std::exception& error) {
     return Fail(Error::Unavailable(
-        fmt::format("cannot open the database ({}): {}", connect, Trim(error.what()))));
+        fmt::format("cannot open the {} database{}: {}",
+                    dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL",
+                    // A PostgreSQL connect string may hold a password.
+                    dialect == SqlDialect::kSqlite ? " (" + connect + ")" : std::string(),
+                    Trim(error.what()))));
   }
   auto store = std::make_unique<SqlStore>(dialect, std::move(session));
   ST_TRY(store->Migrate());
