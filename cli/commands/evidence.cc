@@ -1,11 +1,11 @@
 // stocktake series list; stocktake thread show MESSAGE-ID; stocktake stats
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "stocktake/ingest/threading.h"
@@ -42,10 +42,10 @@ Result<int> ListSeries(const Cli& cli) {
       reviews += key == "reviewed-by";
       naks += key == "nacked-by";
     }
-    std::cout << fmt::format("{}  v{:<2} {:>2}/{:<2}{} {}  ({}; {} acked, {} reviewed, {} nacked)\n",
-                             DateText(one.date), one.version, one.patches.size(), one.total,
-                             one.received_all() ? " " : "!", one.name, one.submitter.email, acks,
-                             reviews, naks);
+    std::cout << fmt::format(
+        "{}  v{:<2} {:>2}/{:<2}{} {}  ({}; {} acked, {} reviewed, {} nacked)\n", DateText(one.date),
+        one.version, one.patches.size(), one.total, one.received_all() ? " " : "!", one.name,
+        one.submitter.email, acks, reviews, naks);
   }
   return kExitOk;
 }
@@ -99,14 +99,13 @@ Result<int> ShowThread(const Cli& cli, const std::string& wanted) {
       std::string trailers;
       for (const auto& trailer : one.trailers) {
         if (trailer.canonical_key == "signed-off-by") continue;
-        trailers += fmt::format(" [{}: {}]", trailer.key, trailer.person.email.empty()
-                                                               ? trailer.value
-                                                               : trailer.person.email);
+        trailers +=
+            fmt::format(" [{}: {}]", trailer.key,
+                        trailer.person.email.empty() ? trailer.value : trailer.person.email);
       }
       std::cout << fmt::format("{}{}  {}  {}{}{}\n", indent, DateText(one.date),
-                               one.from.email.empty() ? one.from.name : one.from.email,
-                               one.subject, trailers,
-                               one.message_id == id ? "  <==" : "");
+                               one.from.email.empty() ? one.from.name : one.from.email, one.subject,
+                               trailers, one.message_id == id ? "  <==" : "");
     }
   }
   if (cli.options.json) {
@@ -127,8 +126,7 @@ Result<int> ShowStats(const Cli& cli) {
     return kExitOk;
   }
   std::cout << fmt::format("messages  {}\nthreads   {}\nseries    {}\ncommits   {}\nlinks     {}\n",
-                           stats.messages, stats.threads, stats.series, stats.commits,
-                           stats.links);
+                           stats.messages, stats.threads, stats.series, stats.commits, stats.links);
   std::cout << "trailers (occurrences, commits carrying it)\n";
   for (const auto& [key, count] : stats.trailers) {
     auto it = stats.commits_with_trailer.find(key);
@@ -222,11 +220,10 @@ Result<nlohmann::json> LinkedEvidenceJson(Store& store, EvidenceOwnerKind kind,
 
 void PrintLinkedEvidence(const nlohmann::json& evidence) {
   if (evidence.at("links").get<std::size_t>() == 0) return;
-  std::cout << fmt::format("  evidence   {} links, last activity {}\n",
-                           evidence.at("links").get<std::size_t>(),
-                           evidence.at("last_activity").is_null()
-                               ? std::string("unknown")
-                               : evidence.at("last_activity").get<std::string>());
+  std::cout << fmt::format(
+      "  evidence   {} links, last activity {}\n", evidence.at("links").get<std::size_t>(),
+      evidence.at("last_activity").is_null() ? std::string("unknown")
+                                             : evidence.at("last_activity").get<std::string>());
   for (const auto& one : evidence.at("series")) {
     std::string who;
     for (const char* key : {"acked-by", "reviewed-by", "tested-by", "nacked-by"}) {
@@ -307,8 +304,8 @@ void RegisterEvidence(CLI::App& app, Cli& cli) {
       }
       if (!draft) return Fail(Error::NotFound(fmt::format("no draft objection from <{}>", id)));
       if (draft->state != "draft") {
-        return Fail(Error::Conflict(fmt::format("the draft objection from <{}> is already {}",
-                                                id, draft->state)));
+        return Fail(Error::Conflict(
+            fmt::format("the draft objection from <{}> is already {}", id, draft->state)));
       }
       std::int64_t objection = 0;
       if (confirm) {
@@ -334,8 +331,8 @@ void RegisterEvidence(CLI::App& app, Cli& cli) {
       return kExitOk;
     };
   };
-  CLI::App* confirm = drafts->add_subcommand(
-      "confirm", "Record a draft as the sender's objection on its proposal");
+  CLI::App* confirm =
+      drafts->add_subcommand("confirm", "Record a draft as the sender's objection on its proposal");
   confirm->add_option("message-id", *draft_id, "the NAK's Message-ID")->required();
   confirm->callback([decide] { decide(true); });
   CLI::App* dismiss = drafts->add_subcommand("dismiss", "Drop a draft: not an objection");

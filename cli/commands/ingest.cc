@@ -1,12 +1,11 @@
 // stocktake ingest mbox|maildir|git|relink
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "stocktake/ingest/evidence_ingest.h"
@@ -53,9 +52,8 @@ class ProgressBar {
 nlohmann::json SummaryJson(const IngestSummary& summary, double seconds) {
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& failure : summary.skipped) {
-    skipped.push_back({{"file", failure.file},
-                       {"offset", failure.offset},
-                       {"error", failure.error.message()}});
+    skipped.push_back(
+        {{"file", failure.file}, {"offset", failure.offset}, {"error", failure.error.message()}});
   }
   return {{"kind", summary.kind},
           {"sources", summary.sources},
@@ -81,8 +79,7 @@ nlohmann::json SummaryJson(const IngestSummary& summary, double seconds) {
 int Report(const Cli& cli, const IngestSummary& summary, double seconds) {
   for (const auto& failure : summary.skipped) {
     std::fprintf(stderr, "stocktake: skipped %s:%llu: %s\n", failure.file.c_str(),
-                 static_cast<unsigned long long>(failure.offset),
-                 failure.error.message().c_str());
+                 static_cast<unsigned long long>(failure.offset), failure.error.message().c_str());
   }
   if (cli.options.json) {
     Cli::PrintJson(SummaryJson(summary, seconds));
@@ -178,9 +175,8 @@ void RegisterIngest(CLI::App& app, Cli& cli) {
   CLI::App* relink = group->add_subcommand(
       "relink", "Apply the features' and protocols' evidence rules again to all stored evidence");
   relink->callback([&cli, command] {
-    SetAction(cli, command, "relink", [](EvidenceIngest& ingest, const IngestOptions& o) {
-      return ingest.Relink(o);
-    });
+    SetAction(cli, command, "relink",
+              [](EvidenceIngest& ingest, const IngestOptions& o) { return ingest.Relink(o); });
   });
 }
 

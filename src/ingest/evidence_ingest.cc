@@ -1,15 +1,14 @@
 #include "stocktake/ingest/evidence_ingest.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
 
 #include "stocktake/ingest/git_history.h"
 #include "stocktake/ingest/patch_series.h"
@@ -126,8 +125,8 @@ std::vector<CompiledRules> Compile(const std::vector<EvidenceRuleSet>& sets) {
     CompiledRules rules{set.owner_kind, set.owner, {}, set.rules.paths, {}};
     for (const auto& subject : set.rules.subjects) {
       try {
-        rules.subjects.emplace_back(subject,
-                                    std::regex(subject, std::regex::ECMAScript | std::regex::icase));
+        rules.subjects.emplace_back(
+            subject, std::regex(subject, std::regex::ECMAScript | std::regex::icase));
       } catch (const std::regex_error&) {
         // Not a regex: match it as literal text.
         std::string escaped;
@@ -137,8 +136,8 @@ std::vector<CompiledRules> Compile(const std::vector<EvidenceRuleSet>& sets) {
           }
           escaped += c;
         }
-        rules.subjects.emplace_back(subject,
-                                    std::regex(escaped, std::regex::ECMAScript | std::regex::icase));
+        rules.subjects.emplace_back(
+            subject, std::regex(escaped, std::regex::ECMAScript | std::regex::icase));
       }
     }
     for (const auto& tag : set.rules.tags) rules.tags.push_back(ToLower(tag));
@@ -225,7 +224,8 @@ std::vector<EvidenceLink> LinkCommits(const std::vector<CompiledRules>& rules,
       if (!matched) matched = MatchSubject(rule, commit.subject);
       if (!matched) matched = MatchTag(rule, commit.subject, commit.trailers);
       if (matched) {
-        links.push_back({rule.kind, rule.owner, "commit", commit.sha, *matched, commit.commit_date});
+        links.push_back(
+            {rule.kind, rule.owner, "commit", commit.sha, *matched, commit.commit_date});
       }
     }
   }
@@ -291,8 +291,8 @@ std::vector<Protocol> FillCriteria(const std::vector<Protocol>& protocols,
         for (const auto& commit : oldest_first) {
           if (!MatchPaths(*own, commit.touched_paths)) continue;
           implementation.state = ImplementationState::kCommitted;
-          implementation.refs.push_back(fmt::format("{}.git {}", ToLower(code_base),
-                                                    commit.sha.substr(0, 12)));
+          implementation.refs.push_back(
+              fmt::format("{}.git {}", ToLower(code_base), commit.sha.substr(0, 12)));
           touched = true;
           ++filled;
           break;
@@ -589,8 +589,8 @@ Result<IngestSummary> EvidenceIngest::IngestMbox(const std::vector<std::string>&
     }
     for (auto& failure : batch.failures) summary.skipped.push_back(std::move(failure));
   }
-  std::string subject = files.size() == 1 ? AbsolutePath(files[0])
-                                          : fmt::format("{} mbox files", files.size());
+  std::string subject =
+      files.size() == 1 ? AbsolutePath(files[0]) : fmt::format("{} mbox files", files.size());
   ST_TRY(StoreMail(store_, options, "ingest.mbox", subject, std::move(parsed), sources, summary));
   return summary;
 }
@@ -621,8 +621,8 @@ Result<IngestSummary> EvidenceIngest::IngestMaildir(const std::string& root,
   summary.bytes = batch.bytes;
   summary.messages_read = static_cast<std::int64_t>(batch.messages.size());
   summary.skipped = std::move(batch.failures);
-  ST_TRY(StoreMail(store_, options, "ingest.maildir", AbsolutePath(root),
-                   std::move(batch.messages), {source}, summary));
+  ST_TRY(StoreMail(store_, options, "ingest.maildir", AbsolutePath(root), std::move(batch.messages),
+                   {source}, summary));
   return summary;
 }
 

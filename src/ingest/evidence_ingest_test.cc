@@ -24,8 +24,8 @@ std::string Mail(const std::string& id, const std::string& subject, const std::s
                  const std::string& in_reply_to = "", const std::string& from = "dev@example.org",
                  const std::string& date = "Mon, 6 Feb 2017 10:00:00 +0000") {
   std::string text = "From " + from + " Mon Feb  6 10:00:00 2017\n";
-  text += "From: Dev <" + from + ">\nDate: " + date + "\nSubject: " + subject +
-          "\nMessage-ID: <" + id + ">\n";
+  text += "From: Dev <" + from + ">\nDate: " + date + "\nSubject: " + subject + "\nMessage-ID: <" +
+          id + ">\n";
   if (!in_reply_to.empty()) {
     text += "In-Reply-To: <" + in_reply_to + ">\nReferences: <" + in_reply_to + ">\n";
   }
@@ -102,9 +102,9 @@ TEST_F(EvidenceIngestTest, NotmuchCorporaKeepTheirThreadsAndUniqueMessages) {
 }
 
 TEST_F(EvidenceIngestTest, SameMboxTwiceAddsNothing) {
-  std::string path = Write("list.mbox", Mail("a@x", "[PATCH] one", "text") +
-                                            Mail("b@x", "Re: [PATCH] one", "Acked-by: A <a@x>",
-                                                 "a@x"));
+  std::string path =
+      Write("list.mbox", Mail("a@x", "[PATCH] one", "text") +
+                             Mail("b@x", "Re: [PATCH] one", "Acked-by: A <a@x>", "a@x"));
   IngestSummary first = Mbox(path);
   EXPECT_EQ(first.messages_added, 2);
   EXPECT_NE(first.event_id, 0);
@@ -154,8 +154,8 @@ TEST_F(EvidenceIngestTest, MalformedMailboxesIngestAndReportSkippedOffsets) {
   EXPECT_EQ(files, 17);
   EXPECT_GT(Stats().messages, 0);
   // Junk between messages is skipped with its offset; the messages around it are kept.
-  std::string junk = Write("junk.mbox", Mail("a@x", "ok", "1") + "From x\n\x01\x02\n\n" +
-                                            Mail("b@x", "ok too", "2"));
+  std::string junk = Write(
+      "junk.mbox", Mail("a@x", "ok", "1") + "From x\n\x01\x02\n\n" + Mail("b@x", "ok too", "2"));
   EvidenceIngest ingest(*store_);
   auto summary = ingest.IngestMbox({junk}, options_);
   ASSERT_TRUE(summary);
@@ -164,7 +164,8 @@ TEST_F(EvidenceIngestTest, MalformedMailboxesIngestAndReportSkippedOffsets) {
 
 TEST_F(EvidenceIngestTest, GitRerunReadsOnlyNewCommitsAndCountsTrailers) {
   Shell("git init -q repo");
-  Commit("README", "first\n\nSigned-off-by: Dev <dev@example.org>\nAcked-by: Ann <ann@example.org>");
+  Commit("README",
+         "first\n\nSigned-off-by: Dev <dev@example.org>\nAcked-by: Ann <ann@example.org>");
   Commit("src/a.c", "second\n\nSigned-off-by: Dev <dev@example.org>");
   EvidenceIngest ingest(*store_);
   std::string repo = (directory_ / "repo").string();
@@ -173,7 +174,8 @@ TEST_F(EvidenceIngestTest, GitRerunReadsOnlyNewCommitsAndCountsTrailers) {
   auto again = ST_MUST(ingest.IngestGit(repo, options_));
   EXPECT_EQ(again.commits_read, 0);
   EXPECT_EQ(again.sources_unchanged, 1);
-  Commit("src/b.c", "third\n\nAcked-by: Ann <ann@example.org>\nSigned-off-by: Dev <dev@example.org>");
+  Commit("src/b.c",
+         "third\n\nAcked-by: Ann <ann@example.org>\nSigned-off-by: Dev <dev@example.org>");
   auto third = ST_MUST(ingest.IngestGit(repo, options_));
   EXPECT_EQ(third.commits_read, 1);
   EXPECT_EQ(third.commits_added, 1);
@@ -233,13 +235,12 @@ TEST_F(EvidenceIngestTest, SubjectRegexLinksSeriesToFeatureAndMovesItsLastActivi
         {EvidenceOwnerKind::kFeature, "pvcalls-frontend", {{"pv ?calls.*front"}, {}, {}}});
   }));
   std::string path = Write(
-      "series.mbox",
-      Mail("c@x", "[PATCH v2 0/2] PVCalls frontend", "cover") +
-          Mail("p1@x", "[PATCH v2 1/2] pvcalls: frontend skeleton", "one", "c@x") +
-          Mail("p2@x", "[PATCH v2 2/2] pvcalls: frontend connect", "two", "c@x") +
-          Mail("r@x", "Re: [PATCH v2 1/2] pvcalls: frontend skeleton",
-               "> one\n\nReviewed-by: Rev <rev@example.org>", "p1@x", "rev@example.org",
-               "Tue, 7 Feb 2017 10:00:00 +0000"));
+      "series.mbox", Mail("c@x", "[PATCH v2 0/2] PVCalls frontend", "cover") +
+                         Mail("p1@x", "[PATCH v2 1/2] pvcalls: frontend skeleton", "one", "c@x") +
+                         Mail("p2@x", "[PATCH v2 2/2] pvcalls: frontend connect", "two", "c@x") +
+                         Mail("r@x", "Re: [PATCH v2 1/2] pvcalls: frontend skeleton",
+                              "> one\n\nReviewed-by: Rev <rev@example.org>", "p1@x",
+                              "rev@example.org", "Tue, 7 Feb 2017 10:00:00 +0000"));
   IngestSummary summary = Mbox(path);
   EXPECT_EQ(summary.series, 1);
   auto links = ST_MUST(store_->evidence().ListLinks(EvidenceOwnerKind::kFeature, ""));
@@ -253,21 +254,21 @@ TEST_F(EvidenceIngestTest, SubjectRegexLinksSeriesToFeatureAndMovesItsLastActivi
 TEST_F(EvidenceIngestTest, NakInProposalThreadBecomesDraftObjection) {
   Planning planning(*store_);
   Lifecycle lifecycle(*store_);
-  ASSERT_TRUE(planning.Init({"czar@example.org", At("2017-01-01")},
-                            Project{"Xen", "", {}, XenProcess()}));
+  ASSERT_TRUE(
+      planning.Init({"czar@example.org", At("2017-01-01")}, Project{"Xen", "", {}, XenProcess()}));
   Protocol protocol;
   protocol.name = "pvcalls";
   ASSERT_TRUE(lifecycle.AddProtocol({"dev@example.org", At("2017-01-02")}, protocol));
   auto proposal = lifecycle.Propose({"dev@example.org", At("2017-02-01")}, "pvcalls", "",
                                     "<prop@x>", std::nullopt);
   ASSERT_TRUE(proposal) << proposal.error().ToString();
-  std::string path = Write(
-      "thread.mbox",
-      Mail("prop@x", "[PROPOSAL] pvcalls to Prototype", "Let's move on.") +
-          Mail("nak@x", "Re: [PROPOSAL] pvcalls to Prototype",
-               "> Let's move on.\n\nNAK. The ring layout is not specified.", "prop@x",
-               "objector@example.org") +
-          Mail("ack@x", "Re: [PROPOSAL] pvcalls to Prototype", "Fine by me.", "prop@x"));
+  std::string path =
+      Write("thread.mbox",
+            Mail("prop@x", "[PROPOSAL] pvcalls to Prototype", "Let's move on.") +
+                Mail("nak@x", "Re: [PROPOSAL] pvcalls to Prototype",
+                     "> Let's move on.\n\nNAK. The ring layout is not specified.", "prop@x",
+                     "objector@example.org") +
+                Mail("ack@x", "Re: [PROPOSAL] pvcalls to Prototype", "Fine by me.", "prop@x"));
   IngestSummary summary = Mbox(path);
   EXPECT_EQ(summary.draft_objections, 1);
   auto drafts = ST_MUST(store_->evidence().ListDraftObjections(proposal->id));
@@ -281,14 +282,14 @@ TEST_F(EvidenceIngestTest, NakInProposalThreadBecomesDraftObjection) {
 }
 
 TEST_F(EvidenceIngestTest, SeriesJsonHasOneObjectPerVersionWithTrailersPerPatch) {
-  std::string path = Write(
-      "series.mbox",
-      Mail("v1@x", "[PATCH] net: fix it", "fix\n\nSigned-off-by: Dev <dev@example.org>") +
-          Mail("c2@x", "[PATCH v2 0/2] net: fix it", "cover") +
-          Mail("p1@x", "[PATCH v2 1/2] net: fix it", "a\n\nSigned-off-by: Dev <dev@example.org>",
-               "c2@x") +
-          Mail("a1@x", "Re: [PATCH v2 1/2] net: fix it", "Acked-by: Ann <ann@example.org>",
-               "p1@x", "ann@example.org"));
+  std::string path =
+      Write("series.mbox",
+            Mail("v1@x", "[PATCH] net: fix it", "fix\n\nSigned-off-by: Dev <dev@example.org>") +
+                Mail("c2@x", "[PATCH v2 0/2] net: fix it", "cover") +
+                Mail("p1@x", "[PATCH v2 1/2] net: fix it",
+                     "a\n\nSigned-off-by: Dev <dev@example.org>", "c2@x") +
+                Mail("a1@x", "Re: [PATCH v2 1/2] net: fix it", "Acked-by: Ann <ann@example.org>",
+                     "p1@x", "ann@example.org"));
   Mbox(path);
   auto series = ST_MUST(store_->evidence().ListSeries());
   ASSERT_EQ(series.size(), 2u);
@@ -306,8 +307,8 @@ TEST_F(EvidenceIngestTest, SeriesJsonHasOneObjectPerVersionWithTrailersPerPatch)
   std::set<std::string> keys;
   for (const auto& trailer : v2["trailers"][0]) keys.insert(trailer["canonical_key"]);
   EXPECT_EQ(keys, (std::set<std::string>{"signed-off-by", "acked-by"}));
-  for (const char* key : {"name", "version", "cover_letter", "patches", "received_all", "lineage",
-                          "trailers"}) {
+  for (const char* key :
+       {"name", "version", "cover_letter", "patches", "received_all", "lineage", "trailers"}) {
     EXPECT_TRUE(v2.contains(key)) << key;
   }
 }

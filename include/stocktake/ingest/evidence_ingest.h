@@ -61,22 +61,22 @@ struct IngestOptions {
 struct IngestSummary {
   std::string kind;  ///< "mbox", "maildir", "git".
   std::int64_t sources = 0;
-  std::int64_t sources_unchanged = 0;  ///< Sources skipped: nothing new since the last run.
-  std::uint64_t bytes = 0;             ///< Mailbox bytes parsed.
-  std::int64_t messages_read = 0;      ///< Parsed in this run.
-  std::int64_t messages_added = 0;     ///< New Message-IDs stored.
-  std::int64_t duplicates = 0;         ///< Read but already stored or seen in this run.
+  std::int64_t sources_unchanged = 0;     ///< Sources skipped: nothing new since the last run.
+  std::uint64_t bytes = 0;                ///< Mailbox bytes parsed.
+  std::int64_t messages_read = 0;         ///< Parsed in this run.
+  std::int64_t messages_added = 0;        ///< New Message-IDs stored.
+  std::int64_t duplicates = 0;            ///< Read but already stored or seen in this run.
   std::vector<MailParseFailure> skipped;  ///< Messages that could not be parsed.
   std::int64_t commits_read = 0;
   std::int64_t commits_added = 0;
   std::int64_t threads = 0;  ///< Threads and series after the run (mail runs).
   std::int64_t series = 0;
-  std::int64_t trailers = 0;  ///< Trailers in the added messages or commits.
-  std::int64_t links = 0;     ///< Links made by this run's rules.
-  std::int64_t features_touched = 0;   ///< Features whose last activity moved.
-  std::int64_t criteria_filled = 0;    ///< Protocol evidence filled from commits.
-  std::int64_t draft_objections = 0;   ///< New draft objections from NAKs.
-  std::int64_t event_id = 0;           ///< The run's event; 0 when nothing was written.
+  std::int64_t trailers = 0;          ///< Trailers in the added messages or commits.
+  std::int64_t links = 0;             ///< Links made by this run's rules.
+  std::int64_t features_touched = 0;  ///< Features whose last activity moved.
+  std::int64_t criteria_filled = 0;   ///< Protocol evidence filled from commits.
+  std::int64_t draft_objections = 0;  ///< New draft objections from NAKs.
+  std::int64_t event_id = 0;          ///< The run's event; 0 when nothing was written.
 };
 
 class EvidenceIngest {

@@ -71,7 +71,7 @@ struct EvidenceSeriesTrailer {
 
 /// One posted version of a patch series.
 struct EvidenceSeries {
-  std::string id;            ///< The cover letter's Message-ID, else the first patch's.
+  std::string id;  ///< The cover letter's Message-ID, else the first patch's.
   std::string name;
   std::string cover_letter;  ///< Empty when no cover letter was received.
   EvidencePerson submitter;
@@ -106,8 +106,8 @@ struct EvidenceCommit {
 
 /// What the last ingest run read from one source, for incremental runs.
 struct IngestSource {
-  std::string source;  ///< "mbox:/abs/path", "maildir:/abs/dir", "git:/abs/repo#range".
-  std::string kind;    ///< "mbox", "maildir", "git".
+  std::string source;             ///< "mbox:/abs/path", "maildir:/abs/dir", "git:/abs/repo#range".
+  std::string kind;               ///< "mbox", "maildir", "git".
   std::uint64_t size = 0;         ///< Bytes of the (decompressed) mailbox.
   std::uint64_t last_offset = 0;  ///< Offset of the last message read.
   std::string fingerprint;        ///< Hash of the bytes before last_offset.
@@ -147,7 +147,7 @@ struct EvidenceLink {
   std::string owner;
   std::string target_kind;  ///< "message", "series" or "commit".
   std::string target_id;
-  std::string rule;  ///< "subject:<regex>", "path:<prefix>", "tag:<tag>".
+  std::string rule;             ///< "subject:<regex>", "path:<prefix>", "tag:<tag>".
   std::optional<Timestamp> at;  ///< When the evidence happened.
 };
 

@@ -3,9 +3,8 @@
 // JSON views of stored evidence, shared by `stocktake --json` and the REST API
 // (schemas in docs/api-schema.md, "Evidence"). Pure functions; thread-safe.
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "stocktake/model/evidence.h"
 

@@ -1,5 +1,3 @@
-#include "storage/sql/sql_evidence_internal.h"
-
 #include <fmt/format.h>
 #include <soci/soci.h>
 
@@ -7,6 +5,7 @@
 #include <unordered_map>
 
 #include "stocktake/util/text.h"
+#include "storage/sql/sql_evidence_internal.h"
 
 namespace stocktake {
 namespace {
@@ -16,7 +15,8 @@ auto Guarded(const char* what, Body&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const std::exception& error) {
-    return Fail(Error::IoError(fmt::format("database error while {}: {}", what, Trim(error.what()))));
+    return Fail(
+        Error::IoError(fmt::format("database error while {}: {}", what, Trim(error.what()))));
   }
 }
 
@@ -78,8 +78,7 @@ class SqlEvidenceImpl final : public SqlEvidence {
   Result<EvidenceStats> Stats() override;
 
   Result<std::int64_t> InsertMessages(std::span<const EvidenceMessage> messages) override;
-  Result<void> SetThreadRoots(
-      std::span<const std::pair<std::string, std::string>> roots) override;
+  Result<void> SetThreadRoots(std::span<const std::pair<std::string, std::string>> roots) override;
   Result<void> ReplaceThreads(std::span<const EvidenceThread> threads) override;
   Result<void> ReplaceSeries(std::span<const EvidenceSeries> series) override;
   Result<std::int64_t> InsertCommits(std::span<const EvidenceCommit> commits) override;
@@ -459,8 +458,8 @@ Result<std::optional<IngestSource>> SqlEvidenceImpl::FindSource(const std::strin
     sql_ << "SELECT source, kind, size, last_offset, fingerprint, last_head, ingested_at FROM "
             "ingest_sources WHERE source = :s",
         soci::into(row.source, indicator), soci::into(row.kind), soci::into(size),
-        soci::into(offset), soci::into(row.fingerprint), soci::into(row.last_head),
-        soci::into(at), soci::use(source);
+        soci::into(offset), soci::into(row.fingerprint), soci::into(row.last_head), soci::into(at),
+        soci::use(source);
     if (!sql_.got_data()) return std::optional<IngestSource>();
     row.size = static_cast<std::uint64_t>(size);
     row.last_offset = static_cast<std::uint64_t>(offset);
@@ -561,8 +560,8 @@ Result<std::optional<EvidenceMessage>> SqlEvidenceImpl::FindMessage(const std::s
   return Guarded("reading a message", [&]() -> Result<std::optional<EvidenceMessage>> {
     std::string root;
     soci::indicator indicator = soci::i_null;
-    sql_ << "SELECT thread_root FROM messages WHERE message_id = :id",
-        soci::into(root, indicator), soci::use(message_id);
+    sql_ << "SELECT thread_root FROM messages WHERE message_id = :id", soci::into(root, indicator),
+        soci::use(message_id);
     if (!sql_.got_data()) return std::optional<EvidenceMessage>();
     MessageQuery query;
     query.thread_root = root;
@@ -579,8 +578,7 @@ Result<std::vector<std::string>> SqlEvidenceImpl::ListMessageIds() {
   return Guarded("reading message ids", [&]() -> Result<std::vector<std::string>> {
     std::vector<std::string> ids;
     std::string id;
-    soci::statement statement =
-        (sql_.prepare << "SELECT message_id FROM messages", soci::into(id));
+    soci::statement statement = (sql_.prepare << "SELECT message_id FROM messages", soci::into(id));
     statement.execute();
     while (statement.fetch()) ids.push_back(id);
     return ids;
@@ -595,9 +593,8 @@ Result<std::optional<EvidenceThread>> SqlEvidenceImpl::FindThread(const std::str
                     last_indicator = soci::i_null;
     sql_ << "SELECT root_id, subject, message_count, first_date, last_date FROM threads "
             "WHERE root_id = :r",
-        soci::into(thread.root_id, root_indicator), soci::into(thread.subject),
-        soci::into(count), soci::into(first, first_indicator), soci::into(last, last_indicator),
-        soci::use(root_id);
+        soci::into(thread.root_id, root_indicator), soci::into(thread.subject), soci::into(count),
+        soci::into(first, first_indicator), soci::into(last, last_indicator), soci::use(root_id);
     if (!sql_.got_data()) return std::optional<EvidenceThread>();
     thread.message_count = count;
     thread.first_date = OptionalTime(first, first_indicator);
@@ -659,10 +656,10 @@ Result<std::vector<EvidenceSeries>> SqlEvidenceImpl::ListSeries() {
                            "t.person_email FROM series_trailers st JOIN trailers t ON "
                            "t.source_kind = 'message' AND t.source_id = st.source_id AND "
                            "t.ordinal = st.trailer_ordinal ORDER BY st.series, st.ordinal",
-           soci::into(id), soci::into(scope), soci::into(row.target_id),
-           soci::into(row.source_id), soci::into(row.trailer.key),
-           soci::into(row.trailer.canonical_key), soci::into(row.trailer.value),
-           soci::into(row.trailer.person.name), soci::into(row.trailer.person.email));
+           soci::into(id), soci::into(scope), soci::into(row.target_id), soci::into(row.source_id),
+           soci::into(row.trailer.key), soci::into(row.trailer.canonical_key),
+           soci::into(row.trailer.value), soci::into(row.trailer.person.name),
+           soci::into(row.trailer.person.email));
       statement.execute();
       while (statement.fetch()) {
         auto it = index.find(id);
@@ -718,9 +715,8 @@ Result<std::vector<EvidenceCommit>> SqlEvidenceImpl::ListCommits(
         wanted = sha;
         if (statement.execute(true)) take();
       }
-      std::sort(commits.begin(), commits.end(), [](const auto& a, const auto& b) {
-        return a.commit_date > b.commit_date;
-      });
+      std::sort(commits.begin(), commits.end(),
+                [](const auto& a, const auto& b) { return a.commit_date > b.commit_date; });
     }
     std::string path;
     for (auto& commit : commits) {
@@ -800,8 +796,7 @@ Result<std::vector<EvidenceLink>> SqlEvidenceImpl::ListLinks(EvidenceOwnerKind k
   });
 }
 
-Result<std::vector<DraftObjection>> SqlEvidenceImpl::ListDraftObjections(
-    std::int64_t proposal_id) {
+Result<std::vector<DraftObjection>> SqlEvidenceImpl::ListDraftObjections(std::int64_t proposal_id) {
   return Guarded("reading draft objections", [&]() -> Result<std::vector<DraftObjection>> {
     std::vector<DraftObjection> drafts;
     DraftObjection row;

@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "storage/sql/sql_store.h"
 #include "stocktake/storage/evidence_store.h"
+#include "storage/sql/sql_store.h"
 
 namespace soci {
 class session;
