@@ -251,6 +251,43 @@ TEST_F(EvidenceIngestTest, SubjectRegexLinksSeriesToFeatureAndMovesItsLastActivi
   EXPECT_EQ(feature.updated_at, At("2017-02-06T10:00:00Z"));
 }
 
+TEST_F(EvidenceIngestTest, ProjectFileRulesRoundTripAndRelinkStoredEvidence) {
+  Planning planning(*store_);
+  Context context{"rm@example.org", At("2017-01-01")};
+  ASSERT_TRUE(planning.Init(context, Project{"Xen", "", {}, XenProcess()}));
+  Release release;
+  release.version = "4.9";
+  release.start = testing::Day("2016-12-01");
+  release.freeze = testing::Day("2017-03-24");
+  release.release = testing::Day("2017-06-01");
+  ASSERT_TRUE(planning.AddRelease(context, release));
+  Feature draft;
+  draft.title = "PV Calls frontend";
+  draft.release = "4.9";
+  ASSERT_TRUE(planning.AddFeature(context, draft));
+  std::string path = Write("mail.mbox", Mail("m@x", "pvcalls: frontend progress", "text"));
+  Mbox(path);
+  std::string exported = ST_MUST(planning.Export());
+  std::string marker = "      - title: PV Calls frontend\n";
+  ASSERT_NE(exported.find(marker), std::string::npos) << exported;
+  std::string with_rules = exported;
+  with_rules.insert(exported.find(marker) + marker.size(),
+                    "        evidence:\n          subjects:\n            - pvcalls\n");
+  ASSERT_TRUE(planning.Import(context, with_rules, "with-rules.yaml"));
+  auto rules = ST_MUST(store_->evidence().ListRules());
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].rules.subjects, std::vector<std::string>{"pvcalls"});
+  std::string again = ST_MUST(planning.Export());
+  EXPECT_NE(again.find("evidence:"), std::string::npos);
+  ASSERT_TRUE(planning.Import(context, again, "again.yaml"));
+  EXPECT_EQ(ST_MUST(planning.Export()), again);
+  // Rules given after the mail arrived apply once relinked.
+  EvidenceIngest ingest(*store_);
+  auto relinked = ST_MUST(ingest.Relink(options_));
+  EXPECT_EQ(relinked.links, 1);
+  EXPECT_EQ(ST_MUST(store_->evidence().ListLinks(EvidenceOwnerKind::kFeature, "")).size(), 1u);
+}
+
 TEST_F(EvidenceIngestTest, NakInProposalThreadBecomesDraftObjection) {
   Planning planning(*store_);
   Lifecycle lifecycle(*store_);
