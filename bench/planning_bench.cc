@@ -8,8 +8,8 @@
 //   - report and check: the same rows read back with the raw SQLite C API.
 // Usage: stocktake_planning_bench [FEATURES] [REPEATS]
 
+#include <fmt/format.h>
 #include <sqlite3.h>
-
 #include <time.h>
 
 #include <chrono>
@@ -18,8 +18,6 @@
 #include <functional>
 #include <random>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
@@ -80,8 +78,9 @@ std::string GenerateProject(int count, int history) {
     std::string from;
     for (int change = 0; change < history; ++change) {
       std::string to = change == history - 1 ? status : kStatuses[(i + change) % 4];
-      yaml += fmt::format("          - at: 2024-0{}-{:02}T10:00:00Z\n            by: rm@example.org\n",
-                          1 + change / 3, 1 + (change % 3) * 9 + i % 9);
+      yaml +=
+          fmt::format("          - at: 2024-0{}-{:02}T10:00:00Z\n            by: rm@example.org\n",
+                      1 + change / 3, 1 + (change % 3) * 9 + i % 9);
       if (!from.empty()) yaml += fmt::format("            from: {}\n", from);
       yaml += fmt::format("            to: {}\n", to);
       from = to;
@@ -104,20 +103,22 @@ void RawImport(const std::string& path, int count) {
   std::filesystem::remove(path);
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
-  Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-           "CREATE TABLE f(slug TEXT PRIMARY KEY, release TEXT, ordinal INT, title TEXT, "
-           "parent TEXT, status TEXT, updated BIGINT);"
-           "CREATE TABLE o(feature TEXT, ordinal INT, email TEXT, PRIMARY KEY(feature, ordinal));"
-           "CREATE TABLE e(id INTEGER PRIMARY KEY, at BIGINT, actor TEXT, kind TEXT, "
-           "release TEXT, subject TEXT, from_value TEXT, to_value TEXT);"
-           "CREATE INDEX e_release ON e(release, at); BEGIN");
+  Exec(db,
+       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+       "CREATE TABLE f(slug TEXT PRIMARY KEY, release TEXT, ordinal INT, title TEXT, "
+       "parent TEXT, status TEXT, updated BIGINT);"
+       "CREATE TABLE o(feature TEXT, ordinal INT, email TEXT, PRIMARY KEY(feature, ordinal));"
+       "CREATE TABLE e(id INTEGER PRIMARY KEY, at BIGINT, actor TEXT, kind TEXT, "
+       "release TEXT, subject TEXT, from_value TEXT, to_value TEXT);"
+       "CREATE INDEX e_release ON e(release, at); BEGIN");
   sqlite3_stmt* feature = nullptr;
   sqlite3_stmt* owner = nullptr;
   sqlite3_stmt* event = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO f VALUES (?,?,?,?,?,?,?)", -1, &feature, nullptr);
   sqlite3_prepare_v2(db, "INSERT INTO o VALUES (?,?,?)", -1, &owner, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO e(at, actor, kind, release, subject, from_value, to_value) "
-                         "VALUES (?,?,?,?,?,?,?)",
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO e(at, actor, kind, release, subject, from_value, to_value) "
+                     "VALUES (?,?,?,?,?,?,?)",
                      -1, &event, nullptr);
   for (int i = 0; i < count; ++i) {
     std::string slug = fmt::format("feature-number-{}", i);
@@ -201,23 +202,26 @@ int main(int argc, char** argv) {
   };
   std::string features_only = stocktake::GenerateProject(count, 0);
   std::string with_history = stocktake::GenerateProject(count, 10);
-  fmt::print("planning bench: {} features; project file {:.1f} MB, {:.1f} MB with {} history "
-             "events\n",
-             count, features_only.size() / 1e6, with_history.size() / 1e6, count * 10);
+  fmt::print(
+      "planning bench: {} features; project file {:.1f} MB, {:.1f} MB with {} history "
+      "events\n",
+      count, features_only.size() / 1e6, with_history.size() / 1e6, count * 10);
   stocktake::ImportSummary summary;
   auto raw_import = stocktake::Best(1, [&] { stocktake::RawImport(raw_path, count); });
   fmt::print("baseline raw SQLite import of the same rows: {:.1f} ms wall, {:.1f} ms CPU\n",
              raw_import.wall * 1e3, raw_import.cpu * 1e3);
   auto plain = import(features_only, &summary);
-  fmt::print("import (features)            {:8.1f} ms wall {:8.1f} ms CPU  {:6.0f} features/s "
-             "({} events)  ratio {:.2f}x  target > 20000 features/s: {}\n",
-             plain.wall * 1e3, plain.cpu * 1e3, count / plain.wall, summary.events_written,
-             plain.wall / raw_import.wall, count / plain.wall > 20000 ? "met" : "NOT met");
+  fmt::print(
+      "import (features)            {:8.1f} ms wall {:8.1f} ms CPU  {:6.0f} features/s "
+      "({} events)  ratio {:.2f}x  target > 20000 features/s: {}\n",
+      plain.wall * 1e3, plain.cpu * 1e3, count / plain.wall, summary.events_written,
+      plain.wall / raw_import.wall, count / plain.wall > 20000 ? "met" : "NOT met");
   auto full = import(with_history, &summary);
-  fmt::print("import (features + history)  {:8.1f} ms wall {:8.1f} ms CPU  {:6.0f} features/s "
-             "({} events)  ratio {:.2f}x\n",
-             full.wall * 1e3, full.cpu * 1e3, count / full.wall, summary.events_written,
-             full.wall / raw_import.wall);
+  fmt::print(
+      "import (features + history)  {:8.1f} ms wall {:8.1f} ms CPU  {:6.0f} features/s "
+      "({} events)  ratio {:.2f}x\n",
+      full.wall * 1e3, full.cpu * 1e3, count / full.wall, summary.events_written,
+      full.wall / raw_import.wall);
 
   auto store = ST_MUST(stocktake::OpenStore(db_path));
   stocktake::Planning planning(*store);
@@ -233,15 +237,17 @@ int main(int argc, char** argv) {
     changes = stock.changes.size();
     report_bytes = stocktake::RenderTakingStockText(stock).size();
   });
-  auto check = stocktake::Best(repeats, [&] { alerts = ST_MUST(planning.Check("9.0", now)).size(); });
+  auto check =
+      stocktake::Best(repeats, [&] { alerts = ST_MUST(planning.Check("9.0", now)).size(); });
   fmt::print("baseline raw SQLite read of the release: {:.2f} ms wall, {:.2f} ms CPU\n",
              raw_read.wall * 1e3, raw_read.cpu * 1e3);
   auto line = [&](const char* name, stocktake::Timing timing, const std::string& what,
                   bool target) {
     fmt::print("{:<28} {:8.2f} ms wall {:8.2f} ms CPU  {:<16} ratio {:.2f}x{}\n", name,
                timing.wall * 1e3, timing.cpu * 1e3, what, timing.wall / raw_read.wall,
-               target ? (timing.wall < 0.020 ? "  target < 20 ms: met" : "  target < 20 ms: NOT met")
-                      : "");
+               target
+                   ? (timing.wall < 0.020 ? "  target < 20 ms: met" : "  target < 20 ms: NOT met")
+                   : "");
   };
   line("report", report, fmt::format("{} bytes", report_bytes), true);
   line("report --since", report_since, fmt::format("{} changes", changes), false);

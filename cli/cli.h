@@ -5,13 +5,11 @@
 // the clock and git's configuration, and turns them into library calls.
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "stocktake/result.h"
 #include "stocktake/service/planning.h"

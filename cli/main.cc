@@ -1,6 +1,7 @@
 // stocktake: release planning and feature lifecycles for projects that decide
 // by lazy consensus on mailing lists.
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <array>
@@ -11,8 +12,6 @@
 #include <iostream>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "cli/cli.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/util/time.h"
@@ -21,11 +20,8 @@ namespace stocktake::cli {
 namespace {
 
 constexpr std::array<Registrar, 9> kCommands = {
-    RegisterInit, RegisterPerson, RegisterProjectFile, RegisterRelease, RegisterFeature,
-    RegisterReport,
-    RegisterProtocol,
-    RegisterIngest,
-    RegisterEvidence,
+    RegisterInit,   RegisterPerson,   RegisterProjectFile, RegisterRelease,  RegisterFeature,
+    RegisterReport, RegisterProtocol, RegisterIngest,      RegisterEvidence,
 };
 
 std::string Environment(const char* name) {

@@ -1,8 +1,8 @@
 // stocktake feature add|set|show|list|history
 
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/cli.h"
 #include "stocktake/report/json_views.h"
@@ -15,7 +15,8 @@ Result<bool> BoolOption(const std::string& text, const char* option) {
   std::string value = ToLower(text);
   if (value == "true" || value == "yes" || value == "1") return true;
   if (value == "false" || value == "no" || value == "0") return false;
-  return Fail(Error::InvalidArgument(fmt::format("{} takes true or false, not '{}'", option, text)));
+  return Fail(
+      Error::InvalidArgument(fmt::format("{} takes true or false, not '{}'", option, text)));
 }
 
 void PrintFeature(const Feature& feature) {
@@ -47,11 +48,13 @@ void PrintFeature(const Feature& feature) {
 }  // namespace
 
 void RegisterFeature(CLI::App& app, Cli& cli) {
-  CLI::App* feature_command = app.add_subcommand("feature", "Features of releases and their statuses");
+  CLI::App* feature_command =
+      app.add_subcommand("feature", "Features of releases and their statuses");
   feature_command->require_subcommand(1);
 
   auto draft = std::make_shared<Feature>();
-  CLI::App* add = feature_command->add_subcommand("add", "Add a feature at the end of a release's list");
+  CLI::App* add =
+      feature_command->add_subcommand("add", "Add a feature at the end of a release's list");
   add->add_option("title", draft->title, "the feature's title")->required();
   add->add_option("--release", draft->release, "release version, e.g. 4.3")->required();
   add->add_option("--status", draft->status, "status id (default: the first, e.g. finished)");
@@ -84,14 +87,15 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
 
   struct SetOptions {
     std::string name, external, must_have;
-    std::optional<std::string> status, title, release, parent, short_title, remark, notes,
-        protocol, freeze_exception;
+    std::optional<std::string> status, title, release, parent, short_title, remark, notes, protocol,
+        freeze_exception;
     bool no_parent = false;
     std::vector<std::string> code_bases, owners;
     FeatureUpdate update;
   };
   auto set_options = std::make_shared<SetOptions>();
-  CLI::App* set = feature_command->add_subcommand("set", "Change a feature: status, release, parent, …");
+  CLI::App* set =
+      feature_command->add_subcommand("set", "Change a feature: status, release, parent, …");
   set->add_option("feature", set_options->name, "slug or exact title")->required();
   set->add_option("--status", set_options->status, "new status id");
   set->add_option("--reason", set_options->update.reason, "why it changed");
@@ -125,7 +129,8 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
       }
       if (options.parent) update.parent = options.parent;
       if (options.no_parent) update.parent = std::string();
-      if (!options.external.empty()) update.external = ST_TRY(BoolOption(options.external, "--external"));
+      if (!options.external.empty())
+        update.external = ST_TRY(BoolOption(options.external, "--external"));
       if (!options.must_have.empty()) {
         update.must_have = ST_TRY(BoolOption(options.must_have, "--must-have"));
       }
@@ -143,15 +148,16 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
       if (cli.options.json) {
         Cli::PrintJson(FeatureJson(changed));
       } else {
-        std::cout << fmt::format("Updated '{}': {} in {}.\n", changed.DisplayName(),
-                                 changed.status, changed.release);
+        std::cout << fmt::format("Updated '{}': {} in {}.\n", changed.DisplayName(), changed.status,
+                                 changed.release);
       }
       return kExitOk;
     };
   });
 
   auto show_name = std::make_shared<std::string>();
-  CLI::App* show = feature_command->add_subcommand("show", "Show a feature with its status history");
+  CLI::App* show =
+      feature_command->add_subcommand("show", "Show a feature with its status history");
   show->add_option("feature", *show_name, "slug or exact title")->required();
   show->callback([&cli, show_name] {
     cli.action = [&cli, show_name]() -> Result<int> {
@@ -176,7 +182,8 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
     std::string release, status;
   };
   auto list_options = std::make_shared<ListOptions>();
-  CLI::App* list = feature_command->add_subcommand("list", "List features with their slugs and statuses");
+  CLI::App* list =
+      feature_command->add_subcommand("list", "List features with their slugs and statuses");
   list->add_option("--release", list_options->release, "only this release");
   list->add_option("--status", list_options->status, "only this status");
   list->callback([&cli, list_options] {
@@ -195,9 +202,8 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
         return kExitOk;
       }
       for (const auto& item : features) {
-        std::cout << fmt::format("{:<48} {:<8} {:<9} {}{}\n", item.slug, item.release,
-                                 item.status, item.parent.empty() ? "" : "  - ",
-                                 item.DisplayName());
+        std::cout << fmt::format("{:<48} {:<8} {:<9} {}{}\n", item.slug, item.release, item.status,
+                                 item.parent.empty() ? "" : "  - ", item.DisplayName());
       }
       if (features.empty()) std::cout << "No features match.\n";
       return kExitOk;
@@ -205,7 +211,8 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
   });
 
   auto history_name = std::make_shared<std::string>();
-  CLI::App* history = feature_command->add_subcommand("history", "Every recorded change of a feature");
+  CLI::App* history =
+      feature_command->add_subcommand("history", "Every recorded change of a feature");
   history->add_option("feature", *history_name, "slug or exact title")->required();
   history->callback([&cli, history_name] {
     cli.action = [&cli, history_name]() -> Result<int> {
@@ -219,12 +226,13 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
         return kExitOk;
       }
       for (const auto& event : events) {
-        std::string change = event.kind == event_kind::kFeatureStatus
-                                 ? fmt::format("{} -> {}", event.from.empty() ? "(new)" : event.from,
-                                               event.to)
-                                 : event.detail.empty() ? event.to : event.detail;
-        std::cout << fmt::format("{}  {:<28} {:<16} {}{}\n", FormatTimestamp(event.at),
-                                 event.actor, event.kind, change,
+        std::string change =
+            event.kind == event_kind::kFeatureStatus
+                ? fmt::format("{} -> {}", event.from.empty() ? "(new)" : event.from, event.to)
+            : event.detail.empty() ? event.to
+                                   : event.detail;
+        std::cout << fmt::format("{}  {:<28} {:<16} {}{}\n", FormatTimestamp(event.at), event.actor,
+                                 event.kind, change,
                                  event.reason.empty() ? "" : ": " + event.reason);
       }
       return kExitOk;

@@ -1,8 +1,8 @@
 // stocktake init; stocktake person add|list
 
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/cli.h"
 #include "stocktake/report/json_views.h"
@@ -13,8 +13,7 @@ void RegisterInit(CLI::App& app, Cli& cli) {
   auto project = std::make_shared<Project>();
   CLI::App* init = app.add_subcommand("init", "Create a database with the Xen default process");
   init->add_option("--name", project->name, "the project's name")->default_val("Xen Project");
-  init->add_option("--mailing-list", project->mailing_list,
-                   "where the Taking-stock mail goes")
+  init->add_option("--mailing-list", project->mailing_list, "where the Taking-stock mail goes")
       ->default_val("xen-devel@lists.xenproject.org");
   init->callback([&cli, project] {
     cli.action = [&cli, project]() -> Result<int> {
@@ -34,7 +33,8 @@ void RegisterInit(CLI::App& app, Cli& cli) {
 }
 
 void RegisterPerson(CLI::App& app, Cli& cli) {
-  CLI::App* person_command = app.add_subcommand("person", "People, their e-mail identities and roles");
+  CLI::App* person_command =
+      app.add_subcommand("person", "People, their e-mail identities and roles");
   person_command->require_subcommand(1);
 
   struct AddOptions {
@@ -42,7 +42,8 @@ void RegisterPerson(CLI::App& app, Cli& cli) {
     std::vector<std::string> roles;
   };
   auto add_options = std::make_shared<AddOptions>();
-  CLI::App* add = person_command->add_subcommand("add", "Add a person or replace their name and roles");
+  CLI::App* add =
+      person_command->add_subcommand("add", "Add a person or replace their name and roles");
   add->add_option("email", add_options->person.email, "primary e-mail")->required();
   add->add_option("--name", add_options->person.name, "display name");
   add->add_option("--role", add_options->roles,

@@ -1,8 +1,8 @@
 // stocktake import FILE; stocktake export [-o FILE]
 
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/cli.h"
 
@@ -16,44 +16,45 @@ void RegisterProjectFile(CLI::App& app, Cli& cli) {
   import->callback([&cli, file] {
     cli.action = [&cli, file]() -> Result<int> {
       std::string text = ST_TRY(ReadFile(*file));
-      Context context = ST_TRY(cli.MakeContext());
-      auto store = ST_TRY(cli.Open(/*create=*/true));
-      Planning planning(*store);
-      ImportSummary summary = ST_TRY(planning.Import(context, text, *file));
-      if (cli.options.json) {
-        Cli::PrintJson({{"file", *file},
-                        {"releases_added", summary.releases_added},
-                        {"releases_updated", summary.releases_updated},
-                        {"features_added", summary.features_added},
-                        {"features_updated", summary.features_updated},
-                        {"features_unchanged", summary.features_unchanged},
-                        {"people_saved", summary.people_saved},
-                        {"events_written", summary.events_written}});
-      } else {
-        std::cout << fmt::format(
-            "Imported {} into {}: {} release(s) added, {} updated; {} feature(s) added, {} "
-            "updated, {} unchanged; {} people saved; {} event(s) recorded.\n",
-            *file, cli.options.db, summary.releases_added, summary.releases_updated,
-            summary.features_added, summary.features_updated, summary.features_unchanged,
-            summary.people_saved, summary.events_written);
-      }
-      return kExitOk;
-    };
-  });
+  Context context = ST_TRY(cli.MakeContext());
+  auto store = ST_TRY(cli.Open(/*create=*/true));
+  Planning planning(*store);
+  ImportSummary summary = ST_TRY(planning.Import(context, text, *file));
+  if (cli.options.json) {
+    Cli::PrintJson({{"file", *file},
+                    {"releases_added", summary.releases_added},
+                    {"releases_updated", summary.releases_updated},
+                    {"features_added", summary.features_added},
+                    {"features_updated", summary.features_updated},
+                    {"features_unchanged", summary.features_unchanged},
+                    {"people_saved", summary.people_saved},
+                    {"events_written", summary.events_written}});
+  } else {
+    std::cout << fmt::format(
+        "Imported {} into {}: {} release(s) added, {} updated; {} feature(s) added, {} "
+        "updated, {} unchanged; {} people saved; {} event(s) recorded.\n",
+        *file, cli.options.db, summary.releases_added, summary.releases_updated,
+        summary.features_added, summary.features_updated, summary.features_unchanged,
+        summary.people_saved, summary.events_written);
+  }
+  return kExitOk;
+};
+}  // namespace stocktake::cli
+);
 
-  auto output = std::make_shared<std::string>();
-  CLI::App* export_command =
-      app.add_subcommand("export", "Write the whole project as a project file (YAML)");
-  export_command->add_option("-o,--output", *output, "file to write (default: stdout)");
-  export_command->callback([&cli, output] {
-    cli.action = [&cli, output]() -> Result<int> {
-      auto store = ST_TRY(cli.Open());
-      Planning planning(*store);
-      std::string text = ST_TRY(planning.Export());
-      ST_TRY(WriteOutput(*output, text));
-      return kExitOk;
-    };
-  });
+auto output = std::make_shared<std::string>();
+CLI::App* export_command =
+    app.add_subcommand("export", "Write the whole project as a project file (YAML)");
+export_command->add_option("-o,--output", *output, "file to write (default: stdout)");
+export_command->callback([&cli, output] {
+  cli.action = [&cli, output]() -> Result<int> {
+    auto store = ST_TRY(cli.Open());
+    Planning planning(*store);
+    std::string text = ST_TRY(planning.Export());
+    ST_TRY(WriteOutput(*output, text));
+    return kExitOk;
+  };
+});
 }
 
 }  // namespace stocktake::cli

@@ -1,9 +1,9 @@
 // stocktake release list|show|add|slip
 
+#include <fmt/format.h>
+
 #include <iostream>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "stocktake/analysis/schedule.h"
@@ -14,7 +14,8 @@ namespace {
 
 Result<Date> DateOption(const std::string& text, const char* option) {
   auto date = ParseDate(text);
-  if (!date) return Fail(Error::InvalidArgument(fmt::format("{}: {}", option, date.error().message())));
+  if (!date)
+    return Fail(Error::InvalidArgument(fmt::format("{}: {}", option, date.error().message())));
   return *date;
 }
 
@@ -35,7 +36,8 @@ void RegisterRelease(CLI::App& app, Cli& cli) {
         Cli::PrintJson(json);
         return kExitOk;
       }
-      if (releases.empty()) std::cout << "No releases yet: import a project file or 'stocktake release add'.\n";
+      if (releases.empty())
+        std::cout << "No releases yet: import a project file or 'stocktake release add'.\n";
       for (const auto& item : releases) {
         std::cout << fmt::format("{:<10} start {}  freeze {}  release {}{}\n", item.version,
                                  FormatDate(item.start), FormatDate(item.freeze),
@@ -131,12 +133,12 @@ void RegisterRelease(CLI::App& app, Cli& cli) {
   slip->add_option("version", slip_options->version, "e.g. 4.3")->required();
   slip->add_option("--freeze", slip_options->freeze, "new feature freeze, YYYY-MM-DD");
   slip->add_option("--release", slip_options->release, "new release date, YYYY-MM-DD");
-  slip->add_option("--reason", slip_options->reason, "why: a slip is an intervention")
-      ->required();
+  slip->add_option("--reason", slip_options->reason, "why: a slip is an intervention")->required();
   slip->callback([&cli, slip_options] {
     cli.action = [&cli, slip_options]() -> Result<int> {
       std::optional<Date> freeze, release_date;
-      if (!slip_options->freeze.empty()) freeze = ST_TRY(DateOption(slip_options->freeze, "--freeze"));
+      if (!slip_options->freeze.empty())
+        freeze = ST_TRY(DateOption(slip_options->freeze, "--freeze"));
       if (!slip_options->release.empty()) {
         release_date = ST_TRY(DateOption(slip_options->release, "--release"));
       }
@@ -148,8 +150,8 @@ void RegisterRelease(CLI::App& app, Cli& cli) {
       if (cli.options.json) {
         Cli::PrintJson(ReleaseJson(item));
       } else {
-        std::cout << fmt::format("Release {} now freezes on {} and releases on {}.\n",
-                                 item.version, FormatDate(item.freeze), FormatDate(item.release));
+        std::cout << fmt::format("Release {} now freezes on {} and releases on {}.\n", item.version,
+                                 FormatDate(item.freeze), FormatDate(item.release));
       }
       return kExitOk;
     };

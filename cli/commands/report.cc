@@ -1,8 +1,8 @@
 // stocktake report VERSION; stocktake check VERSION
 
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/cli.h"
 #include "stocktake/report/json_views.h"
@@ -58,8 +58,8 @@ void RegisterReport(CLI::App& app, Cli& cli) {
   });
 
   auto check_version = std::make_shared<std::string>();
-  CLI::App* check = app.add_subcommand(
-      "check", "Early warnings for a release; exits 1 when there are alerts");
+  CLI::App* check =
+      app.add_subcommand("check", "Early warnings for a release; exits 1 when there are alerts");
   check->add_option("version", *check_version, "e.g. 4.3")->required();
   check->callback([&cli, check_version] {
     cli.action = [&cli, check_version]() -> Result<int> {
@@ -89,8 +89,8 @@ void RegisterReport(CLI::App& app, Cli& cli) {
           std::cout << fmt::format("No alerts for {} as of {}.\n", *check_version,
                                    FormatDate(DayOf(now)));
         } else {
-          std::cout << fmt::format("{} alert(s) for {} as of {}.\n", alerts.size(),
-                                   *check_version, FormatDate(DayOf(now)));
+          std::cout << fmt::format("{} alert(s) for {} as of {}.\n", alerts.size(), *check_version,
+                                   FormatDate(DayOf(now)));
         }
       }
       return alerts.empty() ? kExitOk : kExitAlerts;

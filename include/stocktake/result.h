@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-
 #include <tl/expected.hpp>
 
 #include "stocktake/error.h"
@@ -38,31 +37,31 @@ inline void Unwrap(Result<void>&&) {}
 /// Evaluates a Result expression; on failure returns its Error from the enclosing
 /// function, otherwise yields the value.
 #define ST_TRY(expression) ST_TRY_NAMED(expression, ST_CONCAT(st_result_, __COUNTER__))
-#define ST_TRY_NAMED(expression, name)                                \
-  __extension__({                                                     \
-    auto name = (expression);                                         \
-    if (!name) return ::tl::unexpected(std::move(name).error());      \
-    ::stocktake::detail::Unwrap(std::move(name));                     \
+#define ST_TRY_NAMED(expression, name)                           \
+  __extension__({                                                \
+    auto name = (expression);                                    \
+    if (!name) return ::tl::unexpected(std::move(name).error()); \
+    ::stocktake::detail::Unwrap(std::move(name));                \
   })
 
 /// Like ST_TRY for expressions that cannot fail; aborts if they do.
 #define ST_MUST(expression) ST_MUST_NAMED(expression, ST_CONCAT(st_result_, __COUNTER__))
-#define ST_MUST_NAMED(expression, name)                                                   \
-  __extension__({                                                                         \
-    auto name = (expression);                                                             \
-    if (!name) {                                                                          \
-      std::fprintf(stderr, "ST_MUST failed at %s:%d: %s\n", __FILE__, __LINE__,          \
-                   name.error().ToString().c_str());                                      \
-      std::abort();                                                                       \
-    }                                                                                     \
-    ::stocktake::detail::Unwrap(std::move(name));                                         \
+#define ST_MUST_NAMED(expression, name)                                         \
+  __extension__({                                                               \
+    auto name = (expression);                                                   \
+    if (!name) {                                                                \
+      std::fprintf(stderr, "ST_MUST failed at %s:%d: %s\n", __FILE__, __LINE__, \
+                   name.error().ToString().c_str());                            \
+      std::abort();                                                             \
+    }                                                                           \
+    ::stocktake::detail::Unwrap(std::move(name));                               \
   })
 
 /// Aborts when an invariant does not hold. Never used to check user input.
-#define ST_CHECK(condition)                                                               \
-  do {                                                                                    \
-    if (!(condition)) {                                                                   \
+#define ST_CHECK(condition)                                                                   \
+  do {                                                                                        \
+    if (!(condition)) {                                                                       \
       std::fprintf(stderr, "ST_CHECK failed at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                       \
-    }                                                                                     \
+      std::abort();                                                                           \
+    }                                                                                         \
   } while (0)

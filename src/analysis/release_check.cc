@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-
-
 namespace stocktake {
 
 std::vector<Alert> CheckRelease(const Process& process, const Release& release,
@@ -27,8 +25,7 @@ std::vector<Alert> CheckRelease(const Process& process, const Release& release,
     const StatusDefinition* own = process.FindStatus(feature.status);
     if (own == nullptr || !own->in_release || own->done) continue;
     const EffectiveStatus& status = effective[index];
-    const std::string& effective_status =
-        process.statuses[static_cast<size_t>(status.rank)].id;
+    const std::string& effective_status = process.statuses[static_cast<size_t>(status.rank)].id;
     std::string name = feature.DisplayName();
     auto add = [&](const char* rule, std::string message, std::string action) {
       alerts.push_back({feature.slug, name, rule, std::move(message), std::move(action)});

@@ -108,7 +108,7 @@ TEST_F(ReleaseCheckTest, WarnsAboutUnfinishedFeaturesInTheWeeksBeforeTheFreeze) 
                                    Make("b", "finished", "2013-02-20"),
                                    Make("c", "dropped", "2013-02-20")};
   EXPECT_TRUE(Run(features, "2013-02-24").empty());  // 29 days before the freeze.
-  auto alerts = Run(features, "2013-02-25");          // 28 days before.
+  auto alerts = Run(features, "2013-02-25");         // 28 days before.
   ASSERT_EQ(Rules(alerts), (std::vector<std::string>{"a:freeze-approaching"}));
   EXPECT_NE(alerts[0].message.find("the feature freeze is in 28 days (2013-03-25)"),
             std::string::npos);

@@ -30,9 +30,9 @@ SchedulePosition PositionOn(const Release& release, Date today) {
   position.days_to_release = DaysBetween(today, release.release);
   position.schedule_months = WholeMonthsBetween(release.start, release.release);
   // The seed writes "9-months release schedule"; keep its hyphenation.
-  std::string schedule = fmt::format("our estimated {}-month{} release schedule",
-                                     position.schedule_months,
-                                     position.schedule_months == 1 ? "" : "s");
+  std::string schedule =
+      fmt::format("our estimated {}-month{} release schedule", position.schedule_months,
+                  position.schedule_months == 1 ? "" : "s");
   switch (position.phase) {
     case ReleasePhase::kNotStarted:
       position.sentence = fmt::format(
@@ -40,26 +40,24 @@ SchedulePosition PositionOn(const Release& release, Date today) {
           SpanBetween(today, release.start), schedule, SpanBetween(today, release.freeze));
       break;
     case ReleasePhase::kDevelopment:
-      position.sentence =
-          fmt::format("We're {} into {}, and {} away from the scheduled feature freeze.",
-                      SpanBetween(release.start, today), schedule,
-                      SpanBetween(today, release.freeze));
+      position.sentence = fmt::format(
+          "We're {} into {}, and {} away from the scheduled feature freeze.",
+          SpanBetween(release.start, today), schedule, SpanBetween(today, release.freeze));
       break;
     case ReleasePhase::kFrozen: {
-      std::string freeze = today == release.freeze
-                               ? std::string("the feature freeze is today")
-                               : fmt::format("the feature freeze was {} ago",
-                                             SpanBetween(release.freeze, today));
+      std::string freeze =
+          today == release.freeze
+              ? std::string("the feature freeze is today")
+              : fmt::format("the feature freeze was {} ago", SpanBetween(release.freeze, today));
       position.sentence = fmt::format("We're {} into {}; {}, and the release is planned in {}.",
                                       SpanBetween(release.start, today), schedule, freeze,
                                       SpanBetween(today, release.release));
       break;
     }
     case ReleasePhase::kPastRelease:
-      position.sentence =
-          fmt::format("We're {} into {}, {} past the planned release date.",
-                      SpanBetween(release.start, today), schedule,
-                      SpanBetween(release.release, today));
+      position.sentence = fmt::format("We're {} into {}, {} past the planned release date.",
+                                      SpanBetween(release.start, today), schedule,
+                                      SpanBetween(release.release, today));
       break;
   }
   return position;

@@ -35,7 +35,8 @@ Result<ScheduleChange> ScheduleChangeFromEvent(const Event& event) {
   auto detail = nlohmann::json::parse(event.detail, nullptr, false);
   auto date = [&](const char* key) -> Result<Date> {
     if (!detail.is_object() || !detail.contains(key) || !detail[key].is_string()) {
-      return Fail(Error::Corruption(fmt::format("event {} lacks '{}' in its detail", event.id, key)));
+      return Fail(
+          Error::Corruption(fmt::format("event {} lacks '{}' in its detail", event.id, key)));
     }
     auto parsed = ParseDate(detail[key].get<std::string>());
     if (!parsed) {

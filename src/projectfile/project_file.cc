@@ -135,8 +135,7 @@ class Parser {
     return *date;
   }
 
-  Result<Timestamp> TimeValue(const YAML::Node& map, const char* key,
-                              std::string_view what) const {
+  Result<Timestamp> TimeValue(const YAML::Node& map, const char* key, std::string_view what) const {
     YAML::Node node = map[key];
     if (!node) return Fail(At(map, fmt::format("{} needs '{}: YYYY-MM-DDTHH:MM:SSZ'", what, key)));
     auto at = ParseTimestamp(node.IsScalar() ? node.Scalar() : "");
@@ -160,8 +159,8 @@ class Parser {
     }
     for (const auto& item : node) {
       if (!item.IsScalar() || item.Scalar().empty()) {
-        return Fail(At(item, fmt::format("each item of '{}' of {} must be a single value", key,
-                                         what)));
+        return Fail(
+            At(item, fmt::format("each item of '{}' of {} must be a single value", key, what)));
       }
       if (marks != nullptr) marks->push_back(MarkOf(item));
       items.push_back(item.Scalar());
@@ -217,10 +216,11 @@ class Parser {
     YAML::Node node = map[key];
     if (!node) return fallback;
     auto span = ParseTimeSpan(node.IsScalar() ? node.Scalar() : "");
-    if (!span) return Fail(At(node, fmt::format("'{}' of process: {}", key, span.error().message())));
+    if (!span)
+      return Fail(At(node, fmt::format("'{}' of process: {}", key, span.error().message())));
     if (span->IsZero()) {
-      return Fail(At(node, fmt::format("'{}' of process must be longer than zero, e.g. 72h or 7d",
-                                       key)));
+      return Fail(
+          At(node, fmt::format("'{}' of process must be longer than zero, e.g. 72h or 7d", key)));
     }
     return *span;
   }
@@ -255,8 +255,9 @@ class Parser {
       if (stage.name.empty()) stage.name = stage.id;
       if (YAML::Node frame = item["time_frame"]) {
         auto span = ParseTimeSpan(frame.IsScalar() ? frame.Scalar() : "");
-        if (!span) return Fail(At(frame, fmt::format("'time_frame' of stage {}: {}", stage.id,
-                                                     span.error().message())));
+        if (!span)
+          return Fail(At(frame, fmt::format("'time_frame' of stage {}: {}", stage.id,
+                                            span.error().message())));
         stage.time_frame = *span;
       }
       stage.support_label = ST_TRY(Text(item, "support", kWhat, false));
@@ -312,7 +313,8 @@ class Parser {
     change.reason = ST_TRY(Text(node, "reason", kWhat, true));
     for (const char* key : {"freeze", "release"}) {
       YAML::Node pair = node[key];
-      if (!pair) return Fail(At(node, fmt::format("{} needs '{}: {{from: …, to: …}}'", kWhat, key)));
+      if (!pair)
+        return Fail(At(node, fmt::format("{} needs '{}: {{from: …, to: …}}'", kWhat, key)));
       ST_TRY(ExpectMap(pair, fmt::format("'{}' of {}", key, kWhat)));
       ST_TRY(OnlyKeys(pair, key, {"from", "to"}));
       Date from = ST_TRY(DateValue(pair, "from", key));
@@ -370,9 +372,9 @@ class Parser {
     }
     feature.status = ST_TRY(Text(node, "status", kWhat, true));
     if (process.FindStatus(feature.status) == nullptr) {
-      return Fail(At(node["status"], fmt::format("unknown status '{}' for '{}': use one of {}",
-                                                 feature.status, feature.title,
-                                                 process.StatusIds())));
+      return Fail(
+          At(node["status"], fmt::format("unknown status '{}' for '{}': use one of {}",
+                                         feature.status, feature.title, process.StatusIds())));
     }
     feature.parent = ST_TRY(Text(node, "parent", kWhat, false));
     if (node["parent"]) entry.parent_at = MarkOf(node["parent"]);
@@ -418,8 +420,8 @@ class Parser {
     constexpr std::string_view kWhat = "a release";
     ST_TRY(ExpectMap(node, kWhat));
     ST_TRY(OnlyKeys(node, kWhat,
-                    {"version", "start", "freeze", "release", "schedule_changes",
-                     "report_template", "features"}));
+                    {"version", "start", "freeze", "release", "schedule_changes", "report_template",
+                     "features"}));
     ReleaseEntry entry;
     entry.at = MarkOf(node);
     Release& release = entry.release;
@@ -431,18 +433,18 @@ class Parser {
     release.freeze = node["freeze"] ? ST_TRY(DateValue(node, "freeze", kWhat)) : release.release;
     release.start = node["start"] ? ST_TRY(DateValue(node, "start", kWhat)) : release.freeze;
     if (release.freeze < release.start) {
-      return Fail(At(node["freeze"],
-                     fmt::format("the feature freeze {} of {} is before its start {}: move the "
-                                 "freeze after the start",
-                                 FormatDate(release.freeze), release.version,
-                                 FormatDate(release.start))));
+      return Fail(
+          At(node["freeze"],
+             fmt::format("the feature freeze {} of {} is before its start {}: move the "
+                         "freeze after the start",
+                         FormatDate(release.freeze), release.version, FormatDate(release.start))));
     }
     if (release.release < release.freeze) {
-      return Fail(At(node["release"],
-                     fmt::format("the release date {} of {} is before its feature freeze {}: "
-                                 "move the release after the freeze",
-                                 FormatDate(release.release), release.version,
-                                 FormatDate(release.freeze))));
+      return Fail(At(
+          node["release"],
+          fmt::format("the release date {} of {} is before its feature freeze {}: "
+                      "move the release after the freeze",
+                      FormatDate(release.release), release.version, FormatDate(release.freeze))));
     }
     release.report_template = ST_TRY(Text(node, "report_template", kWhat, false));
     if (YAML::Node changes = node["schedule_changes"]) {
@@ -712,11 +714,11 @@ Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view fil
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& error) {
-    return Fail(Error::Corruption(fmt::format("YAML syntax error: {}: check the indentation and "
-                                              "quoting near this place",
-                                              error.msg))
-                    .WithContext(FormatMark(file_name, {error.mark.line + 1,
-                                                        error.mark.column + 1})));
+    return Fail(
+        Error::Corruption(fmt::format("YAML syntax error: {}: check the indentation and "
+                                      "quoting near this place",
+                                      error.msg))
+            .WithContext(FormatMark(file_name, {error.mark.line + 1, error.mark.column + 1})));
   } catch (const std::exception& error) {
     return Fail(Error::Corruption(fmt::format("cannot read YAML: {}", error.what()))
                     .WithContext(std::string(file_name)));
@@ -726,9 +728,9 @@ Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view fil
   try {
     return parser.ParseDocument(root);
   } catch (const YAML::Exception& error) {
-    return Fail(Error::InvalidArgument(fmt::format("unexpected YAML structure: {}", error.msg))
-                    .WithContext(FormatMark(file_name, {error.mark.line + 1,
-                                                        error.mark.column + 1})));
+    return Fail(
+        Error::InvalidArgument(fmt::format("unexpected YAML structure: {}", error.msg))
+            .WithContext(FormatMark(file_name, {error.mark.line + 1, error.mark.column + 1})));
   }
 }
 
@@ -828,8 +830,7 @@ std::string EmitProjectFile(const ProjectFile& file) {
     out.BeginSequence("protocols");
     for (const auto& protocol : file.protocols) {
       auto rules = file.protocol_evidence.find(protocol.name);
-      EmitProtocol(out, protocol,
-                   rules == file.protocol_evidence.end() ? nullptr : &rules->second);
+      EmitProtocol(out, protocol, rules == file.protocol_evidence.end() ? nullptr : &rules->second);
     }
     out.EndBlock();
   }

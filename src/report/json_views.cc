@@ -30,33 +30,33 @@ nlohmann::json ReleaseJson(const Release& release) {
 }
 
 nlohmann::json FeatureJson(const Feature& feature) {
-  nlohmann::json json = {{"slug", feature.slug},
-                         {"title", feature.title},
-                         {"display_name", feature.DisplayName()},
-                         {"release", feature.release},
-                         {"parent", feature.parent.empty() ? nlohmann::json(nullptr)
-                                                           : nlohmann::json(feature.parent)},
-                         {"status", feature.status},
-                         {"code_bases", feature.code_bases},
-                         {"external", feature.external},
-                         {"owners", feature.owners},
-                         {"must_have", feature.must_have},
-                         {"depends_on", feature.depends_on},
-                         {"short_title", feature.short_title},
-                         {"remark", feature.remark},
-                         {"notes", feature.notes},
-                         {"protocol", feature.protocol},
-                         {"freeze_exception", feature.freeze_exception},
-                         {"updated_at", FormatTimestamp(feature.updated_at)}};
+  nlohmann::json json = {
+      {"slug", feature.slug},
+      {"title", feature.title},
+      {"display_name", feature.DisplayName()},
+      {"release", feature.release},
+      {"parent", feature.parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(feature.parent)},
+      {"status", feature.status},
+      {"code_bases", feature.code_bases},
+      {"external", feature.external},
+      {"owners", feature.owners},
+      {"must_have", feature.must_have},
+      {"depends_on", feature.depends_on},
+      {"short_title", feature.short_title},
+      {"remark", feature.remark},
+      {"notes", feature.notes},
+      {"protocol", feature.protocol},
+      {"freeze_exception", feature.freeze_exception},
+      {"updated_at", FormatTimestamp(feature.updated_at)}};
   if (!feature.history.empty()) {
     nlohmann::json history = nlohmann::json::array();
     for (const auto& change : feature.history) {
-      history.push_back({{"at", FormatTimestamp(change.at)},
-                         {"by", change.by},
-                         {"from", change.from.empty() ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(change.from)},
-                         {"to", change.to},
-                         {"reason", change.reason}});
+      history.push_back(
+          {{"at", FormatTimestamp(change.at)},
+           {"by", change.by},
+           {"from", change.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(change.from)},
+           {"to", change.to},
+           {"reason", change.reason}});
     }
     json["history"] = std::move(history);
   }

@@ -1,7 +1,5 @@
 #include "stocktake/report/protocols_yaml.h"
 
-#include "report/protocols_yaml_internal.h"
-
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -10,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "report/protocols_yaml_internal.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake {
@@ -46,8 +45,8 @@ class Reader {
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string names;
       for (auto name : known) names += (names.empty() ? "" : ", ") + std::string(name);
-      return Fail(Invalid(entry.first, fmt::format("unknown key '{}' in {}: known keys are {}",
-                                                   key, what, names)));
+      return Fail(Invalid(
+          entry.first, fmt::format("unknown key '{}' in {}: known keys are {}", key, what, names)));
     }
     return Ok();
   }

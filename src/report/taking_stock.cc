@@ -22,7 +22,10 @@ struct Builder {
   std::vector<char> partial;  // Some in-release sub-item has another effective status.
 
   Builder(const Process& p, const std::vector<Feature>& features, const std::string& v)
-      : process(p), version(v), graph(p, features), effective(ComputeEffectiveStatuses(graph)),
+      : process(p),
+        version(v),
+        graph(p, features),
+        effective(ComputeEffectiveStatuses(graph)),
         partial(features.size(), 0) {
     for (size_t i = 0; i < features.size(); ++i) {
       int parent = graph.parent(static_cast<int>(i));
@@ -119,7 +122,8 @@ std::vector<ReportSection> BuildSections(const Builder& builder) {
       section.items.push_back(builder.Item(root, status, 0, root_listed));
       for (int member : members) {
         if (member == root) continue;
-        section.items.push_back(builder.Item(member, status, std::max(graph.depth(member), 1), true));
+        section.items.push_back(
+            builder.Item(member, status, std::max(graph.depth(member), 1), true));
       }
     }
     sections.push_back(std::move(section));
@@ -137,25 +141,24 @@ std::vector<ReportChange> BuildChanges(const Builder& builder, const std::vector
       if (event.from.empty()) continue;  // The creation is reported as "added".
       const StatusDefinition* to = builder.process.FindStatus(event.to);
       change.kind = to != nullptr && !to->in_release ? "dropped" : "status";
-      change.line = change.kind == "dropped"
-                        ? fmt::format("Dropped: {} (was {}; {}, {}){}",
-                                      builder.NameOf(event.subject), event.from, when,
-                                      event.actor, reason)
-                        : fmt::format("{}: {} -> {} ({}, {}){}", builder.NameOf(event.subject),
-                                      event.from, event.to, when, event.actor, reason);
+      change.line =
+          change.kind == "dropped"
+              ? fmt::format("Dropped: {} (was {}; {}, {}){}", builder.NameOf(event.subject),
+                            event.from, when, event.actor, reason)
+              : fmt::format("{}: {} -> {} ({}, {}){}", builder.NameOf(event.subject), event.from,
+                            event.to, when, event.actor, reason);
     } else if (event.kind == event_kind::kFeatureAdded) {
       change.kind = "added";
-      change.line = fmt::format("Added: {} ({}; {}, {})", builder.NameOf(event.subject),
-                                event.to, when, event.actor);
+      change.line = fmt::format("Added: {} ({}; {}, {})", builder.NameOf(event.subject), event.to,
+                                when, event.actor);
     } else if (event.kind == event_kind::kReleaseSlipped) {
       auto slip = ScheduleChangeFromEvent(event);
       if (!slip) continue;
       change.kind = "slipped";
       change.line = fmt::format(
           "Schedule slipped: feature freeze {} -> {}, release {} -> {} ({}, {}){}",
-          FormatDate(slip->old_freeze), FormatDate(slip->new_freeze),
-          FormatDate(slip->old_release), FormatDate(slip->new_release), when, event.actor,
-          reason);
+          FormatDate(slip->old_freeze), FormatDate(slip->new_freeze), FormatDate(slip->old_release),
+          FormatDate(slip->new_release), when, event.actor, reason);
     } else {
       continue;
     }
@@ -173,8 +176,8 @@ std::string FeaturesText(const TakingStock& report) {
       if (item.depth == 0) {
         text += "* " + item.label + '\n';
       } else {
-        text += std::string(static_cast<size_t>(2 * item.depth - 1), ' ') + "- " + item.label +
-                '\n';
+        text +=
+            std::string(static_cast<size_t>(2 * item.depth - 1), ' ') + "- " + item.label + '\n';
       }
     }
   }
@@ -365,8 +368,9 @@ std::string RenderTakingStockEmail(const TakingStock& report, const Person& from
     domain = from.email.substr(at + 1);
   }
   std::string stamp = FormatTimestamp(report.as_of);
-  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
-              stamp.end());
+  stamp.erase(
+      std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
+      stamp.end());
   std::string from_header =
       from.name.empty() ? from.email : EncodeDisplayName(from.name) + " <" + from.email + ">";
   return fmt::format(
@@ -374,8 +378,8 @@ std::string RenderTakingStockEmail(const TakingStock& report, const Person& from
       "Message-ID: <taking-stock.{}.{}.{:016x}@{}>\nMIME-Version: 1.0\n"
       "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
       "X-Mailer: stocktake\n\n{}",
-      from_header, to, report.version, FormatRfc5322(report.as_of), Slugify(report.version),
-      stamp, hash, domain, body);
+      from_header, to, report.version, FormatRfc5322(report.as_of), Slugify(report.version), stamp,
+      hash, domain, body);
 }
 
 }  // namespace stocktake

@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "stocktake/util/text.h"
 
@@ -29,9 +28,9 @@ Event MakeEvent(const Context& context, const char* kind, std::string release,
 
 Result<void> CheckDates(const Release& release) {
   if (release.freeze < release.start) {
-    return Fail(Error::InvalidArgument(fmt::format(
-        "the feature freeze {} of {} would be before its start {}: pick a later freeze",
-        FormatDate(release.freeze), release.version, FormatDate(release.start))));
+    return Fail(Error::InvalidArgument(
+        fmt::format("the feature freeze {} of {} would be before its start {}: pick a later freeze",
+                    FormatDate(release.freeze), release.version, FormatDate(release.start))));
   }
   if (release.release < release.freeze) {
     return Fail(Error::InvalidArgument(fmt::format(
@@ -66,8 +65,8 @@ class FeatureIndex {
       if (!wanted.empty() && slug.find(wanted) != std::string::npos) close.push_back(slug);
       if (close.size() == 5) break;
     }
-    std::string hint = close.empty() ? "see 'stocktake feature list'"
-                                     : "did you mean " + Join(close, ", ") + "?";
+    std::string hint =
+        close.empty() ? "see 'stocktake feature list'" : "did you mean " + Join(close, ", ") + "?";
     return Fail(Error::NotFound(fmt::format("no feature named '{}': {}", name, hint)));
   }
 
@@ -271,8 +270,9 @@ Result<void> Planning::Init(const Context& context, Project project) {
   if (project.process.statuses.empty()) project.process = XenProcess();
   return store_.Transact([&](StoreWriter& writer) -> Result<void> {
     if (ST_TRY(store_.LoadProject())) {
-      return Fail(Error::Conflict("the database is already initialised: use it, or pass another "
-                                  "--db"));
+      return Fail(
+          Error::Conflict("the database is already initialised: use it, or pass another "
+                          "--db"));
     }
     ST_TRY(writer.SaveProject(project));
     Event event = MakeEvent(context, event_kind::kProjectConfigured, "", project.name);
@@ -319,31 +319,30 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
         if (!feature.parent.empty()) {
           auto parent = index.Find(feature.parent);
           if (!parent) {
-            return Fail(Error::InvalidArgument(
-                            fmt::format("the parent of '{}': {}", feature.title,
-                                        parent.error().message()))
+            return Fail(Error::InvalidArgument(fmt::format("the parent of '{}': {}", feature.title,
+                                                           parent.error().message()))
                             .WithContext(at(entry.parent_at)));
           }
           if (*parent == feature.slug) {
-            return Fail(Error::InvalidArgument(
-                            fmt::format("'{}' cannot be its own parent: remove 'parent:'",
-                                        feature.title))
-                            .WithContext(at(entry.parent_at)));
+            return Fail(
+                Error::InvalidArgument(
+                    fmt::format("'{}' cannot be its own parent: remove 'parent:'", feature.title))
+                    .WithContext(at(entry.parent_at)));
           }
           feature.parent = *parent;
         }
         for (size_t i = 0; i < feature.depends_on.size(); ++i) {
           auto dependency = index.Find(feature.depends_on[i]);
           if (!dependency) {
-            return Fail(Error::InvalidArgument(
-                            fmt::format("a dependency of '{}': {}", feature.title,
-                                        dependency.error().message()))
-                            .WithContext(at(entry.depends_on_at[i])));
+            return Fail(
+                Error::InvalidArgument(fmt::format("a dependency of '{}': {}", feature.title,
+                                                   dependency.error().message()))
+                    .WithContext(at(entry.depends_on_at[i])));
           }
           if (*dependency == feature.slug) {
-            return Fail(Error::InvalidArgument(
-                            fmt::format("'{}' cannot depend on itself", feature.title))
-                            .WithContext(at(entry.depends_on_at[i])));
+            return Fail(
+                Error::InvalidArgument(fmt::format("'{}' cannot depend on itself", feature.title))
+                    .WithContext(at(entry.depends_on_at[i])));
           }
           feature.depends_on[i] = *dependency;
         }
@@ -358,7 +357,7 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
     }));
 
     // The process must still know every status in use.
-    Project project = file.project ? *file.project
+    Project project = file.project     ? *file.project
                       : stored_project ? *stored_project
                                        : Project{"", "", {}, XenProcess()};
     for (const auto& [slug, feature] : combined) {
@@ -374,14 +373,14 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
 
     if (file.project || !stored_project) {
       ST_TRY(writer.SaveProject(project));
-      bool changed = !stored_project || stored_project->name != project.name ||
-                     stored_project->mailing_list != project.mailing_list ||
-                     stored_project->repositories != project.repositories ||
-                     stored_project->process.StatusIds() != project.process.StatusIds() ||
-                     stored_project->process.staleness_days != project.process.staleness_days ||
-                     stored_project->process.freeze_warning_days !=
-                         project.process.freeze_warning_days ||
-                     !(stored_project->process.lifecycle == project.process.lifecycle);
+      bool changed =
+          !stored_project || stored_project->name != project.name ||
+          stored_project->mailing_list != project.mailing_list ||
+          stored_project->repositories != project.repositories ||
+          stored_project->process.StatusIds() != project.process.StatusIds() ||
+          stored_project->process.staleness_days != project.process.staleness_days ||
+          stored_project->process.freeze_warning_days != project.process.freeze_warning_days ||
+          !(stored_project->process.lifecycle == project.process.lifecycle);
       if (changed) {
         Event event = MakeEvent(context, event_kind::kProjectConfigured, "", project.name);
         event.to = project.process.name;
@@ -436,8 +435,8 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
         bool wrote = false;
         for (const auto& change : feature.history) {
           if (HasChange(known, change)) continue;
-          Event event = MakeEvent(context, event_kind::kFeatureStatus, feature.release,
-                                  feature.slug);
+          Event event =
+              MakeEvent(context, event_kind::kFeatureStatus, feature.release, feature.slug);
           event.at = change.at;
           event.actor = change.by;
           event.from = change.from;
@@ -451,8 +450,8 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
         std::string last_status = known.empty() ? "" : known.back().to;
         if (before != nullptr && !feature_entry.has_history) last_status = before->status;
         if (last_status != feature.status) {
-          Event event = MakeEvent(context, event_kind::kFeatureStatus, feature.release,
-                                  feature.slug);
+          Event event =
+              MakeEvent(context, event_kind::kFeatureStatus, feature.release, feature.slug);
           event.from = before != nullptr ? before->status : "";
           event.to = feature.status;
           event.reason = before != nullptr ? fmt::format("imported from {}", file_name) : "";
@@ -462,16 +461,16 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
           wrote = true;
         }
         if (before == nullptr) {
-          Event event = MakeEvent(context, event_kind::kFeatureAdded, feature.release,
-                                  feature.slug);
+          Event event =
+              MakeEvent(context, event_kind::kFeatureAdded, feature.release, feature.slug);
           event.to = feature.status;
           ST_TRY(writer.AppendEvent(event));
           ++summary.events_written;
           ++summary.features_added;
           feature.updated_at = known.empty() ? context.now : known.back().at;
         } else if (!SameFeatureFields(*before, feature)) {
-          Event event = MakeEvent(context, event_kind::kFeatureUpdated, feature.release,
-                                  feature.slug);
+          Event event =
+              MakeEvent(context, event_kind::kFeatureUpdated, feature.release, feature.slug);
           event.detail = ChangedFields(*before, feature);
           event.reason = fmt::format("imported from {}", file_name);
           ST_TRY(writer.AppendEvent(event));
@@ -567,9 +566,10 @@ Result<Release> Planning::AddRelease(const Context& context, Release release) {
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     ST_TRY(LoadProject());
     if (ST_TRY(store_.FindRelease(release.version))) {
-      return Fail(Error::Conflict(fmt::format("release {} already exists: change its dates with "
-                                              "'stocktake release slip'",
-                                              release.version)));
+      return Fail(
+          Error::Conflict(fmt::format("release {} already exists: change its dates with "
+                                      "'stocktake release slip'",
+                                      release.version)));
     }
     ST_TRY(writer.SaveRelease(release));
     Event event = MakeEvent(context, event_kind::kReleaseAdded, release.version, release.version);
@@ -598,8 +598,7 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
     return Fail(Error::InvalidArgument("say what slips: --freeze DATE and/or --release DATE"));
   }
   if (Trim(reason).empty()) {
-    return Fail(Error::InvalidArgument(
-        "a slip is an intervention: say why with --reason TEXT"));
+    return Fail(Error::InvalidArgument("a slip is an intervention: say why with --reason TEXT"));
   }
   auto person = ST_TRY(store_.FindPerson(context.actor));
   if (!person || !(person->HasRole(Role::kReleaseManager) || person->HasRole(Role::kAdmin))) {
@@ -609,13 +608,17 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
         context.actor, context.actor)));
   }
   Release release = ST_TRY(FindRelease(version));
-  ScheduleChange change{context.now, context.actor, release.freeze,
-                        freeze.value_or(release.freeze), release.release,
-                        release_date.value_or(release.release), std::string(Trim(reason))};
+  ScheduleChange change{context.now,
+                        context.actor,
+                        release.freeze,
+                        freeze.value_or(release.freeze),
+                        release.release,
+                        release_date.value_or(release.release),
+                        std::string(Trim(reason))};
   if (change.new_freeze == change.old_freeze && change.new_release == change.old_release) {
-    return Fail(Error::InvalidArgument(fmt::format(
-        "{} already has feature freeze {} and release date {}: nothing to slip", version,
-        FormatDate(release.freeze), FormatDate(release.release))));
+    return Fail(Error::InvalidArgument(
+        fmt::format("{} already has feature freeze {} and release date {}: nothing to slip",
+                    version, FormatDate(release.freeze), FormatDate(release.release))));
   }
   release.freeze = change.new_freeze;
   release.release = change.new_release;
@@ -707,7 +710,8 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
   if (update.owners) after.owners = *update.owners;
   for (const auto& name_to_add : update.add_dependencies) {
     std::string slug = ST_TRY(ResolveFeature(name_to_add)).slug;
-    if (slug == after.slug) return Fail(Error::InvalidArgument("a feature cannot depend on itself"));
+    if (slug == after.slug)
+      return Fail(Error::InvalidArgument("a feature cannot depend on itself"));
     if (std::find(after.depends_on.begin(), after.depends_on.end(), slug) ==
         after.depends_on.end()) {
       after.depends_on.push_back(slug);

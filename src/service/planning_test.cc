@@ -142,8 +142,9 @@ TEST_F(PlanningTest, AcceptsADependencyOnAFeatureAlreadyInTheDatabase) {
 
 TEST_F(PlanningTest, RefusesAParentThatDoesNotExist) {
   ImportExample();
-  ExpectRefused(std::string(kHeader) + "      - title: A\n        status: fair\n        parent: B\n",
-                "bad.yaml:9:17", "no feature named 'B'");
+  ExpectRefused(
+      std::string(kHeader) + "      - title: A\n        status: fair\n        parent: B\n",
+      "bad.yaml:9:17", "no feature named 'B'");
 }
 
 TEST_F(PlanningTest, RefusesAParentCycle) {
@@ -180,8 +181,8 @@ TEST_F(PlanningTest, RefusesAnImpossibleDate) {
 
 TEST_F(PlanningTest, RefusesAnUnknownKeyWithASuggestion) {
   ImportExample();
-  ExpectRefused(std::string(kHeader) + "      - title: A\n        stauts: fair\n",
-                "bad.yaml:8:9", "did you mean 'status'?");
+  ExpectRefused(std::string(kHeader) + "      - title: A\n        stauts: fair\n", "bad.yaml:8:9",
+                "did you mean 'status'?");
 }
 
 TEST_F(PlanningTest, RefusesTwoFeaturesWithOneSlug) {
@@ -198,9 +199,7 @@ TEST_F(PlanningTest, RefusesAnUnknownRole) {
                 "unknown role 'boss'");
 }
 
-TEST_F(PlanningTest, RefusesAnEmptyFile) {
-  ExpectRefused("", "bad.yaml:1:1", "the file is empty");
-}
+TEST_F(PlanningTest, RefusesAnEmptyFile) { ExpectRefused("", "bad.yaml:1:1", "the file is empty"); }
 
 TEST_F(PlanningTest, NamesFeaturesBySlugTitleOrDisplayName) {
   ImportExample();
@@ -271,7 +270,8 @@ TEST_F(PlanningTest, FeatureChangesAreKeptWithWhoWhenAndWhy) {
 
   FeatureUpdate unknown;
   unknown.status = "maybe";
-  auto refused = planning_->UpdateFeature({"ian@example.org", At("2013-02-03")}, "blktap3", unknown);
+  auto refused =
+      planning_->UpdateFeature({"ian@example.org", At("2013-02-03")}, "blktap3", unknown);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message().find("use one of finished, on-track, fair, at-risk, dropped"),
             std::string::npos);

@@ -22,8 +22,8 @@ int HexValue(char c) {
 std::string PercentDecode(std::string_view text) {
   std::string decoded;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+        HexValue(text[i + 2]) >= 0) {
       decoded += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
       i += 2;
     } else {
@@ -105,8 +105,7 @@ int LatestSchemaVersion() {
   return migrations.empty() ? 0 : migrations.back().version;
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
-                                         const StoreOptions& options) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const StoreOptions& options) {
   if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
     return OpenSqlStore(SqlDialect::kPostgres, ST_TRY(PostgresConnectString(location)));
   }
@@ -122,7 +121,8 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
         path)));
   }
   if (exists && std::filesystem::is_directory(path, error)) {
-    return Fail(Error::InvalidArgument(fmt::format("{} is a directory, not a database file", path)));
+    return Fail(
+        Error::InvalidArgument(fmt::format("{} is a directory, not a database file", path)));
   }
   // SOCI's SQLite connect string separates options by spaces; quote the path.
   std::string quoted;

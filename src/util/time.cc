@@ -25,10 +25,10 @@ Error BadDate(std::string_view text) {
 }
 
 Error BadTimestamp(std::string_view text) {
-  return Error::InvalidArgument(fmt::format(
-      "'{}' is not a valid date or time: write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, "
-      "e.g. 2013-01-21T09:00:00Z",
-      text));
+  return Error::InvalidArgument(
+      fmt::format("'{}' is not a valid date or time: write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, "
+                  "e.g. 2013-01-21T09:00:00Z",
+                  text));
 }
 
 }  // namespace
@@ -138,11 +138,11 @@ int DaysBetween(Date from, Date to) { return static_cast<int>((to - from).count(
 
 Date AddMonths(Date date, int months) {
   std::chrono::year_month_day ymd(date);
-  std::chrono::year_month target = std::chrono::year_month(ymd.year(), ymd.month()) +
-                                   std::chrono::months(months);
-  std::chrono::day last = std::chrono::year_month_day_last(
-                              target.year(), std::chrono::month_day_last(target.month()))
-                              .day();
+  std::chrono::year_month target =
+      std::chrono::year_month(ymd.year(), ymd.month()) + std::chrono::months(months);
+  std::chrono::day last =
+      std::chrono::year_month_day_last(target.year(), std::chrono::month_day_last(target.month()))
+          .day();
   std::chrono::day day = ymd.day() > last ? last : ymd.day();
   return Date(std::chrono::year_month_day(target.year(), target.month(), day));
 }

@@ -2,13 +2,12 @@
 // file, and PostgreSQL when STOCKTAKE_TEST_PG_URL names a server (the test
 // script starts one on loopback).
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
@@ -73,7 +72,8 @@ class PostgresBackend : public Backend {
     Admin(fmt::format("CREATE DATABASE {}", database_));
   }
   ~PostgresBackend() override {
-    if (!database_.empty()) Admin(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", database_));
+    if (!database_.empty())
+      Admin(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", database_));
   }
   std::string SkipReason() const override {
     return admin_url_.empty() ? "STOCKTAKE_TEST_PG_URL is not set" : "";
@@ -103,8 +103,12 @@ class StoreConformanceTest : public ::testing::Test {
   }
 
   Release MakeRelease(const std::string& version) {
-    return Release{version, Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"),
-                   "{{schedule}}\n\n{{features}}", {}};
+    return Release{version,
+                   Day("2012-09-17"),
+                   Day("2013-03-25"),
+                   Day("2013-06-17"),
+                   "{{schedule}}\n\n{{features}}",
+                   {}};
   }
 
   Feature MakeFeature(const std::string& slug, const std::string& release = "4.3") {
@@ -130,8 +134,8 @@ class StoreConformanceTest : public ::testing::Test {
 
   // A project with one release, ready for features.
   void Seed() {
-    Project project{"Xen Project", "xen-devel@lists.xen.org", {"git://xenbits.xen.org/xen.git"},
-                    XenProcess()};
+    Project project{
+        "Xen Project", "xen-devel@lists.xen.org", {"git://xenbits.xen.org/xen.git"}, XenProcess()};
     ASSERT_TRUE(store_->Transact([&](StoreWriter& writer) -> Result<void> {
       ST_TRY(writer.SaveProject(project));
       ST_TRY(writer.SaveRelease(MakeRelease("4.3")));
@@ -169,7 +173,9 @@ TYPED_TEST(StoreConformanceTest, ProjectAndProcessRoundTrip) {
 
 TYPED_TEST(StoreConformanceTest, PeopleAreFoundByAnyIdentity) {
   this->Seed();
-  Person person{"george@example.org", "George", {"gd@example.com"},
+  Person person{"george@example.org",
+                "George",
+                {"gd@example.com"},
                 {Role::kReleaseManager, Role::kMaintainer}};
   ASSERT_TRUE(this->store_->Transact(
       [&](StoreWriter& writer) -> Result<void> { return writer.SavePerson(person); }));
@@ -280,8 +286,13 @@ TYPED_TEST(StoreConformanceTest, EventsAreAppendedInOrderAndFiltered) {
 
 TYPED_TEST(StoreConformanceTest, SchedulesChangesComeBackWithTheRelease) {
   this->Seed();
-  ScheduleChange change{At("2013-02-01T12:00:00Z"), "rm@example.org", Day("2013-03-25"),
-                        Day("2013-04-08"), Day("2013-06-17"), Day("2013-07-01"), "PVH"};
+  ScheduleChange change{At("2013-02-01T12:00:00Z"),
+                        "rm@example.org",
+                        Day("2013-03-25"),
+                        Day("2013-04-08"),
+                        Day("2013-06-17"),
+                        Day("2013-07-01"),
+                        "PVH"};
   ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
     Release release = this->MakeRelease("4.3");
     release.freeze = Day("2013-04-08");
@@ -347,8 +358,8 @@ TEST(OpenStoreTest, MissingFileIsNotCreatedUnlessAsked) {
 }
 
 TEST(OpenStoreTest, ReopeningAFileKeepsItsDataAndSchema) {
-  auto path = std::filesystem::temp_directory_path() /
-              fmt::format("stocktake-reopen-{}.db", getpid());
+  auto path =
+      std::filesystem::temp_directory_path() / fmt::format("stocktake-reopen-{}.db", getpid());
   {
     StoreOptions options;
     options.create_if_missing = true;

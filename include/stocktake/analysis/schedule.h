@@ -12,11 +12,11 @@ namespace stocktake {
 
 struct SchedulePosition {
   ReleasePhase phase = ReleasePhase::kDevelopment;
-  int days_since_start = 0;   ///< Negative before the start.
-  int days_to_freeze = 0;     ///< Negative after the freeze.
-  int days_to_release = 0;    ///< Negative after the planned release date.
-  int schedule_months = 0;    ///< Whole months from start to planned release.
-  std::string sentence;       ///< The schedule sentence, ending with a full stop.
+  int days_since_start = 0;  ///< Negative before the start.
+  int days_to_freeze = 0;    ///< Negative after the freeze.
+  int days_to_release = 0;   ///< Negative after the planned release date.
+  int schedule_months = 0;   ///< Whole months from start to planned release.
+  std::string sentence;      ///< The schedule sentence, ending with a full stop.
 };
 
 SchedulePosition PositionOn(const Release& release, Date today);

@@ -33,17 +33,17 @@ inline constexpr char kProposalAction[] = "proposal.action";
 }  // namespace event_kind
 
 struct Event {
-  std::int64_t id = 0;       ///< Assigned by the store, increasing.
-  Timestamp at{};            ///< When the change happened (may be in the past for imports).
-  Timestamp recorded_at{};   ///< When the store wrote it.
-  std::string actor;         ///< E-mail of who made the change.
-  std::string kind;          ///< One of event_kind.
-  std::string release;       ///< Release version it concerns, if any.
-  std::string subject;       ///< Feature slug, release version, e-mail… the thing changed.
-  std::string from;          ///< Previous value (status, date), if any.
-  std::string to;            ///< New value, if any.
-  std::string reason;        ///< Why, if given.
-  std::string detail;        ///< JSON object with further fields, or empty.
+  std::int64_t id = 0;      ///< Assigned by the store, increasing.
+  Timestamp at{};           ///< When the change happened (may be in the past for imports).
+  Timestamp recorded_at{};  ///< When the store wrote it.
+  std::string actor;        ///< E-mail of who made the change.
+  std::string kind;         ///< One of event_kind.
+  std::string release;      ///< Release version it concerns, if any.
+  std::string subject;      ///< Feature slug, release version, e-mail… the thing changed.
+  std::string from;         ///< Previous value (status, date), if any.
+  std::string to;           ///< New value, if any.
+  std::string reason;       ///< Why, if given.
+  std::string detail;       ///< JSON object with further fields, or empty.
 };
 
 }  // namespace stocktake

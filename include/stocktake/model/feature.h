@@ -21,23 +21,23 @@ struct StatusChange {
 };
 
 struct Feature {
-  std::string slug;     ///< Unique key, derived from the display name unless given.
-  std::string title;    ///< "Persistent grants for blk".
-  std::string release;  ///< Version of the release it belongs to.
-  std::string parent;   ///< Slug of the parent feature, empty for a top-level item.
+  std::string slug;                     ///< Unique key, derived from the display name unless given.
+  std::string title;                    ///< "Persistent grants for blk".
+  std::string release;                  ///< Version of the release it belongs to.
+  std::string parent;                   ///< Slug of the parent feature, empty for a top-level item.
   std::vector<std::string> code_bases;  ///< "Xen", "Linux", "QEMU", … shown as "(Xen & Linux)".
   bool external = false;                ///< Work done outside the project ("(external)").
   std::vector<std::string> owners;      ///< E-mails.
   std::string status;                   ///< A status id of the process.
   bool must_have = false;
   std::vector<std::string> depends_on;  ///< Slugs of features this one needs.
-  std::string short_title;  ///< How other items refer to it: "backend scripts".
-  std::string remark;       ///< A parenthetical shown after the title in reports.
-  std::string notes;        ///< Free text, not shown in the report lists.
-  std::string protocol;     ///< Name of the PV protocol it belongs to, if any.
-  std::string freeze_exception;  ///< Why it may land after the freeze; empty when none.
-  Timestamp updated_at{};        ///< Last recorded change or evidence.
-  std::vector<StatusChange> history;  ///< Oldest first; filled only where asked for.
+  std::string short_title;              ///< How other items refer to it: "backend scripts".
+  std::string remark;                   ///< A parenthetical shown after the title in reports.
+  std::string notes;                    ///< Free text, not shown in the report lists.
+  std::string protocol;                 ///< Name of the PV protocol it belongs to, if any.
+  std::string freeze_exception;         ///< Why it may land after the freeze; empty when none.
+  Timestamp updated_at{};               ///< Last recorded change or evidence.
+  std::vector<StatusChange> history;    ///< Oldest first; filled only where asked for.
 
   /// The title with its code bases: "Persistent grants for blk (Linux)".
   std::string DisplayName() const;

@@ -28,8 +28,8 @@ struct ScheduleChange {
 struct Release {
   std::string version;  ///< "4.3"; unique.
   Date start{};
-  Date freeze{};    ///< Feature freeze.
-  Date release{};   ///< Planned release date.
+  Date freeze{};   ///< Feature freeze.
+  Date release{};  ///< Planned release date.
   /// The Taking-stock mail around the generated parts: "{{schedule}}" stands for
   /// the schedule sentence, "{{features}}" for the feature lists.
   std::string report_template;

@@ -14,9 +14,9 @@
 namespace stocktake {
 
 struct StatusDefinition {
-  std::string id;       ///< "on-track".
-  std::string heading;  ///< "Features on-track": the report's "== … ==" line.
-  bool done = false;    ///< The feature is finished.
+  std::string id;          ///< "on-track".
+  std::string heading;     ///< "Features on-track": the report's "== … ==" line.
+  bool done = false;       ///< The feature is finished.
   bool in_release = true;  ///< false for "dropped": taken out of the release.
 };
 

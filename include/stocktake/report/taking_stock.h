@@ -6,11 +6,10 @@
 // renderers turn it into text, Markdown, JSON or an RFC 5322 message, so all
 // formats carry the same content. Pure and thread-safe.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "stocktake/analysis/schedule.h"
 #include "stocktake/model/event.h"
@@ -24,20 +23,20 @@ namespace stocktake {
 /// One line of a status list: a feature with its annotations.
 struct ReportItem {
   std::string slug;
-  std::string title;              ///< Display name (title and code bases).
-  std::string label;              ///< The whole line after "* " or " - ".
-  std::string status;             ///< Its own status.
-  std::string effective_status;   ///< The list it is shown in.
-  std::vector<std::string> chain; ///< Why the effective status differs (slugs).
+  std::string title;               ///< Display name (title and code bases).
+  std::string label;               ///< The whole line after "* " or " - ".
+  std::string status;              ///< Its own status.
+  std::string effective_status;    ///< The list it is shown in.
+  std::vector<std::string> chain;  ///< Why the effective status differs (slugs).
   bool external = false;
-  bool partial = false;     ///< Shown in a done list while some sub-items are not done.
-  bool listed = true;       ///< false for a parent shown only to hold its sub-items.
-  int depth = 0;            ///< 0 for "* item", 1 for " - sub-item", …
+  bool partial = false;  ///< Shown in a done list while some sub-items are not done.
+  bool listed = true;    ///< false for a parent shown only to hold its sub-items.
+  int depth = 0;         ///< 0 for "* item", 1 for " - sub-item", …
 };
 
 struct ReportSection {
-  std::string status;   ///< Status id.
-  std::string heading;  ///< "Finished features".
+  std::string status;             ///< Status id.
+  std::string heading;            ///< "Finished features".
   std::vector<ReportItem> items;  ///< In list order, parents before their sub-items.
 };
 

@@ -46,9 +46,9 @@ struct FeatureQuery {
 
 /// Which events ListEvents() returns, oldest first.
 struct EventQuery {
-  std::string release;  ///< Only events of this release; empty for any.
-  std::string subject;  ///< Only events about this subject; empty for any.
-  std::string kind;     ///< Only this kind; empty for any.
+  std::string release;             ///< Only events of this release; empty for any.
+  std::string subject;             ///< Only events about this subject; empty for any.
+  std::string kind;                ///< Only this kind; empty for any.
   std::optional<Timestamp> since;  ///< at >= since.
   std::optional<Timestamp> until;  ///< at < until.
 };

@@ -13,19 +13,21 @@ const auto kTransient = reinterpret_cast<sqlite_api::sqlite3_destructor_type>(-1
 
 class SqliteRowReader final : public RowReader {
  public:
-  SqliteRowReader(sqlite_api::sqlite3* db, const std::string& sql, const std::vector<SqlParameter>& parameters)
+  SqliteRowReader(sqlite_api::sqlite3* db, const std::string& sql,
+                  const std::vector<SqlParameter>& parameters)
       : db_(db) {
-    if (sqlite_api::sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement_, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite_api::sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement_,
+                                       nullptr) != SQLITE_OK) {
       Throw();
     }
     int index = 1;
     for (const auto& parameter : parameters) {
-      int status = std::holds_alternative<long long>(parameter)
-                       ? sqlite_api::sqlite3_bind_int64(statement_, index, std::get<long long>(parameter))
-                       : sqlite_api::sqlite3_bind_text(statement_, index, std::get<std::string>(parameter).data(),
-                                           static_cast<int>(std::get<std::string>(parameter).size()),
-                                           kTransient);
+      int status =
+          std::holds_alternative<long long>(parameter)
+              ? sqlite_api::sqlite3_bind_int64(statement_, index, std::get<long long>(parameter))
+              : sqlite_api::sqlite3_bind_text(
+                    statement_, index, std::get<std::string>(parameter).data(),
+                    static_cast<int>(std::get<std::string>(parameter).size()), kTransient);
       if (status != SQLITE_OK) Throw();
       ++index;
     }
@@ -47,7 +49,9 @@ class SqliteRowReader final : public RowReader {
     return std::string(reinterpret_cast<const char*>(text),
                        static_cast<size_t>(sqlite_api::sqlite3_column_bytes(statement_, column)));
   }
-  long long Integer(int column) override { return sqlite_api::sqlite3_column_int64(statement_, column); }
+  long long Integer(int column) override {
+    return sqlite_api::sqlite3_column_int64(statement_, column);
+  }
 
  private:
   [[noreturn]] void Throw() { throw std::runtime_error(sqlite_api::sqlite3_errmsg(db_)); }

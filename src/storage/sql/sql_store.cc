@@ -4,14 +4,14 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "stocktake/util/text.h"
 #include "storage/sql/migrations.h"
 #include "storage/sql/row_reader.h"
 #include "storage/sql/sql_evidence_internal.h"
-#include "stocktake/util/text.h"
 
 #ifdef ST_WITH_POSTGRES
 #include <soci/postgresql/soci-postgresql.h>
@@ -196,10 +196,10 @@ Result<void> SqlStore::Migrate() {
     const auto& migrations = Migrations();
     int latest = migrations.empty() ? 0 : migrations.back().version;
     if (current > latest) {
-      return Fail(Error::Conflict(fmt::format(
-          "the database has schema version {}, newer than this stocktake knows ({}): "
-          "upgrade stocktake",
-          current, latest)));
+      return Fail(Error::Conflict(
+          fmt::format("the database has schema version {}, newer than this stocktake knows ({}): "
+                      "upgrade stocktake",
+                      current, latest)));
     }
     std::string auto_id = dialect_ == SqlDialect::kSqlite
                               ? "INTEGER PRIMARY KEY"
@@ -267,9 +267,8 @@ Result<std::optional<Project>> SqlStore::LoadProject() {
     std::unordered_map<std::string, std::string> settings;
     {
       std::string name, value;
-      soci::statement statement =
-          (sql_->prepare << "SELECT name, value FROM settings", soci::into(name),
-           soci::into(value));
+      soci::statement statement = (sql_->prepare << "SELECT name, value FROM settings",
+                                   soci::into(name), soci::into(value));
       statement.execute();
       while (statement.fetch()) settings[name] = value;
     }
@@ -639,9 +638,10 @@ Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
     std::string sql =
         list_where.empty()
             ? fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l", column, table)
-            : fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l JOIN features f ON f.slug = "
-                          "l.feature{}",
-                          column, table, list_where);
+            : fmt::format(
+                  "SELECT l.feature, l.ordinal, l.{} FROM {} l JOIN features f ON f.slug = "
+                  "l.feature{}",
+                  column, table, list_where);
     auto rows = ReadRows(*sql_, sql, list_parameters);
     std::vector<std::vector<std::pair<long long, std::string>>> placed(features.size());
     while (rows->Next()) {
@@ -673,8 +673,8 @@ Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
       auto it = index.find(event.subject);
       if (it == index.end()) continue;
       features[it->second].history.push_back(
-          StatusChange{event.at, std::move(event.actor), std::move(event.from),
-                       std::move(event.to), std::move(event.reason)});
+          StatusChange{event.at, std::move(event.actor), std::move(event.from), std::move(event.to),
+                       std::move(event.reason)});
     }
   }
   return features;
@@ -777,8 +777,7 @@ Result<std::vector<Protocol>> SqlStore::ListProtocols() {
 }
 
 Result<std::optional<Protocol>> SqlStore::FindProtocol(const std::string& name) {
-  auto protocols =
-      ST_TRY(Guarded("reading a protocol", [&]() { return LoadProtocols(&name); }));
+  auto protocols = ST_TRY(Guarded("reading a protocol", [&]() { return LoadProtocols(&name); }));
   if (protocols.empty()) return std::optional<Protocol>();
   return std::optional<Protocol>(std::move(protocols.front()));
 }
@@ -788,8 +787,7 @@ Result<std::vector<Protocol>> SqlStore::LoadProtocols(const std::string* name) {
   std::unordered_map<std::string, size_t> index;
   std::string where = name != nullptr ? " WHERE protocol = :name" : "";
   // Runs `sql` (with `where` appended before ORDER BY) and calls `row` per row.
-  auto query = [&](soci::statement& statement, const std::string& sql,
-                   const std::string& order) {
+  auto query = [&](soci::statement& statement, const std::string& sql, const std::string& order) {
     if (name != nullptr) statement.exchange(soci::use(*name));
     statement.alloc();
     statement.prepare(sql + where + order);
@@ -836,8 +834,7 @@ Result<std::vector<Protocol>> SqlStore::LoadProtocols(const std::string* name) {
     statement.exchange(soci::into(role));
     statement.exchange(soci::into(state));
     statement.exchange(soci::into(refs));
-    query(statement,
-          "SELECT protocol, code_base, role, state, refs FROM protocol_implementations",
+    query(statement, "SELECT protocol, code_base, role, state, refs FROM protocol_implementations",
           " ORDER BY protocol, ordinal");
     while (statement.fetch()) {
       Implementation implementation;
@@ -891,7 +888,8 @@ Result<std::vector<Protocol>> SqlStore::LoadProtocols(const std::string* name) {
     statement.exchange(soci::into(waiver.by));
     statement.exchange(soci::into(at));
     statement.exchange(soci::into(waiver.reason));
-    query(statement, "SELECT protocol, stage, criterion, by_email, at, reason FROM protocol_waivers",
+    query(statement,
+          "SELECT protocol, stage, criterion, by_email, at, reason FROM protocol_waivers",
           " ORDER BY protocol, at, stage, criterion");
     while (statement.fetch()) {
       CriterionWaiver entry = waiver;
@@ -1139,8 +1137,9 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
       session = std::make_unique<soci::session>(soci::postgresql, connect);
       *session << "SET client_min_messages TO WARNING";
 #else
-      return Fail(Error::InvalidArgument(
-          "this stocktake was built without PostgreSQL: rebuild with -DSTOCKTAKE_WITH_POSTGRES=ON"));
+      return Fail(
+          Error::InvalidArgument("this stocktake was built without PostgreSQL: rebuild with "
+                                 "-DSTOCKTAKE_WITH_POSTGRES=ON"));
 #endif
     }
   } catch (const std::exception& error) {
