@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "stocktake/ingest/evidence_ingest.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/storage/store.h"
@@ -348,6 +349,53 @@ TYPED_TEST(StoreConformanceTest, TheXenProtocolsExampleRoundTrips) {
   auto again = ST_MUST(planning.Import({"czar@example.org", At("2026-01-02")}, exported, "e.yaml"));
   EXPECT_EQ(again.events_written, 0);
   EXPECT_EQ(ST_MUST(planning.Export()), exported);
+}
+
+// Mail and git evidence, on every back end: the notmuch corpus threads as
+// notmuch does, a second run adds nothing, and a small repository's trailers
+// are counted per commit.
+TYPED_TEST(StoreConformanceTest, EvidenceIngestsOnceAndCountsAlike) {
+  EvidenceIngest ingest(*this->store_);
+  IngestOptions options;
+  options.actor = "bot@example.org";
+  options.now = At("2026-01-01");
+  std::string root = testing::SharedPath("data/mail/notmuch-corpus/lkml");
+  auto first = ingest.IngestMaildir(root, options);
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->threads, 7);
+  auto stats = ST_MUST(this->store_->evidence().Stats());
+  EXPECT_EQ(stats.messages, 176);
+  EXPECT_EQ(stats.threads, 7);
+  auto second = ST_MUST(ingest.IngestMaildir(root, options));
+  EXPECT_EQ(second.messages_added, 0);
+  EXPECT_EQ(ST_MUST(this->store_->evidence().Stats()).messages, 176);
+
+  auto repository = std::filesystem::temp_directory_path() /
+                    fmt::format("stocktake-conformance-git-{}-{}", getpid(),
+                                ::testing::UnitTest::GetInstance()->random_seed());
+  std::filesystem::create_directories(repository);
+  std::string git = "cd '" + repository.string() +
+                    "' && GIT_AUTHOR_NAME=Dev GIT_AUTHOR_EMAIL=dev@example.org "
+                    "GIT_COMMITTER_NAME=Dev GIT_COMMITTER_EMAIL=dev@example.org ";
+  std::string script =
+      git + "git init -q && echo a > a && git add a && " +
+      "printf 'a: add\\n\\nSigned-off-by: Dev <dev@example.org>\\nAcked-by: R <r@example.org>\\n' "
+      "> ../msg-" +
+      repository.filename().string() + " && git commit -q -F ../msg-" +
+      repository.filename().string() + " && " +
+      "echo b > b && git add b && git commit -qm 'b: add' -m 'Signed-off-by: Dev "
+      "<dev@example.org>'";
+  ASSERT_EQ(std::system(script.c_str()), 0);
+  auto commits = ingest.IngestGit(repository.string(), options);
+  ASSERT_TRUE(commits) << commits.error().ToString();
+  EXPECT_EQ(commits->commits_added, 2);
+  stats = ST_MUST(this->store_->evidence().Stats());
+  EXPECT_EQ(stats.commits, 2);
+  EXPECT_EQ(stats.commits_with_trailer["signed-off-by"], 2);
+  EXPECT_EQ(stats.commits_with_trailer["acked-by"], 1);
+  EXPECT_EQ(ST_MUST(ingest.IngestGit(repository.string(), options)).commits_added, 0);
+  std::filesystem::remove_all(repository);
+  std::filesystem::remove(repository.parent_path() / ("msg-" + repository.filename().string()));
 }
 
 TEST(OpenStoreTest, MissingFileIsNotCreatedUnlessAsked) {
