@@ -490,18 +490,27 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
       }
     }
     ST_TRY(ImportProtocols(store_, writer, context, file, summary));
-    // The file is the truth for the linking rules of what it lists.
+    // The file is the truth for the linking rules of what it lists; only
+    // rules that differ from the stored ones are written.
+    std::map<std::pair<EvidenceOwnerKind, std::string>, EvidenceRules> stored_rules;
+    for (auto& set : ST_TRY(store_.evidence().ListRules())) {
+      stored_rules[{set.owner_kind, set.owner}] = std::move(set.rules);
+    }
+    auto save_rules = [&](EvidenceOwnerKind kind, const std::string& owner,
+                          const EvidenceRules& rules) -> Result<void> {
+      auto it = stored_rules.find({kind, owner});
+      if (it == stored_rules.end() ? rules.empty() : it->second == rules) return Ok();
+      return writer.evidence_writer().SaveRules({kind, owner, rules});
+    };
     for (const auto& release : file.releases) {
       for (const auto& entry : release.features) {
-        ST_TRY(writer.evidence_writer().SaveRules(
-            {EvidenceOwnerKind::kFeature, entry.feature.slug, entry.evidence}));
+        ST_TRY(save_rules(EvidenceOwnerKind::kFeature, entry.feature.slug, entry.evidence));
       }
     }
     for (const auto& protocol : file.protocols) {
       auto rules = file.protocol_evidence.find(protocol.name);
-      ST_TRY(writer.evidence_writer().SaveRules(
-          {EvidenceOwnerKind::kProtocol, protocol.name,
-           rules == file.protocol_evidence.end() ? EvidenceRules{} : rules->second}));
+      ST_TRY(save_rules(EvidenceOwnerKind::kProtocol, protocol.name,
+                        rules == file.protocol_evidence.end() ? EvidenceRules{} : rules->second));
     }
     return Ok();
   };
