@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# House rules that a compiler does not check: LF line endings, a final
+# newline, no trailing white space, every *_test.cc registered in CMake, and
+# clang-format (the pinned clang-format-14) on every C++ file.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+problems=0
+report() {
+  echo "lint: $*"
+  problems=$((problems + 1))
+}
+
+while IFS= read -r -d '' file; do
+  case "$file" in
+    *.png | *.xz | *.gz) continue ;;
+  esac
+  [ -s "$file" ] || continue
+  if grep -q $'\r' "$file"; then report "$file: CRLF line endings"; fi
+  if [ "$(tail -c 1 "$file" | od -An -c | tr -d ' ')" != '\n' ]; then
+    report "$file: no newline at the end"
+  fi
+  if grep -nE '[[:space:]]+$' "$file" | head -1 | grep -q .; then
+    report "$file:$(grep -nE '[[:space:]]+$' "$file" | head -1 | cut -d: -f1): trailing white space"
+  fi
+done < <(git ls-files -z -- '*.cc' '*.h' '*.cmake' '*.txt' '*.md' '*.sh' '*.yaml' '*.sql' '*.py' '.ci/*')
+
+cmake_lists=$(git ls-files -- '*CMakeLists.txt')
+for test in $(git ls-files -- '*_test.cc'); do
+  name=$(basename "$test")
+  # shellcheck disable=SC2086
+  grep -q "$name" $cmake_lists || report "$test is not registered in any CMakeLists.txt"
+done
+
+format=$(command -v clang-format-14 || command -v clang-format || true)
+if [ -n "$format" ]; then
+  for file in $(git ls-files -- '*.cc' '*.h'); do
+    "$format" --dry-run -Werror "$file" >/dev/null 2>&1 || report "$file: not clang-formatted"
+  done
+else
+  report "clang-format is not installed"
+fi
+
+if [ "$problems" -eq 0 ]; then
+  echo "lint: clean"
+fi
+exit $((problems > 0))
