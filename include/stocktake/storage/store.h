@@ -87,10 +87,13 @@ class StoreWriter {
   [[nodiscard]] virtual Result<void> AppendStageChange(const std::string& protocol,
                                                        const StageChange& change) = 0;
   /// Stores a new proposal without actions and returns its number, taken from
-  /// the sequence that objections share. `proposal.id` is ignored.
+  /// the sequence that objections share when `proposal.id` is 0. A nonzero
+  /// `proposal.id` (an import) is kept and reserved in that sequence, which
+  /// then continues above it; kConflict when the number is taken.
   [[nodiscard]] virtual Result<std::int64_t> CreateProposal(const Proposal& proposal) = 0;
   /// Appends `action` to proposal `proposal_id`. For kObject with objection_id
-  /// 0 a new objection number is taken from the shared sequence. Returns the
+  /// 0 a new objection number is taken from the shared sequence; a nonzero one
+  /// (an import) is reserved as CreateProposal reserves an id. Returns the
   /// action's objection number (0 when it concerns none).
   [[nodiscard]] virtual Result<std::int64_t> AppendProposalAction(std::int64_t proposal_id,
                                                                   const ProposalAction& action) = 0;

@@ -167,6 +167,46 @@ TEST_P(LifecycleStoreTest, ProposalsComeBackWithTheirActionsInOrder) {
   EXPECT_TRUE(ST_MUST(store_->ListProposals({"9pfs"})).empty());
 }
 
+// An import keeps the numbers it was given; new ones continue above them.
+TEST_P(LifecycleStoreTest, GivenNumbersAreKeptAndTheSequenceContinuesAboveThem) {
+  Proposal proposal;
+  proposal.id = 7;
+  proposal.protocol = "pvcalls";
+  proposal.from_stage = "prototype";
+  proposal.to_stage = "production";
+  proposal.proposer = "dev@example.org";
+  proposal.opened_at = At("2017-06-01");
+  std::int64_t id = 0, objection = 0;
+  ASSERT_TRUE(store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.SaveProtocol(SampleProtocol()));
+    id = ST_TRY(writer.CreateProposal(proposal));
+    objection =
+        ST_TRY(writer.AppendProposalAction(id, {ProposalActionKind::kObject, At("2017-06-02"),
+                                                "r@example.org", 12, "no xenstore handshake", ""}));
+    return Ok();
+  }));
+  EXPECT_EQ(id, 7);
+  EXPECT_EQ(objection, 12);
+  Reopen();
+  EXPECT_EQ(ST_MUST(store_->FindProposal(7))->actions.at(0).objection_id, 12);
+  EXPECT_EQ(ST_MUST(store_->FindProposalByObjection(12))->id, 7);
+  Proposal next = proposal;
+  next.id = 0;
+  std::int64_t next_id = 0;
+  ASSERT_TRUE(store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    next_id = ST_TRY(writer.CreateProposal(next));
+    return Ok();
+  }));
+  EXPECT_EQ(next_id, 13);
+  next.id = 12;
+  auto taken = store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.CreateProposal(next));
+    return Ok();
+  });
+  ASSERT_FALSE(taken);
+  EXPECT_TRUE(taken.error().IsConflict()) << taken.error().ToString();
+}
+
 TEST_P(LifecycleStoreTest, TheLifecycleProcessIsKeptWithTheProject) {
   Project project{"Apache-ish", "", {}, XenProcess()};
   ProtocolProcess& lifecycle = project.process.lifecycle;

@@ -158,6 +158,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::vector<Protocol>> LoadProtocols(const std::string* name);
   Result<std::vector<Proposal>> LoadProposals(const std::string* protocol, const long long* id);
   Result<std::int64_t> NewLifecycleNumber(const std::string& kind);
+  Result<void> ReserveLifecycleNumber(std::int64_t id, const std::string& kind);
 
   Result<std::vector<Release>> LoadReleases(const std::string* version);
   Result<std::vector<Feature>> LoadFeatures(const std::string& release, const std::string* slug,
@@ -981,8 +982,36 @@ Result<std::int64_t> SqlStore::NewLifecycleNumber(const std::string& kind) {
   return static_cast<std::int64_t>(id);
 }
 
+Result<void> SqlStore::ReserveLifecycleNumber(std::int64_t id, const std::string& kind) {
+  long long number = id;
+  std::string taken;
+  soci::indicator indicator = soci::i_ok;
+  *sql_ << "SELECT kind FROM lifecycle_numbers WHERE id = :i", soci::use(number),
+      soci::into(taken, indicator);
+  if (sql_->got_data() && indicator == soci::i_ok) {
+    return Fail(Error::Conflict(
+        fmt::format("number {} is already taken by a {}: proposals and objections share one "
+                    "sequence, so give this {} another number",
+                    id, taken, kind)));
+  }
+  *sql_ << "INSERT INTO lifecycle_numbers(id, kind) VALUES (:i, :k)", soci::use(number),
+      soci::use(kind);
+  // SQLite numbers from MAX(id) + 1 by itself; a PostgreSQL identity keeps its
+  // own counter, which must move past the numbers inserted by hand.
+  if (dialect_ == SqlDialect::kPostgres) {
+    *sql_ << "SELECT setval(pg_get_serial_sequence('lifecycle_numbers', 'id'), "
+             "(SELECT MAX(id) FROM lifecycle_numbers))";
+  }
+  return Ok();
+}
+
 Result<std::int64_t> SqlStore::CreateProposal(const Proposal& proposal) {
-  long long id = ST_TRY(NewLifecycleNumber("proposal"));
+  long long id = proposal.id;
+  if (id == 0) {
+    id = ST_TRY(NewLifecycleNumber("proposal"));
+  } else {
+    ST_TRY(ReserveLifecycleNumber(proposal.id, "proposal"));
+  }
   long long opened_at = Seconds(proposal.opened_at);
   std::string window = proposal.window ? FormatTimeSpan(*proposal.window) : "";
   *sql_ << "INSERT INTO proposals(id, protocol, from_stage, to_stage, proposer, thread, "
@@ -996,8 +1025,12 @@ Result<std::int64_t> SqlStore::CreateProposal(const Proposal& proposal) {
 Result<std::int64_t> SqlStore::AppendProposalAction(std::int64_t proposal_id,
                                                     const ProposalAction& action) {
   long long objection_id = action.objection_id;
-  if (action.kind == ProposalActionKind::kObject && objection_id == 0) {
-    objection_id = ST_TRY(NewLifecycleNumber("objection"));
+  if (action.kind == ProposalActionKind::kObject) {
+    if (objection_id == 0) {
+      objection_id = ST_TRY(NewLifecycleNumber("objection"));
+    } else {
+      ST_TRY(ReserveLifecycleNumber(action.objection_id, "objection"));
+    }
   }
   long long proposal = proposal_id, at = Seconds(action.at);
   std::string kind(ProposalActionKindName(action.kind));
@@ -1127,6 +1160,7 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
       session = std::make_unique<soci::session>(soci::sqlite3, connect);
       *session << "PRAGMA foreign_keys = ON";
       *session << "PRAGMA busy_timeout = 5000";
+      *session << "PRAGMA cache_size = -65536";
       if (connect.find(":memory:") == std::string::npos) {
         std::string mode;
         *session << "PRAGMA journal_mode = WAL", soci::into(mode);
