@@ -462,13 +462,201 @@ class Parser {
     return entry;
   }
 
+  // A proposal or objection number: a whole number above zero.
+  Result<std::int64_t> Id(const YAML::Node& map, const char* key, std::string_view what) const {
+    YAML::Node node = map[key];
+    if (!node) return Fail(At(map, fmt::format("{} needs '{}: NUMBER'", what, key)));
+    const std::string value = node.IsScalar() ? node.Scalar() : "";
+    if (value.empty() || value.size() > 15 || value == "0" || value.front() == '0' ||
+        !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return Fail(
+          At(node, fmt::format("'{}' of {} must be a whole number above zero, e.g. 3", key, what)));
+    }
+    return std::stoll(value);
+  }
+
+  static bool TargetsObjection(ProposalActionKind kind) {
+    return kind == ProposalActionKind::kAnswer || kind == ProposalActionKind::kReply ||
+           kind == ProposalActionKind::kConfirmObjection ||
+           kind == ProposalActionKind::kWithdrawObjection ||
+           kind == ProposalActionKind::kResolveObjection;
+  }
+
+  static bool IsDecision(ProposalActionKind kind) {
+    return kind == ProposalActionKind::kAccept || kind == ProposalActionKind::kReject ||
+           kind == ProposalActionKind::kWithdraw;
+  }
+
+  // One action of `proposal`; `raised` holds the objections raised so far.
+  Result<ProposalAction> ParseProposalAction(const YAML::Node& node, const Proposal& proposal,
+                                             const std::set<std::int64_t>& raised) const {
+    constexpr std::string_view kWhat = "a proposal action";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(node, kWhat, {"kind", "id", "objection", "at", "by", "text", "message_id"}));
+    ProposalAction action;
+    std::string kind = ST_TRY(Text(node, "kind", kWhat, true));
+    auto parsed = ParseProposalActionKind(kind);
+    if (!parsed) {
+      return Fail(At(node["kind"],
+                     fmt::format("unknown action kind '{}': use object, answer, reply, confirm, "
+                                 "withdraw-objection, resolve, accept, reject or withdraw",
+                                 kind)));
+    }
+    action.kind = *parsed;
+    if (!proposal.actions.empty() && IsDecision(proposal.actions.back().kind)) {
+      return Fail(
+          At(node,
+             fmt::format("proposal {} was already decided ({}) by the action "
+                         "before this {}: a decision is its last action",
+                         proposal.id, ProposalActionKindName(proposal.actions.back().kind), kind)));
+    }
+    action.at = ST_TRY(TimeValue(node, "at", kWhat));
+    action.by = ST_TRY(Text(node, "by", kWhat, true));
+    if (action.by.find('@') == std::string::npos) {
+      return Fail(At(node["by"], fmt::format("'{}' is not an e-mail address", action.by)));
+    }
+    action.text = ST_TRY(Text(node, "text", kWhat, false));
+    action.message_id = ST_TRY(Text(node, "message_id", kWhat, false));
+    if (action.kind == ProposalActionKind::kObject) {
+      if (node["objection"]) {
+        return Fail(At(node["objection"],
+                       "an objection is numbered by its 'id', not "
+                       "'objection': write 'id: NUMBER'"));
+      }
+      action.objection_id = ST_TRY(Id(node, "id", "an objection"));
+    } else if (TargetsObjection(action.kind)) {
+      if (node["id"]) {
+        return Fail(At(node["id"], fmt::format("only an objection has an 'id': name the "
+                                               "objection this {} acts on with 'objection: "
+                                               "NUMBER'",
+                                               kind)));
+      }
+      action.objection_id = ST_TRY(Id(node, "objection", fmt::format("a '{}' action", kind)));
+      if (!raised.contains(action.objection_id)) {
+        return Fail(At(node["objection"],
+                       fmt::format("proposal {} has no objection {} raised before this {}: an "
+                                   "objection is numbered by the 'id' of an earlier 'kind: "
+                                   "object' action of the same proposal",
+                                   proposal.id, action.objection_id, kind)));
+      }
+    } else {
+      for (const char* key : {"id", "objection"}) {
+        if (node[key]) {
+          return Fail(At(node[key], fmt::format("a '{}' action concerns no objection: remove "
+                                                "'{}:'",
+                                                kind, key)));
+        }
+      }
+    }
+    bool needs_text =
+        action.kind == ProposalActionKind::kObject || action.kind == ProposalActionKind::kAnswer ||
+        action.kind == ProposalActionKind::kReply || action.kind == ProposalActionKind::kReject;
+    if (needs_text && Trim(action.text).empty()) {
+      return Fail(At(node, fmt::format("a '{}' action needs 'text: …' (the reason, answer, reply "
+                                       "or rationale)",
+                                       kind)));
+    }
+    if (action.at < proposal.opened_at) {
+      return Fail(At(node["at"], fmt::format("the {} at {} is before proposal {} opened at {}: "
+                                             "give a later time",
+                                             kind, FormatTimestamp(action.at), proposal.id,
+                                             FormatTimestamp(proposal.opened_at))));
+    }
+    if (!proposal.actions.empty() && action.at < proposal.actions.back().at) {
+      return Fail(At(node["at"], fmt::format("the {} at {} is earlier than the action before it "
+                                             "({}): list the actions in time order, oldest first",
+                                             kind, FormatTimestamp(action.at),
+                                             FormatTimestamp(proposal.actions.back().at))));
+    }
+    return action;
+  }
+
+  // A proposal; `numbers` holds the proposal and objection numbers seen in
+  // the file so far, with where.
+  Result<ProposalEntry> ParseProposal(const YAML::Node& node, const ProtocolProcess& lifecycle,
+                                      std::map<std::int64_t, FileMark>& numbers) const {
+    constexpr std::string_view kWhat = "a proposal";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(
+        node, kWhat,
+        {"id", "protocol", "from", "to", "proposer", "thread", "opened_at", "window", "actions"}));
+    ProposalEntry entry;
+    entry.at = MarkOf(node);
+    Proposal& proposal = entry.proposal;
+    proposal.id = ST_TRY(Id(node, "id", kWhat));
+    auto claim = [&](std::int64_t number, const YAML::Node& where) -> Result<void> {
+      auto [it, inserted] = numbers.emplace(number, MarkOf(where));
+      if (!inserted) {
+        return Fail(At(where, fmt::format("number {} is used twice (also at line {}): proposals "
+                                          "and objections share one sequence, so each needs its "
+                                          "own number",
+                                          number, it->second.line)));
+      }
+      return Ok();
+    };
+    ST_TRY(claim(proposal.id, node["id"]));
+    proposal.protocol = ST_TRY(Text(node, "protocol", kWhat, true));
+    entry.protocol_at = MarkOf(node["protocol"]);
+    for (auto [key, field] :
+         {std::pair{"from", &proposal.from_stage}, std::pair{"to", &proposal.to_stage}}) {
+      *field = ST_TRY(Text(node, key, kWhat, true));
+      if (lifecycle.FindStage(*field) == nullptr) {
+        return Fail(At(node[key], fmt::format("unknown stage '{}': use one of {}", *field,
+                                              lifecycle.StageIds())));
+      }
+    }
+    const StageDefinition* next = lifecycle.NextStage(proposal.from_stage);
+    if (next == nullptr || next->id != proposal.to_stage) {
+      return Fail(
+          At(node["to"], next == nullptr
+                             ? fmt::format("'{}' is the last stage: no proposal moves a protocol "
+                                           "from it",
+                                           proposal.from_stage)
+                             : fmt::format("a proposal moves a protocol one stage: from '{}' to "
+                                           "'{}', not to '{}'",
+                                           proposal.from_stage, next->id, proposal.to_stage)));
+    }
+    proposal.proposer = ST_TRY(Text(node, "proposer", kWhat, true));
+    if (proposal.proposer.find('@') == std::string::npos) {
+      return Fail(
+          At(node["proposer"], fmt::format("'{}' is not an e-mail address", proposal.proposer)));
+    }
+    proposal.thread = ST_TRY(Text(node, "thread", kWhat, false));
+    proposal.opened_at = ST_TRY(TimeValue(node, "opened_at", kWhat));
+    if (YAML::Node window = node["window"]) {
+      auto span = ParseTimeSpan(window.IsScalar() ? window.Scalar() : "");
+      if (!span) {
+        return Fail(At(window, fmt::format("'window' of proposal {}: {}", proposal.id,
+                                           span.error().message())));
+      }
+      if (span->IsZero()) {
+        return Fail(At(window, "'window' of a proposal must be longer than zero, e.g. 72h or 7d"));
+      }
+      proposal.window = *span;
+    }
+    if (YAML::Node actions = node["actions"]) {
+      ST_TRY(ExpectSequence(actions, "a proposal's actions"));
+      std::set<std::int64_t> raised;
+      for (const auto& item : actions) {
+        ProposalAction action = ST_TRY(ParseProposalAction(item, proposal, raised));
+        if (action.kind == ProposalActionKind::kObject) {
+          ST_TRY(claim(action.objection_id, item["id"]));
+          raised.insert(action.objection_id);
+        }
+        proposal.actions.push_back(std::move(action));
+        entry.actions_at.push_back(MarkOf(item));
+      }
+    }
+    return entry;
+  }
+
   Result<ProjectFile> ParseDocument(const YAML::Node& root) const {
     ProjectFile file;
     file.file_name = std::string(file_name_);
     if (!root || root.IsNull()) return Fail(At(root, "the file is empty: see examples/ for one"));
     ST_TRY(ExpectMap(root, "the project file"));
     ST_TRY(OnlyKeys(root, "the project file",
-                    {"project", "process", "people", "releases", "protocols"}));
+                    {"project", "process", "people", "releases", "protocols", "proposals"}));
     Process process = XenProcess();
     if (root["project"] || root["process"]) {
       Project project;
@@ -535,6 +723,20 @@ class Parser {
                                            protocol.name, it->second.line)));
         }
         file.protocols.push_back(std::move(protocol));
+      }
+    }
+    if (YAML::Node proposals = root["proposals"]) {
+      ST_TRY(ExpectSequence(proposals, "proposals"));
+      std::map<std::int64_t, FileMark> numbers;
+      for (const auto& item : proposals) {
+        ProposalEntry entry = ST_TRY(ParseProposal(item, process.lifecycle, numbers));
+        if (!file.proposals.empty() && entry.proposal.id < file.proposals.back().proposal.id) {
+          return Fail(
+              At(item["id"], fmt::format("proposal {} comes after proposal {}: list "
+                                         "proposals by id, lowest first",
+                                         entry.proposal.id, file.proposals.back().proposal.id)));
+        }
+        file.proposals.push_back(std::move(entry));
       }
     }
     return file;
@@ -702,6 +904,36 @@ void EmitProtocol(YamlWriter& out, const Protocol& protocol, const EvidenceRules
   out.EndBlock();
 }
 
+void EmitProposal(YamlWriter& out, const Proposal& proposal) {
+  out.Item();
+  out.Raw("id", std::to_string(proposal.id));
+  out.Scalar("protocol", proposal.protocol);
+  out.Scalar("from", proposal.from_stage);
+  out.Scalar("to", proposal.to_stage);
+  out.Scalar("proposer", proposal.proposer);
+  if (!proposal.thread.empty()) out.Scalar("thread", proposal.thread);
+  out.Raw("opened_at", FormatTimestamp(proposal.opened_at));
+  if (proposal.window) out.Raw("window", FormatTimeSpan(*proposal.window));
+  if (!proposal.actions.empty()) {
+    out.BeginSequence("actions");
+    for (const auto& action : proposal.actions) {
+      out.Item();
+      out.Scalar("kind", ProposalActionKindName(action.kind));
+      if (action.objection_id != 0) {
+        out.Raw(action.kind == ProposalActionKind::kObject ? "id" : "objection",
+                std::to_string(action.objection_id));
+      }
+      out.Raw("at", FormatTimestamp(action.at));
+      out.Scalar("by", action.by);
+      if (!action.text.empty()) out.Scalar("text", action.text);
+      if (!action.message_id.empty()) out.Scalar("message_id", action.message_id);
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  out.EndBlock();
+}
+
 }  // namespace
 
 std::string FormatMark(std::string_view file_name, FileMark mark) {
@@ -832,6 +1064,11 @@ std::string EmitProjectFile(const ProjectFile& file) {
       auto rules = file.protocol_evidence.find(protocol.name);
       EmitProtocol(out, protocol, rules == file.protocol_evidence.end() ? nullptr : &rules->second);
     }
+    out.EndBlock();
+  }
+  if (!file.proposals.empty()) {
+    out.BeginSequence("proposals");
+    for (const auto& entry : file.proposals) EmitProposal(out, entry.proposal);
     out.EndBlock();
   }
   return out.str();

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "stocktake/process/lazy_consensus.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake {
@@ -264,6 +265,169 @@ Result<void> ImportProtocols(Store& store, StoreWriter& writer, const Context& c
   return Ok();
 }
 
+bool SameAction(const ProposalAction& a, const ProposalAction& b) {
+  return a.kind == b.kind && a.at == b.at && a.by == b.by && a.objection_id == b.objection_id &&
+         a.text == b.text && a.message_id == b.message_id;
+}
+
+// What importing one proposal writes: the proposal itself when it is new, and
+// the actions from `first_new_action` on.
+struct ProposalPlan {
+  const ProposalEntry* entry = nullptr;
+  bool is_new = false;
+  size_t first_new_action = 0;
+};
+
+// Checks the file's proposals against the database before anything is
+// written: their protocols exist, their numbers are new or name the same
+// proposal (whose recorded actions the file must start with), and an
+// acceptance has its stage change in the protocol's history.
+Result<std::vector<ProposalPlan>> PlanProposals(Store& store, const ProjectFile& file) {
+  auto at = [&](FileMark mark) { return FormatMark(file.file_name, mark); };
+  auto invalid = [&](FileMark mark, std::string message) {
+    return Error::InvalidArgument(std::move(message)).WithContext(at(mark));
+  };
+  std::vector<ProposalPlan> plans;
+  for (const auto& entry : file.proposals) {
+    const Proposal& proposal = entry.proposal;
+    auto in_file = std::find_if(file.protocols.begin(), file.protocols.end(),
+                                [&](const Protocol& p) { return p.name == proposal.protocol; });
+    std::optional<Protocol> protocol;
+    if (in_file != file.protocols.end()) {
+      protocol = *in_file;
+    } else {
+      protocol = ST_TRY(store.FindProtocol(proposal.protocol));
+    }
+    if (!protocol) {
+      return Fail(invalid(entry.protocol_at,
+                          fmt::format("proposal {} is about an unknown protocol '{}': list it "
+                                      "under 'protocols:' or add it with 'stocktake protocol "
+                                      "add {}'",
+                                      proposal.id, proposal.protocol, proposal.protocol)));
+    }
+    ProposalPlan plan{&entry, true, 0};
+    if (auto stored = ST_TRY(store.FindProposal(proposal.id))) {
+      if (stored->protocol != proposal.protocol || stored->from_stage != proposal.from_stage ||
+          stored->to_stage != proposal.to_stage || stored->proposer != proposal.proposer ||
+          stored->thread != proposal.thread || stored->opened_at != proposal.opened_at ||
+          stored->window != proposal.window) {
+        return Fail(
+            invalid(entry.at,
+                    fmt::format("proposal {} in the database moves {} from {} to {}, proposed "
+                                "by {} at {}; the file says otherwise: a proposal cannot be "
+                                "changed, so make the file agree ('stocktake export' shows it)",
+                                proposal.id, stored->protocol, stored->from_stage, stored->to_stage,
+                                stored->proposer, FormatTimestamp(stored->opened_at))));
+      }
+      for (size_t i = 0; i < stored->actions.size(); ++i) {
+        const ProposalAction& recorded = stored->actions[i];
+        if (i >= proposal.actions.size() || !SameAction(recorded, proposal.actions[i])) {
+          FileMark mark = i < entry.actions_at.size() ? entry.actions_at[i] : entry.at;
+          return Fail(invalid(
+              mark, fmt::format("proposal {} in the database has recorded action {} ({} by {} "
+                                "at {}) here: actions are never changed or removed, so the file "
+                                "must list the recorded ones first, in order ('stocktake export' "
+                                "shows them)",
+                                proposal.id, i + 1, ProposalActionKindName(recorded.kind),
+                                recorded.by, FormatTimestamp(recorded.at))));
+        }
+      }
+      plan.is_new = false;
+      plan.first_new_action = stored->actions.size();
+    } else if (auto owner = ST_TRY(store.FindProposalByObjection(proposal.id))) {
+      return Fail(
+          invalid(entry.at, fmt::format("number {} is objection {} of proposal {} in the database: "
+                                        "proposals and objections share one sequence, so give "
+                                        "this proposal another number",
+                                        proposal.id, proposal.id, owner->id)));
+    }
+    for (size_t i = plan.first_new_action; i < proposal.actions.size(); ++i) {
+      const ProposalAction& action = proposal.actions[i];
+      if (action.kind == ProposalActionKind::kObject) {
+        std::int64_t number = action.objection_id;
+        auto owner = ST_TRY(store.FindProposalByObjection(number));
+        bool proposal_number = ST_TRY(store.FindProposal(number)).has_value();
+        if (owner || proposal_number) {
+          return Fail(invalid(
+              entry.actions_at[i],
+              fmt::format("number {} is already {} in the database: proposals and objections "
+                          "share one sequence, so give this objection another number",
+                          number,
+                          owner ? fmt::format("objection {} of proposal {}", number, owner->id)
+                                : fmt::format("proposal {}", number))));
+        }
+      }
+      if (action.kind == ProposalActionKind::kAccept) {
+        std::vector<StageChange> history = protocol->history;
+        if (auto stored = ST_TRY(store.FindProtocol(proposal.protocol))) {
+          history.insert(history.end(), stored->history.begin(), stored->history.end());
+        }
+        bool moved = std::any_of(history.begin(), history.end(), [&](const StageChange& change) {
+          return change.proposal_id == proposal.id && change.to == proposal.to_stage;
+        });
+        if (!moved) {
+          return Fail(invalid(
+              entry.actions_at[i],
+              fmt::format("proposal {} is accepted, but the history of {} has no entry that "
+                          "moves it to {} citing it: add {{at: {}, to: {}, proposal: {}}} to "
+                          "its history",
+                          proposal.id, proposal.protocol, proposal.to_stage,
+                          FormatTimestamp(action.at), proposal.to_stage, proposal.id)));
+        }
+      }
+    }
+    if (plan.is_new || plan.first_new_action < proposal.actions.size()) plans.push_back(plan);
+  }
+  return plans;
+}
+
+// Writes what PlanProposals found new, with the events Lifecycle writes for
+// the same steps, dated when they happened.
+Result<void> WriteProposals(StoreWriter& writer, const Context& context,
+                            const std::vector<ProposalPlan>& plans,
+                            const ProtocolProcess& lifecycle, std::string_view file_name,
+                            ImportSummary& summary) {
+  for (const auto& plan : plans) {
+    const Proposal& proposal = plan.entry->proposal;
+    std::string imported = fmt::format("imported from {}", file_name);
+    if (plan.is_new) {
+      Proposal header = proposal;
+      header.actions.clear();
+      ST_TRY(writer.CreateProposal(header));
+      Event event = MakeEvent(context, event_kind::kProposalOpened, "", proposal.protocol);
+      event.at = proposal.opened_at;
+      event.actor = proposal.proposer;
+      event.from = proposal.from_stage;
+      event.to = proposal.to_stage;
+      event.reason = imported;
+      event.detail = nlohmann::json{{"proposal", proposal.id},
+                                    {"thread", proposal.thread},
+                                    {"window", FormatTimeSpan(ProposalWindow(proposal, lifecycle))}}
+                         .dump();
+      ST_TRY(writer.AppendEvent(event));
+      ++summary.events_written;
+      ++summary.proposals_added;
+    } else {
+      ++summary.proposals_updated;
+    }
+    for (size_t i = plan.first_new_action; i < proposal.actions.size(); ++i) {
+      const ProposalAction& action = proposal.actions[i];
+      ST_TRY(writer.AppendProposalAction(proposal.id, action));
+      Event event = MakeEvent(context, event_kind::kProposalAction, "", proposal.protocol);
+      event.at = action.at;
+      event.actor = action.by;
+      event.to = std::string(ProposalActionKindName(action.kind));
+      event.reason = action.text;
+      nlohmann::json detail = {{"proposal", proposal.id}};
+      if (action.objection_id != 0) detail["objection"] = action.objection_id;
+      event.detail = detail.dump();
+      ST_TRY(writer.AppendEvent(event));
+      ++summary.events_written;
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<void> Planning::Init(const Context& context, Project project) {
@@ -370,6 +534,7 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
     }
 
     ST_TRY(CheckProtocolStages(store_, file, project.process.lifecycle));
+    std::vector<ProposalPlan> proposal_plans = ST_TRY(PlanProposals(store_, file));
 
     if (file.project || !stored_project) {
       ST_TRY(writer.SaveProject(project));
@@ -490,6 +655,8 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
       }
     }
     ST_TRY(ImportProtocols(store_, writer, context, file, summary));
+    ST_TRY(WriteProposals(writer, context, proposal_plans, project.process.lifecycle, file_name,
+                          summary));
     // The file is the truth for the linking rules of what it lists; only
     // rules that differ from the stored ones are written.
     std::map<std::pair<EvidenceOwnerKind, std::string>, EvidenceRules> stored_rules;
@@ -535,6 +702,11 @@ Result<std::string> Planning::Export() {
     file.releases[by_version.at(entry.feature.release)].features.push_back(std::move(entry));
   }
   file.protocols = ST_TRY(store_.ListProtocols());
+  for (auto& proposal : ST_TRY(store_.ListProposals({}))) {
+    ProposalEntry entry;
+    entry.proposal = std::move(proposal);
+    file.proposals.push_back(std::move(entry));
+  }
   for (auto& set : ST_TRY(store_.evidence().ListRules())) {
     if (set.owner_kind == EvidenceOwnerKind::kProtocol) {
       file.protocol_evidence[set.owner] = std::move(set.rules);

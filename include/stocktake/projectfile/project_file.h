@@ -2,7 +2,8 @@
 
 // The project file: a YAML document holding a whole project (its identity,
 // process, people, releases and their features, with status histories and
-// schedule changes, and its protocols with their stage histories).
+// schedule changes, its protocols with their stage histories, and the
+// lazy-consensus proposals with their recorded actions).
 // `stocktake import` reads it and `stocktake export` writes it; exporting an
 // imported export gives the identical file.
 //
@@ -20,6 +21,7 @@
 #include "stocktake/model/evidence.h"
 #include "stocktake/model/feature.h"
 #include "stocktake/model/person.h"
+#include "stocktake/model/proposal.h"
 #include "stocktake/model/protocol.h"
 #include "stocktake/model/release.h"
 #include "stocktake/result.h"
@@ -50,6 +52,15 @@ struct ReleaseEntry {
   std::vector<FeatureEntry> features;
 };
 
+/// A lazy-consensus proposal as the file gives it, with where its parts are.
+/// Its id and its objections' ids are kept: they are the numbers people use.
+struct ProposalEntry {
+  Proposal proposal;
+  FileMark at;
+  FileMark protocol_at;
+  std::vector<FileMark> actions_at;  ///< One per action, in order.
+};
+
 struct ProjectFile {
   std::string file_name;           ///< For error messages.
   std::optional<Project> project;  ///< Absent when the file has no project/process section.
@@ -60,6 +71,11 @@ struct ProjectFile {
   std::vector<Protocol> protocols;
   /// Linking rules of protocols by name ("evidence:" under a protocol).
   std::map<std::string, EvidenceRules> protocol_evidence;
+  /// Proposals by id, each with its actions in recorded order. Parsing checks
+  /// each on its own (stages, ids unique in the file, objections raised
+  /// before they are acted on, actions in time order, nothing after a
+  /// decision); the importer checks protocols and numbers against the database.
+  std::vector<ProposalEntry> proposals;
 };
 
 /// Parses and checks `text`. Errors are kInvalidArgument (or kCorruption for a

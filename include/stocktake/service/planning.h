@@ -36,6 +36,8 @@ struct ImportSummary {
   int people_saved = 0;
   int protocols_added = 0;
   int protocols_updated = 0;
+  int proposals_added = 0;
+  int proposals_updated = 0;  ///< Known proposals that got new actions.
   int events_written = 0;
 };
 
