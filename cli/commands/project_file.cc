@@ -28,14 +28,20 @@ void RegisterProjectFile(CLI::App& app, Cli& cli) {
                     {"features_updated", summary.features_updated},
                     {"features_unchanged", summary.features_unchanged},
                     {"people_saved", summary.people_saved},
+                    {"protocols_added", summary.protocols_added},
+                    {"protocols_updated", summary.protocols_updated},
+                    {"proposals_added", summary.proposals_added},
+                    {"proposals_updated", summary.proposals_updated},
                     {"events_written", summary.events_written}});
   } else {
     std::cout << fmt::format(
         "Imported {} into {}: {} release(s) added, {} updated; {} feature(s) added, {} "
-        "updated, {} unchanged; {} people saved; {} event(s) recorded.\n",
+        "updated, {} unchanged; {} people saved; {} protocol(s) added, {} updated; {} "
+        "proposal(s) added, {} updated; {} event(s) recorded.\n",
         *file, cli.options.db, summary.releases_added, summary.releases_updated,
         summary.features_added, summary.features_updated, summary.features_unchanged,
-        summary.people_saved, summary.events_written);
+        summary.people_saved, summary.protocols_added, summary.protocols_updated,
+        summary.proposals_added, summary.proposals_updated, summary.events_written);
   }
   return kExitOk;
 };

@@ -1,4 +1,4 @@
-// stocktake protocol add|list|show|history|set|impl|check; propose, object,
+// stocktake protocol add|list|show|history|set|impl|waive|check; propose, object,
 // answer, reply, withdraw, resolve, decide; proposal list|show; design-check;
 // support-matrix
 
@@ -351,6 +351,37 @@ void RegisterProtocolGroup(CLI::App& app, Cli& cli) {
         std::cout << fmt::format("Recorded the {} {} of {} as {}.\n", implementation.code_base,
                                  ImplementationRoleName(implementation.role), protocol.name,
                                  ImplementationStateName(implementation.state));
+      }
+      return kExitOk;
+    };
+  });
+
+  struct WaiveOptions {
+    std::string name, criterion, reason, stage;
+  };
+  auto waive_options = std::make_shared<WaiveOptions>();
+  CLI::App* waive = group->add_subcommand(
+      "waive", "The Czar waives an entry criterion of the next stage, with a reason");
+  waive->add_option("name", waive_options->name, "protocol name")->required();
+  waive->add_option("--criterion", waive_options->criterion, "e.g. backend-committed")->required();
+  waive->add_option("--reason", waive_options->reason, "why the protocol may do without it");
+  waive->add_option("--stage", waive_options->stage, "the stage it is waived for (default: next)");
+  waive->callback([&cli, waive_options] {
+    cli.action = [&cli, waive_options]() -> Result<int> {
+      Context context = ST_TRY(cli.MakeContext());
+      auto store = ST_TRY(cli.Open());
+      Lifecycle lifecycle(*store);
+      Protocol protocol =
+          ST_TRY(lifecycle.Waive(context, waive_options->name, waive_options->criterion,
+                                 waive_options->reason, waive_options->stage));
+      ProtocolProcess process = ST_TRY(lifecycle.LoadProcess());
+      if (cli.options.json) {
+        Cli::PrintJson(ProtocolJson(protocol, process,
+                                    ST_TRY(lifecycle.ListProposals(protocol.name)), context.now));
+      } else {
+        const CriterionWaiver& waiver = protocol.waivers.back();
+        std::cout << fmt::format("Waived {} for {} entering {}: {}\n", waiver.criterion,
+                                 protocol.name, process.StageName(waiver.stage), waiver.reason);
       }
       return kExitOk;
     };

@@ -420,6 +420,48 @@ Result<Proposal> Lifecycle::Decide(const Context& context, std::int64_t proposal
   return result;
 }
 
+Result<Protocol> Lifecycle::Waive(const Context& context, const std::string& name,
+                                  const std::string& criterion, const std::string& reason,
+                                  const std::string& stage) {
+  ProtocolProcess process = ST_TRY(LoadProcess());
+  Protocol result;
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    auto person = ST_TRY(store_.FindPerson(context.actor));
+    if (!person || !person->HasRole(Role::kCzar)) {
+      return Fail(Error::Conflict(fmt::format(
+          "{} does not have the czar role: only the PV protocols Czar may waive an entry "
+          "criterion (act as the Czar with --as EMAIL; the Czar is added with 'stocktake person "
+          "add EMAIL --role czar')",
+          context.actor)));
+    }
+    if (Trim(reason).empty()) {
+      return Fail(Error::InvalidArgument(
+          "a waiver needs a reason: say with --reason why the protocol may move on without it"));
+    }
+    Protocol protocol = ST_TRY(FindProtocol(name));
+    std::string stage_id = stage;
+    if (stage_id.empty()) {
+      const StageDefinition* next = process.NextStage(protocol.stage);
+      if (next == nullptr) {
+        return Fail(Error::InvalidArgument(
+            fmt::format("{} is at {}, the last stage: there are no entry criteria left to waive",
+                        protocol.name, process.StageName(protocol.stage))));
+      }
+      stage_id = next->id;
+    }
+    result = ST_TRY(
+        WaiveCriterion(protocol, process, stage_id, criterion, person->email, context.now, reason));
+    ST_TRY(writer.SaveProtocol(result));
+    Event event = MakeEvent(context, event_kind::kProtocolWaiver, protocol.name);
+    event.actor = person->email;
+    event.to = fmt::format("{}/{}", stage_id, criterion);
+    event.reason = std::string(Trim(reason));
+    ST_TRY(writer.AppendEvent(event));
+    return Ok();
+  }));
+  return result;
+}
+
 Result<Proposal> Lifecycle::FindProposal(std::int64_t id) {
   auto proposal = ST_TRY(store_.FindProposal(id));
   if (!proposal) return Fail(NoProposal(id));

@@ -256,6 +256,41 @@ TEST_F(LifecycleTest, ImplementationsAreMergedByCodeBaseAndRole) {
   EXPECT_FALSE(lifecycle_->SetImplementation(As(kDeveloper, "2017-04-01"), "pvcalls", bare));
 }
 
+TEST_F(LifecycleTest, OnlyTheCzarMayWaiveACriterionOutsideADecision) {
+  std::string before = Snapshot();
+  auto by_developer = lifecycle_->Waive(As(kDeveloper, "2017-02-01"), "pvcalls", "design-committed",
+                                        "agreed on the list");
+  ASSERT_FALSE(by_developer);
+  EXPECT_TRUE(by_developer.error().IsConflict());
+  EXPECT_NE(by_developer.error().message().find("czar role"), std::string::npos);
+  EXPECT_NE(by_developer.error().message().find("--role czar"), std::string::npos);
+  auto no_reason = lifecycle_->Waive(As(kCzar, "2017-02-01"), "pvcalls", "design-committed", " ");
+  ASSERT_FALSE(no_reason);
+  EXPECT_TRUE(no_reason.error().IsInvalidArgument());
+  EXPECT_NE(no_reason.error().message().find("--reason"), std::string::npos);
+  auto unknown = lifecycle_->Waive(As(kCzar, "2017-02-01"), "pvcalls", "no-such", "because");
+  ASSERT_FALSE(unknown);
+  EXPECT_TRUE(unknown.error().IsNotFound());
+  EXPECT_NE(unknown.error().message().find("design-committed"), std::string::npos);
+  EXPECT_FALSE(lifecycle_->Waive(As(kCzar, "2017-02-01"), "nosuch", "design-committed", "x"));
+  EXPECT_EQ(Snapshot(), before);
+
+  Protocol waived = ST_MUST(lifecycle_->Waive(As(kCzar, "2017-02-01"), "pvcalls",
+                                              "design-committed", "the design is in the wiki"));
+  ASSERT_EQ(waived.waivers.size(), 1u);
+  EXPECT_EQ(waived.waivers[0].stage, "prototype");
+  EXPECT_EQ(waived.waivers[0].by, kCzar);
+  EXPECT_EQ(waived.waivers[0].at, At("2017-02-01"));
+  auto events = ST_MUST(lifecycle_->ProtocolHistory("pvcalls"));
+  EXPECT_EQ(events.back().kind, event_kind::kProtocolWaiver);
+  EXPECT_EQ(events.back().to, "prototype/design-committed");
+  EXPECT_EQ(events.back().reason, "the design is in the wiki");
+  // The waived criterion no longer holds a passed proposal back.
+  std::int64_t id = Propose();
+  auto accepted = lifecycle_->Decide(As(kCzar, "2017-02-09"), id, true, "agreed", {});
+  EXPECT_TRUE(accepted) << accepted.error().ToString();
+}
+
 // The same lifecycle under an Apache-style 72-hour process, with no code change.
 TEST_F(LifecycleTest, ProcessWindowsComeFromTheStoredProject) {
   Project project = ST_MUST(planning_->LoadProject());

@@ -119,6 +119,56 @@ check "waivers recorded" json_has 'd["stage"] == "production" and len(d["waivers
 check "proposal list" exit_is 0 st --now 2017-03-07 --json proposal list
 check "three proposals" json_has '[p["state"] for p in d] == ["accepted", "withdrawn", "accepted"]'
 
+# The Czar may waive a criterion outside a decision; nobody else may.
+check "add pvscsi" exit_is 0 st --as "$dev" --now 2017-04-01 protocol add pvscsi --summary "PV SCSI"
+check "propose pvscsi" exit_is 0 st --as "$dev" --now 2017-04-02 --json propose pvscsi \
+  --thread "<pvscsi-1@example.org>"
+open=$(json_get '["id"]')
+check "object pvscsi" exit_is 0 st --as "$reviewer" --now 2017-04-03 --json object "$open" \
+  --reason "the ring size is not negotiated"
+open_objection=$(json_get '["id"]')
+check "answer pvscsi" exit_is 0 st --as "$dev" --now 2017-04-04 answer "$open_objection" \
+  --text "section 4 negotiates it"
+check "waive refused for a non-czar" exit_is 4 st --as "$dev" --now 2017-04-05 protocol waive pvscsi \
+  --criterion design-committed --reason "the design is in the wiki"
+check "waive refusal says why" err_has "czar role"
+check "waive without a reason refused" exit_is 2 st --as "$czar" --now 2017-04-05 protocol waive pvscsi \
+  --criterion design-committed
+check "waive an unknown criterion refused" exit_is 3 st --as "$czar" --now 2017-04-05 protocol waive \
+  pvscsi --criterion no-such --reason "because"
+check "waive" exit_is 0 st --as "$czar" --now 2017-04-05 --json protocol waive pvscsi \
+  --criterion design-committed --reason "the design is in the wiki"
+check "waiver shown" json_has \
+  'd["waivers"][0]["criterion"] == "design-committed" and d["waivers"][0]["by"] == "'"$czar"'"'
+
+# Proposals round-trip through the project file: numbers, actions, states.
+p2() { "$stocktake" --db "$work/p2.db" "$@"; }
+check "export with proposals" exit_is 0 st export -o "$work/p1.yaml"
+check "export lists the proposals" grep -q "^proposals:" "$work/p1.yaml"
+check "import proposals" exit_is 0 p2 --as "$czar" --now 2017-05-01 --json import "$work/p1.yaml"
+check "import counts protocols and proposals" json_has \
+  'd["proposals_added"] == 4 and d["protocols_added"] == 2 and d["events_written"] > 0'
+check "export again" exit_is 0 p2 export -o "$work/p2.yaml"
+check "identical export" cmp "$work/p1.yaml" "$work/p2.yaml"
+check "re-import" exit_is 0 p2 --as "$czar" --now 2017-05-02 --json import "$work/p1.yaml"
+check "re-import writes nothing" json_has \
+  'd["events_written"] == 0 and d["proposals_added"] == 0 and d["protocols_updated"] == 0'
+check "text summary" exit_is 0 p2 --as "$czar" --now 2017-05-02 import "$work/p1.yaml"
+check "text summary counts proposals" out_has " 0 proposal(s) added, 0 updated; 0 event(s)"
+for when in 2017-02-05 2017-03-05 2017-04-10 2017-04-12; do
+  st --now "$when" --json proposal list >"$work/before.json"
+  p2 --now "$when" --json proposal list >"$work/after.json"
+  check "same states at $when" python3 -c "import json,sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); assert a == b and a, (a, b)" \
+    "$work/before.json" "$work/after.json"
+done
+check "numbers continue above the imported" exit_is 0 p2 --as "$czar" --now 2017-04-10 --json object \
+  "$open" --reason "the ring size is still not negotiated"
+check "next number" json_has "d['id'] == $open_objection + 1"
+sed 's/^    protocol: pvscsi$/    protocol: nosuch/' "$work/p1.yaml" >"$work/bad.yaml"
+check "bad proposal refused" exit_is 2 "$stocktake" --db "$work/p3.db" --as "$czar" import "$work/bad.yaml"
+check "refusal names file:line:column" err_has "bad.yaml:[0-9]*:[0-9]*: .*unknown protocol 'nosuch'"
+check "nothing written" exit_is 3 "$stocktake" --db "$work/p3.db" export
+
 # A design document check.
 cat >"$work/good.md" <<'EOF'
 # Foo protocol

@@ -125,6 +125,16 @@ class Lifecycle {
                                         bool accept, const std::string& rationale,
                                         const std::vector<std::string>& waive);
 
+  /// The Czar waives entry criterion `criterion` of `stage` (empty: the
+  /// protocol's next stage) for protocol `name`, outside any decision, with
+  /// `reason` recorded; a protocol.waiver event describes it. A second waiver
+  /// of the same criterion replaces the first. kConflict when the actor lacks
+  /// the czar role; kInvalidArgument for a blank reason or a protocol at the
+  /// last stage; kNotFound for an unknown protocol, stage or criterion.
+  [[nodiscard]] Result<Protocol> Waive(const Context& context, const std::string& name,
+                                       const std::string& criterion, const std::string& reason,
+                                       const std::string& stage = "");
+
   /// Proposal `id`; kNotFound with a hint.
   [[nodiscard]] Result<Proposal> FindProposal(std::int64_t id);
   /// Proposals of `protocol` (all when empty), by number.
