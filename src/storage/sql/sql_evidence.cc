@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "stocktake/util/text.h"
+#include "storage/sql/row_reader.h"
+#include "storage/sql/row_writer.h"
 #include "storage/sql/sql_evidence_internal.h"
 
 namespace stocktake {
@@ -53,6 +56,14 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return out;
 }
 
+// A message trailer's identity for ReplaceSeries: source, key and value.
+std::string TrailerKey(std::string_view source, std::string_view key, std::string_view value) {
+  // Lengths first, so that no text can make two keys equal.
+  std::string out = fmt::format("{}:{}:", source.size(), key.size());
+  out.append(source).append(key).append(value);
+  return out;
+}
+
 std::optional<EvidenceOwnerKind> ParseOwnerKind(const std::string& text) {
   if (text == "feature") return EvidenceOwnerKind::kFeature;
   if (text == "protocol") return EvidenceOwnerKind::kProtocol;
@@ -98,43 +109,47 @@ class SqlEvidenceImpl final : public SqlEvidence {
 
   [[maybe_unused]] SqlDialect dialect_;
   soci::session& sql_;
-
-  // Rows bound to the prepared statements of the bulk inserts.
-  struct TrailerRow {
-    std::string kind, source_id, key, canonical_key, value, person_name, person_email;
-    int ordinal = 0;
-  } trailer_row_;
-  std::unique_ptr<soci::statement> insert_trailer_;
+  std::unique_ptr<RowWriter> insert_trailer_;  // Prepared on first use.
 };
+
+constexpr SqlType kText = SqlType::kText;
+constexpr SqlType kInteger = SqlType::kInteger;
+
+void BindOptionalTime(RowWriter& writer, int index, const std::optional<Timestamp>& at) {
+  if (at) {
+    writer.Integer(index, Seconds(*at));
+  } else {
+    writer.Null(index);
+  }
+}
 
 void SqlEvidenceImpl::PrepareTrailerStatement() {
   if (insert_trailer_) return;
-  auto& t = trailer_row_;
-  insert_trailer_ = std::make_unique<soci::statement>(
-      (sql_.prepare << "INSERT INTO trailers(source_kind, source_id, ordinal, trailer_key, "
-                       "canonical_key, value, person_name, person_email) VALUES (:k, :s, :o, "
-                       ":key, :ck, :v, :pn, :pe) ON CONFLICT DO NOTHING",
-       soci::use(t.kind), soci::use(t.source_id), soci::use(t.ordinal), soci::use(t.key),
-       soci::use(t.canonical_key), soci::use(t.value), soci::use(t.person_name),
-       soci::use(t.person_email)));
+  insert_trailer_ = PrepareRowWriter(
+      sql_,
+      "INSERT INTO trailers(source_kind, source_id, ordinal, trailer_key, canonical_key, value, "
+      "person_name, person_email) VALUES (:k, :s, :o, :key, :ck, :v, :pn, :pe) "
+      "ON CONFLICT DO NOTHING",
+      {kText, kText, kInteger, kText, kText, kText, kText, kText});
 }
 
 void SqlEvidenceImpl::InsertTrailers(const char* kind, const std::string& source_id,
                                      const std::vector<EvidenceTrailer>& trailers) {
   if (trailers.empty()) return;
   PrepareTrailerStatement();
-  auto& t = trailer_row_;
-  t.kind = kind;
-  t.source_id = source_id;
-  t.ordinal = 0;
+  RowWriter& insert = *insert_trailer_;
+  long long ordinal = 0;
   for (const auto& trailer : trailers) {
-    t.key = trailer.key;
-    t.canonical_key = trailer.canonical_key;
-    t.value = trailer.value;
-    t.person_name = trailer.person.name;
-    t.person_email = trailer.person.email;
-    insert_trailer_->execute(true);
-    ++t.ordinal;
+    insert.Text(0, kind);
+    insert.Text(1, source_id);
+    insert.Integer(2, ordinal);
+    insert.Text(3, trailer.key);
+    insert.Text(4, trailer.canonical_key);
+    insert.Text(5, trailer.value);
+    insert.Text(6, trailer.person.name);
+    insert.Text(7, trailer.person.email);
+    insert.Execute();
+    ++ordinal;
   }
 }
 
@@ -155,47 +170,38 @@ Result<std::vector<EvidenceTrailer>> SqlEvidenceImpl::LoadTrailers(const char* k
 }
 
 Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMessage> messages) {
-  struct Row {
-    std::string id, from_name, from_email, subject, in_reply_to, list_id, file, root, referenced;
-    int synthetic = 0, ordinal = 0;
-    long long date = 0, offset = 0;
-    soci::indicator date_indicator = soci::i_null;
-  } r;
-  soci::statement insert_message =
-      (sql_.prepare << "INSERT INTO messages(message_id, synthetic_id, date, from_name, "
-                       "from_email, subject, in_reply_to, list_id, source_file, source_offset, "
-                       "thread_root) VALUES (:id, :syn, :date, :fn, :fe, :s, :irt, :l, :f, :o, "
-                       ":root) ON CONFLICT (message_id) DO NOTHING",
-       soci::use(r.id), soci::use(r.synthetic), soci::use(r.date, r.date_indicator),
-       soci::use(r.from_name), soci::use(r.from_email), soci::use(r.subject),
-       soci::use(r.in_reply_to), soci::use(r.list_id), soci::use(r.file), soci::use(r.offset),
-       soci::use(r.root));
-  soci::statement insert_reference =
-      (sql_.prepare << "INSERT INTO message_references(message_id, ordinal, referenced) "
-                       "VALUES (:id, :o, :r)",
-       soci::use(r.id), soci::use(r.ordinal), soci::use(r.referenced));
+  auto insert_message = PrepareRowWriter(
+      sql_,
+      "INSERT INTO messages(message_id, synthetic_id, date, from_name, from_email, subject, "
+      "in_reply_to, list_id, source_file, source_offset, thread_root) VALUES (:id, :syn, :date, "
+      ":fn, :fe, :s, :irt, :l, :f, :o, :root) ON CONFLICT (message_id) DO NOTHING",
+      {kText, kInteger, kInteger, kText, kText, kText, kText, kText, kText, kInteger, kText});
+  auto insert_reference = PrepareRowWriter(
+      sql_, "INSERT INTO message_references(message_id, ordinal, referenced) VALUES (:id, :o, :r)",
+      {kText, kInteger, kText});
   std::int64_t added = 0;
   for (const auto& message : messages) {
-    r.id = message.message_id;
-    r.synthetic = message.synthetic_id ? 1 : 0;
-    r.date_indicator = message.date ? soci::i_ok : soci::i_null;
-    r.date = message.date ? Seconds(*message.date) : 0;
-    r.from_name = message.from.name;
-    r.from_email = message.from.email;
-    r.subject = message.subject;
-    r.in_reply_to = message.in_reply_to;
-    r.list_id = message.list_id;
-    r.file = message.file;
-    r.offset = static_cast<long long>(message.offset);
-    r.root = message.thread_root.empty() ? message.message_id : message.thread_root;
-    insert_message.execute(true);
-    if (insert_message.get_affected_rows() == 0) continue;
+    insert_message->Text(0, message.message_id);
+    insert_message->Integer(1, message.synthetic_id ? 1 : 0);
+    BindOptionalTime(*insert_message, 2, message.date);
+    insert_message->Text(3, message.from.name);
+    insert_message->Text(4, message.from.email);
+    insert_message->Text(5, message.subject);
+    insert_message->Text(6, message.in_reply_to);
+    insert_message->Text(7, message.list_id);
+    insert_message->Text(8, message.file);
+    insert_message->Integer(9, static_cast<long long>(message.offset));
+    insert_message->Text(10,
+                         message.thread_root.empty() ? message.message_id : message.thread_root);
+    if (insert_message->Execute() == 0) continue;
     ++added;
-    r.ordinal = 0;
+    long long ordinal = 0;
     for (const auto& referenced : message.references) {
-      r.referenced = referenced;
-      insert_reference.execute(true);
-      ++r.ordinal;
+      insert_reference->Text(0, message.message_id);
+      insert_reference->Integer(1, ordinal);
+      insert_reference->Text(2, referenced);
+      insert_reference->Execute();
+      ++ordinal;
     }
     InsertTrailers("message", message.message_id, message.trailers);
   }
@@ -219,23 +225,17 @@ Result<void> SqlEvidenceImpl::SetThreadRoots(
 
 Result<void> SqlEvidenceImpl::ReplaceThreads(std::span<const EvidenceThread> threads) {
   sql_ << "DELETE FROM threads";
-  std::string root, subject;
-  long long count = 0, first = 0, last = 0;
-  soci::indicator first_indicator = soci::i_null, last_indicator = soci::i_null;
-  soci::statement insert =
-      (sql_.prepare << "INSERT INTO threads(root_id, subject, message_count, first_date, "
-                       "last_date) VALUES (:r, :s, :c, :f, :l)",
-       soci::use(root), soci::use(subject), soci::use(count), soci::use(first, first_indicator),
-       soci::use(last, last_indicator));
+  auto insert = PrepareRowWriter(sql_,
+                                 "INSERT INTO threads(root_id, subject, message_count, first_date, "
+                                 "last_date) VALUES (:r, :s, :c, :f, :l)",
+                                 {kText, kText, kInteger, kInteger, kInteger});
   for (const auto& thread : threads) {
-    root = thread.root_id;
-    subject = thread.subject;
-    count = thread.message_count;
-    first_indicator = thread.first_date ? soci::i_ok : soci::i_null;
-    first = thread.first_date ? Seconds(*thread.first_date) : 0;
-    last_indicator = thread.last_date ? soci::i_ok : soci::i_null;
-    last = thread.last_date ? Seconds(*thread.last_date) : 0;
-    insert.execute(true);
+    insert->Text(0, thread.root_id);
+    insert->Text(1, thread.subject);
+    insert->Integer(2, thread.message_count);
+    BindOptionalTime(*insert, 3, thread.first_date);
+    BindOptionalTime(*insert, 4, thread.last_date);
+    insert->Execute();
   }
   return Ok();
 }
@@ -244,118 +244,117 @@ Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> seri
   sql_ << "DELETE FROM series_trailers";
   sql_ << "DELETE FROM series_patches";
   sql_ << "DELETE FROM series";
-  struct Row {
-    std::string id, name, cover, submitter_name, submitter_email, tags, missing, lineage,
-        message_id, scope, target, source;
-    long long ordinal = 0, date = 0;
-    soci::indicator date_indicator = soci::i_null;
-    int version = 1, total = 1, rfc = 0, resend = 0, index = 0, trailer_ordinal = 0;
-  } r;
-  soci::statement insert_series =
-      (sql_.prepare << "INSERT INTO series(id, ordinal, name, cover_letter, submitter_name, "
-                       "submitter_email, date, version, total, is_rfc, is_resend, tags, missing, "
-                       "lineage) VALUES (:id, :o, :n, :c, :sn, :se, :d, :v, :t, :rfc, :rs, :tags, "
-                       ":m, :l)",
-       soci::use(r.id), soci::use(r.ordinal), soci::use(r.name), soci::use(r.cover),
-       soci::use(r.submitter_name), soci::use(r.submitter_email),
-       soci::use(r.date, r.date_indicator), soci::use(r.version), soci::use(r.total),
-       soci::use(r.rfc), soci::use(r.resend), soci::use(r.tags), soci::use(r.missing),
-       soci::use(r.lineage));
-  soci::statement insert_patch =
-      (sql_.prepare << "INSERT INTO series_patches(series, patch_index, message_id) "
-                       "VALUES (:s, :i, :m)",
-       soci::use(r.id), soci::use(r.index), soci::use(r.message_id));
-  // Trailers are referenced by (source, ordinal): find each one's ordinal.
-  std::string key_source;
-  int found_ordinal = 0;
-  std::string want_key, want_value;
-  soci::statement find_trailer =
-      (sql_.prepare << "SELECT ordinal FROM trailers WHERE source_kind = 'message' AND "
-                       "source_id = :s AND canonical_key = :k AND value = :v ORDER BY ordinal",
-       soci::use(key_source), soci::use(want_key), soci::use(want_value),
-       soci::into(found_ordinal));
-  soci::statement insert_trailer =
-      (sql_.prepare << "INSERT INTO series_trailers(series, ordinal, scope, target_id, "
-                       "source_id, trailer_ordinal) VALUES (:s, :o, :sc, :t, :src, :to)",
-       soci::use(r.id), soci::use(r.index), soci::use(r.scope), soci::use(r.target),
-       soci::use(r.source), soci::use(r.trailer_ordinal));
-  r.ordinal = 0;
+  // Trailers are referenced by (source, ordinal): each one's ordinal is the
+  // first stored trailer of its message with the same key and value. They are
+  // read in one query rather than looked up one by one.
+  std::unordered_set<std::string_view> sources;
   for (const auto& one : series) {
-    r.id = one.id;
-    r.name = one.name;
-    r.cover = one.cover_letter;
-    r.submitter_name = one.submitter.name;
-    r.submitter_email = one.submitter.email;
-    r.date_indicator = one.date ? soci::i_ok : soci::i_null;
-    r.date = one.date ? Seconds(*one.date) : 0;
-    r.version = one.version;
-    r.total = one.total;
-    r.rfc = one.is_rfc ? 1 : 0;
-    r.resend = one.is_resend ? 1 : 0;
-    r.tags = Join(one.tags, "\n");
-    r.missing = JoinInts(one.missing);
-    r.lineage = one.lineage;
-    insert_series.execute(true);
-    ++r.ordinal;
-    for (const auto& [index, message_id] : one.patches) {
-      r.index = index;
-      r.message_id = message_id;
-      insert_patch.execute(true);
+    for (const auto& trailer : one.trailers) sources.insert(trailer.source_id);
+  }
+  std::unordered_map<std::string, long long> ordinals;
+  if (!sources.empty()) {
+    auto rows = ReadRows(sql_,
+                         "SELECT source_id, canonical_key, value, ordinal FROM trailers "
+                         "WHERE source_kind = 'message' ORDER BY source_id, ordinal",
+                         {});
+    std::string key;
+    while (rows->Next()) {
+      std::string source = rows->Text(0);
+      if (sources.count(source) == 0) continue;
+      key = TrailerKey(source, rows->Text(1), rows->Text(2));
+      ordinals.emplace(key, rows->Integer(3));  // The first (lowest) ordinal wins.
     }
-    r.index = 0;
+  }
+  auto insert_series = PrepareRowWriter(
+      sql_,
+      "INSERT INTO series(id, ordinal, name, cover_letter, submitter_name, submitter_email, date, "
+      "version, total, is_rfc, is_resend, tags, missing, lineage) VALUES (:id, :o, :n, :c, :sn, "
+      ":se, :d, :v, :t, :rfc, :rs, :tags, :m, :l)",
+      {kText, kInteger, kText, kText, kText, kText, kInteger, kInteger, kInteger, kInteger,
+       kInteger, kText, kText, kText});
+  auto insert_patch = PrepareRowWriter(
+      sql_, "INSERT INTO series_patches(series, patch_index, message_id) VALUES (:s, :i, :m)",
+      {kText, kInteger, kText});
+  auto insert_trailer =
+      PrepareRowWriter(sql_,
+                       "INSERT INTO series_trailers(series, ordinal, scope, target_id, source_id, "
+                       "trailer_ordinal) VALUES (:s, :o, :sc, :t, :src, :to)",
+                       {kText, kInteger, kText, kText, kText, kInteger});
+  long long ordinal = 0;
+  std::string tags, missing, key;
+  for (const auto& one : series) {
+    tags = Join(one.tags, "\n");
+    missing = JoinInts(one.missing);
+    insert_series->Text(0, one.id);
+    insert_series->Integer(1, ordinal);
+    insert_series->Text(2, one.name);
+    insert_series->Text(3, one.cover_letter);
+    insert_series->Text(4, one.submitter.name);
+    insert_series->Text(5, one.submitter.email);
+    BindOptionalTime(*insert_series, 6, one.date);
+    insert_series->Integer(7, one.version);
+    insert_series->Integer(8, one.total);
+    insert_series->Integer(9, one.is_rfc ? 1 : 0);
+    insert_series->Integer(10, one.is_resend ? 1 : 0);
+    insert_series->Text(11, tags);
+    insert_series->Text(12, missing);
+    insert_series->Text(13, one.lineage);
+    insert_series->Execute();
+    ++ordinal;
+    for (const auto& [index, message_id] : one.patches) {
+      insert_patch->Text(0, one.id);
+      insert_patch->Integer(1, index);
+      insert_patch->Text(2, message_id);
+      insert_patch->Execute();
+    }
+    long long trailer_index = 0;
     for (const auto& trailer : one.trailers) {
-      key_source = trailer.source_id;
-      want_key = trailer.trailer.canonical_key;
-      want_value = trailer.trailer.value;
-      find_trailer.execute(false);
-      if (!find_trailer.fetch()) continue;
-      r.trailer_ordinal = found_ordinal;
-      r.scope = trailer.whole_series ? "series" : "patch";
-      r.target = trailer.target_id;
-      r.source = trailer.source_id;
-      insert_trailer.execute(true);
-      ++r.index;
+      key = TrailerKey(trailer.source_id, trailer.trailer.canonical_key, trailer.trailer.value);
+      auto found = ordinals.find(key);
+      if (found == ordinals.end()) continue;
+      insert_trailer->Text(0, one.id);
+      insert_trailer->Integer(1, trailer_index);
+      insert_trailer->Text(2, trailer.whole_series ? "series" : "patch");
+      insert_trailer->Text(3, trailer.target_id);
+      insert_trailer->Text(4, trailer.source_id);
+      insert_trailer->Integer(5, found->second);
+      insert_trailer->Execute();
+      ++trailer_index;
     }
   }
   return Ok();
 }
 
 Result<std::int64_t> SqlEvidenceImpl::InsertCommits(std::span<const EvidenceCommit> commits) {
-  struct Row {
-    std::string sha, repository, parents, author_name, author_email, committer_name,
-        committer_email, subject, path;
-    long long author_date = 0, commit_date = 0;
-  } r;
-  soci::statement insert_commit =
-      (sql_.prepare << "INSERT INTO commits(sha, repository, parents, author_name, author_email, "
-                       "author_date, committer_name, committer_email, commit_date, subject) "
-                       "VALUES (:sha, :repo, :p, :an, :ae, :ad, :cn, :ce, :cd, :s) "
-                       "ON CONFLICT (sha) DO NOTHING",
-       soci::use(r.sha), soci::use(r.repository), soci::use(r.parents), soci::use(r.author_name),
-       soci::use(r.author_email), soci::use(r.author_date), soci::use(r.committer_name),
-       soci::use(r.committer_email), soci::use(r.commit_date), soci::use(r.subject));
-  soci::statement insert_path =
-      (sql_.prepare << "INSERT INTO commit_paths(sha, path) VALUES (:sha, :path) "
-                       "ON CONFLICT DO NOTHING",
-       soci::use(r.sha), soci::use(r.path));
+  auto insert_commit = PrepareRowWriter(
+      sql_,
+      "INSERT INTO commits(sha, repository, parents, author_name, author_email, author_date, "
+      "committer_name, committer_email, commit_date, subject) VALUES (:sha, :repo, :p, :an, :ae, "
+      ":ad, :cn, :ce, :cd, :s) ON CONFLICT (sha) DO NOTHING",
+      {kText, kText, kText, kText, kText, kInteger, kText, kText, kInteger, kText});
+  auto insert_path = PrepareRowWriter(
+      sql_, "INSERT INTO commit_paths(sha, path) VALUES (:sha, :path) ON CONFLICT DO NOTHING",
+      {kText, kText});
   std::int64_t added = 0;
+  std::string parents;
   for (const auto& commit : commits) {
-    r.sha = commit.sha;
-    r.repository = commit.repository;
-    r.parents = Join(commit.parents, " ");
-    r.author_name = commit.author.name;
-    r.author_email = commit.author.email;
-    r.author_date = Seconds(commit.author_date);
-    r.committer_name = commit.committer.name;
-    r.committer_email = commit.committer.email;
-    r.commit_date = Seconds(commit.commit_date);
-    r.subject = commit.subject;
-    insert_commit.execute(true);
-    if (insert_commit.get_affected_rows() == 0) continue;
+    parents = Join(commit.parents, " ");
+    insert_commit->Text(0, commit.sha);
+    insert_commit->Text(1, commit.repository);
+    insert_commit->Text(2, parents);
+    insert_commit->Text(3, commit.author.name);
+    insert_commit->Text(4, commit.author.email);
+    insert_commit->Integer(5, Seconds(commit.author_date));
+    insert_commit->Text(6, commit.committer.name);
+    insert_commit->Text(7, commit.committer.email);
+    insert_commit->Integer(8, Seconds(commit.commit_date));
+    insert_commit->Text(9, commit.subject);
+    if (insert_commit->Execute() == 0) continue;
     ++added;
     for (const auto& path : commit.touched_paths) {
-      r.path = path;
-      insert_path.execute(true);
+      insert_path->Text(0, commit.sha);
+      insert_path->Text(1, path);
+      insert_path->Execute();
     }
     InsertTrailers("commit", commit.sha, commit.trailers);
   }

@@ -1160,7 +1160,6 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
       session = std::make_unique<soci::session>(soci::sqlite3, connect);
       *session << "PRAGMA foreign_keys = ON";
       *session << "PRAGMA busy_timeout = 5000";
-      *session << "PRAGMA cache_size = -65536";
       if (connect.find(":memory:") == std::string::npos) {
         std::string mode;
         *session << "PRAGMA journal_mode = WAL", soci::into(mode);
