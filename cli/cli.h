@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stocktake/result.h"
 #include "stocktake/service/planning.h"
@@ -71,6 +72,10 @@ Result<nlohmann::json> LinkedEvidenceJson(Store& store, EvidenceOwnerKind kind,
                                           const std::string& owner);
 /// Prints LinkedEvidenceJson's result under a `show` (nothing when no links).
 void PrintLinkedEvidence(const nlohmann::json& evidence);
+
+/// Prints an event log: one line per event, or a JSON array with --json.
+/// Returns kExitOk.
+int PrintEvents(const Cli& cli, const std::vector<Event>& events);
 
 /// Reads a whole file; kNotFound / kIoError with the path.
 Result<std::string> ReadFile(const std::string& path);

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "stocktake/report/json_views.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/util/time.h"
 
@@ -124,6 +125,22 @@ Result<std::unique_ptr<Store>> Cli::Open(bool create) const {
 }
 
 void Cli::PrintJson(const nlohmann::json& value) { std::cout << value.dump(2) << '\n'; }
+
+int PrintEvents(const Cli& cli, const std::vector<Event>& events) {
+  if (cli.options.json) {
+    nlohmann::json json = nlohmann::json::array();
+    for (const auto& event : events) json.push_back(EventJson(event));
+    Cli::PrintJson(json);
+    return kExitOk;
+  }
+  for (const auto& event : events) {
+    std::string change = event.from.empty() ? event.to : event.from + " -> " + event.to;
+    std::cout << fmt::format("{}  {:<28} {:<17} {}{}{}\n", FormatTimestamp(event.at), event.actor,
+                             event.kind, change, event.reason.empty() ? "" : ": " + event.reason,
+                             event.detail.empty() ? "" : "  " + event.detail);
+  }
+  return kExitOk;
+}
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

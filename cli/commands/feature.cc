@@ -218,24 +218,7 @@ void RegisterFeature(CLI::App& app, Cli& cli) {
     cli.action = [&cli, history_name]() -> Result<int> {
       auto store = ST_TRY(cli.Open());
       Planning planning(*store);
-      auto events = ST_TRY(planning.FeatureHistory(*history_name));
-      if (cli.options.json) {
-        nlohmann::json json = nlohmann::json::array();
-        for (const auto& event : events) json.push_back(EventJson(event));
-        Cli::PrintJson(json);
-        return kExitOk;
-      }
-      for (const auto& event : events) {
-        std::string change =
-            event.kind == event_kind::kFeatureStatus
-                ? fmt::format("{} -> {}", event.from.empty() ? "(new)" : event.from, event.to)
-            : event.detail.empty() ? event.to
-                                   : event.detail;
-        std::cout << fmt::format("{}  {:<28} {:<16} {}{}\n", FormatTimestamp(event.at), event.actor,
-                                 event.kind, change,
-                                 event.reason.empty() ? "" : ": " + event.reason);
-      }
-      return kExitOk;
+      return PrintEvents(cli, ST_TRY(planning.FeatureHistory(*history_name)));
     };
   });
 }

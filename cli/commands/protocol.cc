@@ -249,21 +249,7 @@ void RegisterProtocolGroup(CLI::App& app, Cli& cli) {
     cli.action = [&cli, history_name]() -> Result<int> {
       auto store = ST_TRY(cli.Open());
       Lifecycle lifecycle(*store);
-      auto events = ST_TRY(lifecycle.ProtocolHistory(*history_name));
-      if (cli.options.json) {
-        nlohmann::json json = nlohmann::json::array();
-        for (const auto& event : events) json.push_back(EventJson(event));
-        Cli::PrintJson(json);
-        return kExitOk;
-      }
-      for (const auto& event : events) {
-        std::string change = event.from.empty() ? event.to : event.from + " -> " + event.to;
-        std::cout << fmt::format("{}  {:<28} {:<17} {}{}{}\n", FormatTimestamp(event.at),
-                                 event.actor, event.kind, change,
-                                 event.reason.empty() ? "" : ": " + event.reason,
-                                 event.detail.empty() ? "" : "  " + event.detail);
-      }
-      return kExitOk;
+      return PrintEvents(cli, ST_TRY(lifecycle.ProtocolHistory(*history_name)));
     };
   });
 
