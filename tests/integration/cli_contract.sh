@@ -1,38 +1,10 @@
 #!/usr/bin/env bash
 # The CLI contract, run on the real binary against a real SQLite file:
 #   tests/integration/cli_contract.sh path/to/stocktake
-set -uo pipefail
-stocktake=$(realpath "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh" "$1"
 seed="$root/../shared/seeds/004_0b59930f4069d6ee.txt"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export HOME="$work"  # no user git config leaks in
 git config --global user.email "ian.campbell@citrix.com"
-unset STOCKTAKE_DB STOCKTAKE_NOW
-
-passed=0
-failed=0
-check() {  # check NAME COMMAND... : the command must succeed
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
-exit_is() {  # exit_is CODE COMMAND...
-  local want=$1
-  shift
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || { echo "  exit $got, wanted $want; stderr: $(cat "$work/err")"; return 1; }
-}
-json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <"$work/out"; }
-json_has() { python3 -c "import json,sys; d=json.load(sys.stdin); assert $1, d" <"$work/out"; }
 
 st() { "$stocktake" --db "$work/st.db" "$@"; }
 
@@ -135,5 +107,4 @@ check "unknown subcommand" exit_is 2 st frobnicate
 check "help" exit_is 0 st --help
 check "help lists commands" grep -q "report" "$work/out"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -3,33 +3,13 @@
 # idempotent re-runs, skipped-message reports and the JSON of series, thread
 # and stats.
 #   tests/integration/ingest.sh path/to/stocktake
-set -uo pipefail
-stocktake=$(realpath "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh" "$1"
 data="$root/../shared/data/mail"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export HOME="$work"
 git config --global user.email "ingest@example.org"
 git config --global user.name "Ingest Test"
-unset STOCKTAKE_DB STOCKTAKE_NOW
 st() { "$stocktake" --db "$work/st.db" --now 2017-03-01 "$@"; }
 
-passed=0
-failed=0
-check() {  # check NAME COMMAND...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-exit_is() {  # exit_is CODE COMMAND...: stdout in $work/out, stderr in $work/err
-  local want=$1
-  shift
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  [ "$got" = "$want" ] || { echo "exit $got, wanted $want: $*"; cat "$work/err"; return 1; }
-}
 json() {  # json PYTHON-EXPRESSION: evaluated with `d` = the JSON in $work/out
   python3 -c "import json,sys; d=json.load(open('$work/out')); sys.exit(0 if ($1) else 1)"
 }
@@ -120,5 +100,4 @@ check "draft confirmed" json 'd["state"] == "confirmed" and d["objection"] > 0'
 check "confirm twice refused" exit_is 4 st --as czar@example.org draft-objection confirm nak@x
 check "help lists exit 8" sh -c "'$stocktake' --help | grep -q '8 ingest skipped'"
 
-echo "ingest: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -4,38 +4,8 @@
 # with --now for every step and --json checked with python3; then the Xen PV
 # protocols example and its support matrix.
 #   tests/integration/lifecycle.sh path/to/stocktake
-set -uo pipefail
-stocktake=$(realpath "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export HOME="$work"
-unset STOCKTAKE_DB STOCKTAKE_NOW
-
-passed=0
-failed=0
-check() {  # check NAME COMMAND... : the command must succeed
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
-exit_is() {  # exit_is CODE COMMAND... ; keeps stdout in $work/out, stderr in $work/err
-  local want=$1
-  shift
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || { echo "  exit $got, wanted $want; stderr: $(cat "$work/err")"; return 1; }
-}
-json_has() { python3 -c "import json,sys; d=json.load(sys.stdin); assert $1, d" <"$work/out"; }
-json_get() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <"$work/out"; }
-err_has() { grep -q -- "$1" "$work/err" || { echo "  stderr lacks '$1': $(cat "$work/err")"; return 1; }; }
-out_has() { grep -q -- "$1" "$work/out" || { echo "  stdout lacks '$1'"; return 1; }; }
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh" "$1"
 
 st() { "$stocktake" --db "$work/st.db" "$@"; }
 czar=czar@example.org
@@ -196,5 +166,4 @@ check "export round trip" bash -c "'$stocktake' --db '$work/xen.db' export -o '$
   '$stocktake' --db '$work/xen2.db' export -o '$work/e2.yaml' && cmp '$work/e1.yaml' '$work/e2.yaml'"
 check "stalled protocols flagged" exit_is 1 ex --now 2026-01-01 protocol check
 
-echo "lifecycle.sh: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
