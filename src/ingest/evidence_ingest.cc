@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -49,9 +51,15 @@ std::string Fingerprint(std::string_view bytes, std::uint64_t last_offset, std::
 }
 
 // A reply line that says NAK ("NAK.", "Nak, because …") outside quotes and
-// before the signature: the sender NAKs what the thread proposes.
+// before the signature: the sender NAKs what the thread proposes. Lines are
+// walked in place: bodies are large and most have no NAK.
 std::optional<std::string> FindNakLine(std::string_view body) {
-  for (auto line : Split(body, '\n')) {
+  std::size_t start = 0;
+  while (start < body.size()) {
+    std::size_t end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view line = body.substr(start, end - start);
+    start = end + 1;
     std::string_view text = Trim(line);
     if (text == "--" || line.starts_with("-- ")) break;
     if (text.starts_with(">")) continue;
@@ -66,6 +74,7 @@ std::optional<std::string> FindNakLine(std::string_view body) {
   return std::nullopt;
 }
 
+// A message without its trailers (see TrailersOf).
 EvidenceMessage ToEvidence(const MailMessage& message) {
   EvidenceMessage out;
   out.message_id = message.message_id;
@@ -78,22 +87,71 @@ EvidenceMessage ToEvidence(const MailMessage& message) {
   out.list_id = message.list_id;
   out.file = message.file;
   out.offset = message.offset;
+  return out;
+}
+
+std::vector<EvidenceTrailer> TrailersOf(const MailMessage& message) {
+  std::vector<EvidenceTrailer> out;
   SubjectPrefix prefix = ParseSubjectPrefix(message.subject);
   bool patch = prefix.is_patch && !prefix.is_reply;
   std::vector<Trailer> trailers =
       patch ? ParseTrailers(message.body) : ParseReplyTrailers(message.body);
   bool has_nak = false;
+  out.reserve(trailers.size());
   for (const auto& trailer : trailers) {
-    out.trailers.push_back(ToTrailer(trailer));
+    out.push_back(ToTrailer(trailer));
     has_nak = has_nak || trailer.canonical_key == "nacked-by";
   }
   if (!patch && !has_nak) {
     if (auto line = FindNakLine(message.body)) {
-      out.trailers.push_back({"NAK", "nacked-by", *line, out.from});
+      out.push_back({"NAK", "nacked-by", *line, ToPerson(message.from)});
     }
   }
   return out;
 }
+
+// Parses the trailers of `messages` on `threads` threads (0: one per core)
+// while the calling thread does other work: the constructor starts the other
+// threads, and Finish() lends the calling thread to what is left and waits.
+class TrailerJobs {
+ public:
+  TrailerJobs(const std::vector<const MailMessage*>& messages, int threads)
+      : messages_(messages), trailers_(messages.size()) {
+    int count = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+    for (int i = 1; i < count; ++i) workers_.emplace_back([this] { Work(); });
+  }
+  TrailerJobs(const TrailerJobs&) = delete;
+  TrailerJobs& operator=(const TrailerJobs&) = delete;
+  ~TrailerJobs() { Join(); }
+
+  std::vector<std::vector<EvidenceTrailer>> Finish() {
+    Work();
+    Join();
+    return std::move(trailers_);
+  }
+
+ private:
+  static constexpr std::size_t kBatch = 256;
+
+  void Work() {
+    for (;;) {
+      std::size_t begin = next_.fetch_add(kBatch);
+      if (begin >= messages_.size()) return;
+      std::size_t end = std::min(messages_.size(), begin + kBatch);
+      for (std::size_t i = begin; i < end; ++i) trailers_[i] = TrailersOf(*messages_[i]);
+    }
+  }
+  void Join() {
+    for (auto& worker : workers_) {
+      if (worker.joinable()) worker.join();
+    }
+  }
+
+  const std::vector<const MailMessage*>& messages_;
+  std::vector<std::vector<EvidenceTrailer>> trailers_;  // One per message, each by one thread.
+  std::atomic<std::size_t> next_{0};
+  std::vector<std::thread> workers_;
+};
 
 MailMessage HeadersOf(const EvidenceMessage& message) {
   MailMessage out;
@@ -372,17 +430,14 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   std::unordered_set<std::string> known;
   for (auto& id : ST_TRY(reader.ListMessageIds())) known.insert(std::move(id));
   const bool had_mail = !known.empty();
-  std::vector<EvidenceMessage> added;
+  std::vector<const MailMessage*> added;
   for (const auto& message : parsed) {
     if (!known.insert(message.message_id).second) {
       ++summary.duplicates;
       continue;
     }
-    added.push_back(ToEvidence(message));
-    summary.trailers += static_cast<std::int64_t>(added.back().trailers.size());
+    added.push_back(&message);
   }
-  parsed.clear();
-  parsed.shrink_to_fit();
   summary.messages_added = static_cast<std::int64_t>(added.size());
   if (added.empty()) {
     // Nothing new: only remember where the sources stand.
@@ -396,8 +451,11 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   std::vector<EvidenceMessage> all;
   if (had_mail) all = ST_TRY(reader.ListMessages({}));
   const std::size_t stored_count = all.size();
-  for (auto& message : added) all.push_back(std::move(message));
-  added.clear();
+  all.reserve(stored_count + added.size());
+  for (const MailMessage* message : added) all.push_back(ToEvidence(*message));
+  // Trailers come from the bodies, which threading and series assembly do not
+  // need: they are parsed on other cores meanwhile.
+  TrailerJobs trailer_jobs(added, options.threads);
   std::vector<MailMessage> headers;
   headers.reserve(all.size());
   for (const auto& message : all) headers.push_back(HeadersOf(message));
@@ -442,6 +500,14 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   }
 
   SeriesSet assembled = AssembleSeries(headers);
+  {
+    auto trailers = trailer_jobs.Finish();
+    for (std::size_t i = 0; i < trailers.size(); ++i) {
+      summary.trailers += static_cast<std::int64_t>(trailers[i].size());
+      all[stored_count + i].trailers = std::move(trailers[i]);
+    }
+  }
+  added.clear();
   std::unordered_map<std::string, std::size_t> position;
   position.reserve(all.size());
   for (std::size_t i = 0; i < all.size(); ++i) position.emplace(all[i].message_id, i);
@@ -521,6 +587,8 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   // Sorted by primary key so SQLite appends to its B-tree pages in order.
   std::sort(fresh.begin(), fresh.end(),
             [](const auto& a, const auto& b) { return a.message_id < b.message_id; });
+  // The bodies are freed on another thread while this one writes.
+  std::jthread release_bodies([bodies = std::move(parsed)]() mutable { bodies.clear(); });
   return store.Transact([&](StoreWriter& writer) -> Result<void> {
     EvidenceWriter& evidence = writer.evidence_writer();
     ST_TRY(evidence.InsertMessages(fresh));
