@@ -43,11 +43,13 @@ class SqliteRowReader final : public RowReader {
   bool IsNull(int column) override {
     return sqlite_api::sqlite3_column_type(statement_, column) == SQLITE_NULL;
   }
-  std::string Text(int column) override {
+  std::string Text(int column) override { return std::string(TextView(column)); }
+  std::string_view TextView(int column) override {
     const auto* text = sqlite_api::sqlite3_column_text(statement_, column);
     if (text == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(text),
-                       static_cast<size_t>(sqlite_api::sqlite3_column_bytes(statement_, column)));
+    return std::string_view(
+        reinterpret_cast<const char*>(text),
+        static_cast<size_t>(sqlite_api::sqlite3_column_bytes(statement_, column)));
   }
   long long Integer(int column) override {
     return sqlite_api::sqlite3_column_int64(statement_, column);
@@ -87,6 +89,10 @@ class SociRowReader final : public RowReader {
     if (IsNull(column)) return {};
     return row_.get<std::string>(static_cast<size_t>(column));
   }
+  std::string_view TextView(int column) override {
+    scratch_ = Text(column);
+    return scratch_;
+  }
   long long Integer(int column) override {
     if (IsNull(column)) return 0;
     auto position = static_cast<size_t>(column);
@@ -106,6 +112,7 @@ class SociRowReader final : public RowReader {
 
  private:
   std::vector<SqlParameter> parameters_;  // Bound by reference: must outlive statement_.
+  std::string scratch_;                   // Holds the text TextView() returned last.
   soci::row row_;
   soci::statement statement_;
 };

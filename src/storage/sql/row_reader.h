@@ -27,6 +27,8 @@ class RowReader {
   virtual bool IsNull(int column) = 0;
   /// The column as text; empty for NULL.
   virtual std::string Text(int column) = 0;
+  /// The column as text without a copy; valid until the next call on this reader.
+  virtual std::string_view TextView(int column) = 0;
   virtual long long Integer(int column) = 0;
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <unordered_map>
 
 #include "stocktake/util/text.h"
@@ -644,19 +645,21 @@ Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
                   "l.feature{}",
                   column, table, list_where);
     auto rows = ReadRows(*sql_, sql, list_parameters);
-    std::vector<std::vector<std::pair<long long, std::string>>> placed(features.size());
+    // (feature position, ordinal, item), in one flat vector: one allocation
+    // per item rather than one list per feature.
+    std::vector<std::tuple<size_t, long long, std::string>> placed;
     while (rows->Next()) {
-      std::string owner = rows->Text(0);
-      auto it = index.find(owner);
-      if (it != index.end()) placed[it->second].emplace_back(rows->Integer(1), rows->Text(2));
+      auto it = index.find(rows->TextView(0));
+      if (it != index.end()) placed.emplace_back(it->second, rows->Integer(1), rows->Text(2));
     }
-    for (size_t f = 0; f < features.size(); ++f) {
-      auto& list = placed[f];
-      if (list.empty()) continue;
-      if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
-      auto& target = features[f].*member;
-      target.reserve(list.size());
-      for (auto& [ordinal, item] : list) target.push_back(std::move(item));
+    auto by_position = [](const auto& a, const auto& b) {
+      return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+    };
+    if (!std::is_sorted(placed.begin(), placed.end(), by_position)) {
+      std::sort(placed.begin(), placed.end(), by_position);
+    }
+    for (auto& [position, ordinal, item] : placed) {
+      (features[position].*member).push_back(std::move(item));
     }
   };
   load_list("feature_code_bases", "name", &Feature::code_bases);
