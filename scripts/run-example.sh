@@ -4,7 +4,7 @@
 # report as of 2013-01-21.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+TARGETS=stocktake scripts/setup.sh
 export STOCKTAKE_DB="${STOCKTAKE_DB:-stocktake.db}"
 build/cli/stocktake --now 2013-01-21 import examples/xen-4.3.yaml
 echo

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Stocktake needs from Debian's packages (only what is missing)
 # and builds it into ./build with Ninja and ccache.
-#   scripts/setup.sh            # RelWithDebInfo build of everything
+#   scripts/setup.sh                     # RelWithDebInfo build of everything
+#   TARGETS=stocktake scripts/setup.sh   # only the binary
 #   BUILD_DIR=... scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +33,5 @@ build_dir="${BUILD_DIR:-build}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DSTOCKTAKE_WARNINGS_AS_ERRORS="${STOCKTAKE_WARNINGS_AS_ERRORS:-OFF}" "$@" >/dev/null
-ninja -C "$build_dir" -j"$(nproc)"
+# shellcheck disable=SC2086
+ninja -C "$build_dir" -j"$(nproc)" ${TARGETS:-}
