@@ -114,4 +114,87 @@ std::unique_ptr<RowWriter> PrepareRowWriter(soci::session& session, const std::s
   return std::make_unique<SociRowWriter>(session, sql, types);
 }
 
+BatchInsert::BatchInsert(soci::session& session, std::string head, std::vector<SqlType> types,
+                         std::string tail, int rows_per_statement)
+    : session_(session),
+      head_(std::move(head)),
+      types_(std::move(types)),
+      tail_(std::move(tail)),
+      rows_per_statement_(std::max(1, rows_per_statement)),
+      columns_(static_cast<int>(types_.size())),
+      values_(static_cast<std::size_t>(rows_per_statement_ * columns_)) {}
+
+BatchInsert::~BatchInsert() = default;
+
+void BatchInsert::Text(int index, std::string_view value) {
+  Value& slot = values_[static_cast<std::size_t>(rows_ * columns_ + index)];
+  slot.kind = Value::Kind::kText;
+  slot.text = value;
+}
+
+void BatchInsert::Integer(int index, long long value) {
+  Value& slot = values_[static_cast<std::size_t>(rows_ * columns_ + index)];
+  slot.kind = Value::Kind::kInteger;
+  slot.integer = value;
+}
+
+void BatchInsert::Null(int index) {
+  values_[static_cast<std::size_t>(rows_ * columns_ + index)].kind = Value::Kind::kNull;
+}
+
+void BatchInsert::EndRow() {
+  if (++rows_ == rows_per_statement_) {
+    if (!full_) full_ = Prepare(rows_per_statement_);
+    Write(rows_);
+  }
+}
+
+long long BatchInsert::Flush() {
+  if (rows_ > 0) Write(rows_);
+  long long changed = changed_;
+  changed_ = 0;
+  return changed;
+}
+
+std::unique_ptr<RowWriter> BatchInsert::Prepare(int rows) {
+  std::string sql = head_;
+  sql += " VALUES ";
+  std::vector<SqlType> types;
+  types.reserve(static_cast<std::size_t>(rows * columns_));
+  for (int row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ", (";
+    for (int column = 0; column < columns_; ++column) {
+      if (column > 0) sql += ", ";
+      sql += ":r" + std::to_string(row) + "c" + std::to_string(column);
+      types.push_back(types_[static_cast<std::size_t>(column)]);
+    }
+    sql += ')';
+  }
+  if (!tail_.empty()) sql += " " + tail_;
+  return PrepareRowWriter(session_, sql, std::move(types));
+}
+
+void BatchInsert::Write(int rows) {
+  std::unique_ptr<RowWriter> partial;
+  RowWriter& writer = rows == rows_per_statement_ && full_ ? *full_ : *(partial = Prepare(rows));
+  int count = rows * columns_;
+  for (int i = 0; i < count; ++i) {
+    Value& value = values_[static_cast<std::size_t>(i)];
+    switch (value.kind) {
+      case Value::Kind::kText:
+        writer.Text(i, value.text);
+        break;
+      case Value::Kind::kInteger:
+        writer.Integer(i, value.integer);
+        break;
+      case Value::Kind::kNull:
+        writer.Null(i);
+        break;
+    }
+    value = Value{};
+  }
+  rows_ = 0;
+  changed_ += writer.Execute();
+}
+
 }  // namespace stocktake

@@ -36,4 +36,52 @@ class RowWriter {
 std::unique_ptr<RowWriter> PrepareRowWriter(soci::session& session, const std::string& sql,
                                             std::vector<SqlType> types);
 
+/// A multi-row INSERT: rows are gathered and written `rows_per_statement` at a
+/// time as `head VALUES (...), (...), ... tail` (one SQL text for every back
+/// end), the rows left at Flush() in one statement of their own. Bulk loads
+/// spend less per row this way than one statement per row. Keep
+/// rows_per_statement * columns under SQLite's bound-parameter limit.
+class BatchInsert {
+ public:
+  /// `head` is the statement up to VALUES ("INSERT INTO t(a, b)"), `tail` what
+  /// follows the rows ("ON CONFLICT DO NOTHING", or empty).
+  BatchInsert(soci::session& session, std::string head, std::vector<SqlType> types,
+              std::string tail, int rows_per_statement);
+  BatchInsert(const BatchInsert&) = delete;
+  BatchInsert& operator=(const BatchInsert&) = delete;
+  ~BatchInsert();
+
+  /// Sets column `index` of the current row. Text is not copied: it must stay
+  /// valid until the row is written (by the EndRow() that fills a statement,
+  /// or by Flush()).
+  void Text(int index, std::string_view value);
+  void Integer(int index, long long value);
+  void Null(int index);
+  /// Ends the current row; writes the waiting rows when they fill a statement.
+  void EndRow();
+  /// Writes the waiting rows. Returns how many rows all statements changed
+  /// since the last Flush().
+  long long Flush();
+
+ private:
+  struct Value {
+    enum class Kind : unsigned char { kNull, kText, kInteger } kind = Kind::kNull;
+    long long integer = 0;
+    std::string_view text;
+  };
+  void Write(int rows);
+  std::unique_ptr<RowWriter> Prepare(int rows);
+
+  soci::session& session_;
+  std::string head_;
+  std::vector<SqlType> types_;
+  std::string tail_;
+  int rows_per_statement_;
+  int columns_;
+  int rows_ = 0;  // Complete rows waiting.
+  long long changed_ = 0;
+  std::vector<Value> values_;
+  std::unique_ptr<RowWriter> full_;  // Prepared on first use.
+};
+
 }  // namespace stocktake

@@ -123,14 +123,17 @@ void BindOptionalTime(RowWriter& writer, int index, const std::optional<Timestam
   }
 }
 
+constexpr const char* kInsertTrailerHead =
+    "INSERT INTO trailers(source_kind, source_id, ordinal, trailer_key, canonical_key, value, "
+    "person_name, person_email)";
+
 void SqlEvidenceImpl::PrepareTrailerStatement() {
   if (insert_trailer_) return;
-  insert_trailer_ = PrepareRowWriter(
-      sql_,
-      "INSERT INTO trailers(source_kind, source_id, ordinal, trailer_key, canonical_key, value, "
-      "person_name, person_email) VALUES (:k, :s, :o, :key, :ck, :v, :pn, :pe) "
-      "ON CONFLICT DO NOTHING",
-      {kText, kText, kInteger, kText, kText, kText, kText, kText});
+  insert_trailer_ =
+      PrepareRowWriter(sql_,
+                       std::string(kInsertTrailerHead) +
+                           " VALUES (:k, :s, :o, :key, :ck, :v, :pn, :pe) ON CONFLICT DO NOTHING",
+                       {kText, kText, kInteger, kText, kText, kText, kText, kText});
 }
 
 void SqlEvidenceImpl::InsertTrailers(const char* kind, const std::string& source_id,
@@ -169,42 +172,91 @@ Result<std::vector<EvidenceTrailer>> SqlEvidenceImpl::LoadTrailers(const char* k
   return out;
 }
 
+// Rows per multi-row INSERT: one statement binds at most 64 * 11 parameters,
+// well under SQLite's limit (999 before 3.32, 32766 since) and PostgreSQL's.
+constexpr int kRowsPerInsert = 64;
+
 Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMessage> messages) {
-  auto insert_message = PrepareRowWriter(
-      sql_,
-      "INSERT INTO messages(message_id, synthetic_id, date, from_name, from_email, subject, "
-      "in_reply_to, list_id, source_file, source_offset, thread_root) VALUES (:id, :syn, :date, "
-      ":fn, :fe, :s, :irt, :l, :f, :o, :root) ON CONFLICT (message_id) DO NOTHING",
-      {kText, kInteger, kInteger, kText, kText, kText, kText, kText, kText, kInteger, kText});
-  auto insert_reference = PrepareRowWriter(
-      sql_, "INSERT INTO message_references(message_id, ordinal, referenced) VALUES (:id, :o, :r)",
-      {kText, kInteger, kText});
-  std::int64_t added = 0;
+  // A message already stored, or earlier in `messages`, is skipped with its
+  // references and trailers: the rest are then all new and can be written
+  // many rows per statement.
+  std::unordered_set<std::string_view> taken;
+  std::vector<std::string> stored;
+  bool any_stored = false;
+  {
+    auto rows = ReadRows(sql_, "SELECT 1 FROM messages LIMIT 1", {});
+    any_stored = rows->Next();
+  }
+  if (any_stored) {
+    auto rows = ReadRows(sql_, "SELECT message_id FROM messages", {});
+    while (rows->Next()) stored.push_back(rows->Text(0));
+    for (const auto& id : stored) taken.insert(id);
+  }
+  std::vector<const EvidenceMessage*> fresh;
+  fresh.reserve(messages.size());
   for (const auto& message : messages) {
-    insert_message->Text(0, message.message_id);
-    insert_message->Integer(1, message.synthetic_id ? 1 : 0);
-    BindOptionalTime(*insert_message, 2, message.date);
-    insert_message->Text(3, message.from.name);
-    insert_message->Text(4, message.from.email);
-    insert_message->Text(5, message.subject);
-    insert_message->Text(6, message.in_reply_to);
-    insert_message->Text(7, message.list_id);
-    insert_message->Text(8, message.file);
-    insert_message->Integer(9, static_cast<long long>(message.offset));
-    insert_message->Text(10,
-                         message.thread_root.empty() ? message.message_id : message.thread_root);
-    if (insert_message->Execute() == 0) continue;
-    ++added;
+    if (taken.insert(message.message_id).second) fresh.push_back(&message);
+  }
+  BatchInsert insert_message(
+      sql_,
+      "INSERT INTO messages(message_id, synthetic_id, date, from_name, "
+      "from_email, subject, in_reply_to, list_id, source_file, "
+      "source_offset, thread_root)",
+      {kText, kInteger, kInteger, kText, kText, kText, kText, kText, kText, kInteger, kText},
+      "ON CONFLICT (message_id) DO NOTHING", kRowsPerInsert);
+  for (const EvidenceMessage* message : fresh) {
+    insert_message.Text(0, message->message_id);
+    insert_message.Integer(1, message->synthetic_id ? 1 : 0);
+    if (message->date) {
+      insert_message.Integer(2, Seconds(*message->date));
+    } else {
+      insert_message.Null(2);
+    }
+    insert_message.Text(3, message->from.name);
+    insert_message.Text(4, message->from.email);
+    insert_message.Text(5, message->subject);
+    insert_message.Text(6, message->in_reply_to);
+    insert_message.Text(7, message->list_id);
+    insert_message.Text(8, message->file);
+    insert_message.Integer(9, static_cast<long long>(message->offset));
+    insert_message.Text(10,
+                        message->thread_root.empty() ? message->message_id : message->thread_root);
+    insert_message.EndRow();
+  }
+  std::int64_t added = insert_message.Flush();
+  BatchInsert insert_reference(sql_,
+                               "INSERT INTO message_references(message_id, ordinal, referenced)",
+                               {kText, kInteger, kText}, "", kRowsPerInsert);
+  for (const EvidenceMessage* message : fresh) {
     long long ordinal = 0;
-    for (const auto& referenced : message.references) {
-      insert_reference->Text(0, message.message_id);
-      insert_reference->Integer(1, ordinal);
-      insert_reference->Text(2, referenced);
-      insert_reference->Execute();
+    for (const auto& referenced : message->references) {
+      insert_reference.Text(0, message->message_id);
+      insert_reference.Integer(1, ordinal);
+      insert_reference.Text(2, referenced);
+      insert_reference.EndRow();
       ++ordinal;
     }
-    InsertTrailers("message", message.message_id, message.trailers);
   }
+  insert_reference.Flush();
+  BatchInsert insert_trailer(sql_, kInsertTrailerHead,
+                             {kText, kText, kInteger, kText, kText, kText, kText, kText},
+                             "ON CONFLICT DO NOTHING", kRowsPerInsert);
+  for (const EvidenceMessage* message : fresh) {
+    long long ordinal = 0;
+    for (const auto& trailer : message->trailers) {
+      insert_trailer.Text(0, "message");
+      insert_trailer.Text(1, message->message_id);
+      insert_trailer.Integer(2, ordinal);
+      insert_trailer.Text(3, trailer.key);
+      insert_trailer.Text(4, trailer.canonical_key);
+      insert_trailer.Text(5, trailer.value);
+      insert_trailer.Text(6, trailer.person.name);
+      insert_trailer.Text(7, trailer.person.email);
+      insert_trailer.EndRow();
+      ++ordinal;
+    }
+  }
+  insert_trailer.Flush();
   return added;
 }
 
