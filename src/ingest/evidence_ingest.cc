@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
@@ -290,8 +291,10 @@ std::vector<EvidenceLink> LinkCommits(const std::vector<CompiledRules>& rules,
   return links;
 }
 
-// Features whose linked evidence is newer than their last recorded change.
-Result<std::vector<Feature>> TouchFeatures(Store& store, const std::vector<EvidenceLink>& links) {
+// Features whose linked evidence is newer than their last recorded change,
+// among `features` (all of them, as ListFeatures({}) returns them).
+std::vector<Feature> TouchFeatures(std::vector<Feature> features,
+                                   const std::vector<EvidenceLink>& links) {
   std::unordered_map<std::string, Timestamp> latest;
   for (const auto& link : links) {
     if (link.owner_kind != EvidenceOwnerKind::kFeature || !link.at) continue;
@@ -300,13 +303,21 @@ Result<std::vector<Feature>> TouchFeatures(Store& store, const std::vector<Evide
   }
   std::vector<Feature> touched;
   if (latest.empty()) return touched;
-  for (auto& feature : ST_TRY(store.ListFeatures({}))) {
+  for (auto& feature : features) {
     auto it = latest.find(feature.slug);
     if (it == latest.end() || it->second <= feature.updated_at) continue;
     feature.updated_at = it->second;
     touched.push_back(std::move(feature));
   }
   return touched;
+}
+
+Result<std::vector<Feature>> TouchFeatures(Store& store, const std::vector<EvidenceLink>& links) {
+  bool any = std::any_of(links.begin(), links.end(), [](const EvidenceLink& link) {
+    return link.owner_kind == EvidenceOwnerKind::kFeature && link.at;
+  });
+  if (!any) return std::vector<Feature>();
+  return TouchFeatures(ST_TRY(store.ListFeatures({})), links);
 }
 
 std::string Basename(const std::string& path) {
@@ -499,6 +510,71 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
     }
   }
 
+  std::vector<EvidenceSeries> series_rows;
+  std::vector<EvidenceLink> links;
+  std::vector<Feature> touched;
+  std::vector<DraftObjection> drafts;
+  // What the links and draft objections need from the store is read now: from
+  // here on another thread owns the connection and writes the new messages
+  // and their references while this one assembles series and waits for the
+  // trailers (a connection is used by one thread at a time).
+  auto rules = Compile(ST_TRY(reader.ListRules()));
+  std::vector<Feature> features;
+  if (!rules.empty()) features = ST_TRY(store.ListFeatures({}));
+  std::vector<Proposal> proposals = ST_TRY(store.ListProposals({}));
+
+  // The writer's own copies of the new messages, sorted by primary key so
+  // that SQLite appends to its B-tree pages in order. It reads `added` and the
+  // thread roots of `all`; this thread only sets the trailers of `all` meanwhile.
+  std::vector<EvidenceMessage> fresh;
+  std::promise<void> copied;
+  std::future<void> copied_future = copied.get_future();
+  Result<void> written = Ok();
+  std::jthread writer_thread;
+  // Declared after the writer thread, so destroyed before it is joined: if this
+  // thread leaves early, the writer sees a broken promise and rolls back.
+  std::promise<void> rest_ready;
+  writer_thread = std::jthread([&, rest = rest_ready.get_future()]() mutable {
+    fresh.reserve(added.size());
+    for (std::size_t i = 0; i < added.size(); ++i) {
+      fresh.push_back(ToEvidence(*added[i]));
+      fresh.back().thread_root = all[stored_count + i].thread_root;
+    }
+    std::vector<std::size_t> order(fresh.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return fresh[a].message_id < fresh[b].message_id;
+    });
+    {
+      std::vector<EvidenceMessage> sorted;
+      sorted.reserve(fresh.size());
+      for (std::size_t i : order) sorted.push_back(std::move(fresh[i]));
+      fresh = std::move(sorted);
+    }
+    copied.set_value();
+    written = store.Transact([&](StoreWriter& writer) -> Result<void> {
+      EvidenceWriter& evidence = writer.evidence_writer();
+      ST_TRY(evidence.InsertMessages(fresh));
+      rest.get();  // Throws if the other thread gave up: the store rolls back.
+      // The trailers of `all` are final now and the other thread is done with them.
+      for (std::size_t j = 0; j < fresh.size(); ++j) {
+        fresh[j].trailers = std::move(all[stored_count + order[j]].trailers);
+      }
+      ST_TRY(evidence.InsertMessageTrailers(fresh));
+      ST_TRY(evidence.SetThreadRoots(moved));
+      ST_TRY(evidence.ReplaceThreads(thread_rows));
+      ST_TRY(evidence.ReplaceSeries(series_rows));
+      ST_TRY(evidence.ReplaceLinks({"message", "series"}, links));
+      for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
+      for (const auto& draft : drafts) {
+        if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
+      }
+      for (const auto& source : sources) ST_TRY(evidence.SaveSource(source));
+      summary.event_id =
+          ST_TRY(writer.AppendEvent(RunEvent(options, event_kind, event_subject, summary)));
+      return Ok();
+    });
+  });
   SeriesSet assembled = AssembleSeries(headers);
   {
     auto trailers = trailer_jobs.Finish();
@@ -507,11 +583,12 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
       all[stored_count + i].trailers = std::move(trailers[i]);
     }
   }
-  added.clear();
+  // The bodies are freed on another thread once the writer has its copies.
+  copied_future.wait();
+  std::jthread release_bodies([bodies = std::move(parsed)]() mutable { bodies.clear(); });
   std::unordered_map<std::string, std::size_t> position;
   position.reserve(all.size());
   for (std::size_t i = 0; i < all.size(); ++i) position.emplace(all[i].message_id, i);
-  std::vector<EvidenceSeries> series_rows;
   series_rows.reserve(assembled.series.size());
   for (const auto& one : assembled.series) {
     EvidenceSeries row;
@@ -551,15 +628,13 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   }
   summary.series = static_cast<std::int64_t>(series_rows.size());
 
-  auto rules = Compile(ST_TRY(reader.ListRules()));
-  std::vector<EvidenceLink> links = LinkMail(rules, all, series_rows);
+  links = LinkMail(rules, all, series_rows);
   summary.links = static_cast<std::int64_t>(links.size());
-  std::vector<Feature> touched = ST_TRY(TouchFeatures(store, links));
+  touched = TouchFeatures(std::move(features), links);
   summary.features_touched = static_cast<std::int64_t>(touched.size());
 
   // NAKs in the threads of open proposals become draft objections.
-  std::vector<DraftObjection> drafts;
-  for (const auto& proposal : ST_TRY(store.ListProposals({}))) {
+  for (const auto& proposal : proposals) {
     std::string root = proposal.thread;
     if (root.size() >= 2 && root.front() == '<' && root.back() == '>') {
       root = root.substr(1, root.size() - 2);
@@ -582,29 +657,9 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
     }
   }
 
-  std::vector<EvidenceMessage> fresh(std::make_move_iterator(all.begin() + stored_count),
-                                     std::make_move_iterator(all.end()));
-  // Sorted by primary key so SQLite appends to its B-tree pages in order.
-  std::sort(fresh.begin(), fresh.end(),
-            [](const auto& a, const auto& b) { return a.message_id < b.message_id; });
-  // The bodies are freed on another thread while this one writes.
-  std::jthread release_bodies([bodies = std::move(parsed)]() mutable { bodies.clear(); });
-  return store.Transact([&](StoreWriter& writer) -> Result<void> {
-    EvidenceWriter& evidence = writer.evidence_writer();
-    ST_TRY(evidence.InsertMessages(fresh));
-    ST_TRY(evidence.SetThreadRoots(moved));
-    ST_TRY(evidence.ReplaceThreads(thread_rows));
-    ST_TRY(evidence.ReplaceSeries(series_rows));
-    ST_TRY(evidence.ReplaceLinks({"message", "series"}, links));
-    for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
-    for (const auto& draft : drafts) {
-      if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
-    }
-    for (const auto& source : sources) ST_TRY(evidence.SaveSource(source));
-    summary.event_id =
-        ST_TRY(writer.AppendEvent(RunEvent(options, event_kind, event_subject, summary)));
-    return Ok();
-  });
+  rest_ready.set_value();
+  writer_thread.join();
+  return written;
 }
 
 }  // namespace

@@ -89,6 +89,7 @@ class SqlEvidenceImpl final : public SqlEvidence {
   Result<EvidenceStats> Stats() override;
 
   Result<std::int64_t> InsertMessages(std::span<const EvidenceMessage> messages) override;
+  Result<void> InsertMessageTrailers(std::span<const EvidenceMessage> messages) override;
   Result<void> SetThreadRoots(std::span<const std::pair<std::string, std::string>> roots) override;
   Result<void> ReplaceThreads(std::span<const EvidenceThread> threads) override;
   Result<void> ReplaceSeries(std::span<const EvidenceSeries> series) override;
@@ -103,6 +104,7 @@ class SqlEvidenceImpl final : public SqlEvidence {
 
  private:
   void PrepareTrailerStatement();
+  void InsertMessageTrailerRows(std::span<const EvidenceMessage* const> messages);
   void InsertTrailers(const char* kind, const std::string& source_id,
                       const std::vector<EvidenceTrailer>& trailers);
   Result<std::vector<EvidenceTrailer>> LoadTrailers(const char* kind, const std::string& id);
@@ -238,10 +240,23 @@ Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMes
     }
   }
   insert_reference.Flush();
+  InsertMessageTrailerRows(fresh);
+  return added;
+}
+
+Result<void> SqlEvidenceImpl::InsertMessageTrailers(std::span<const EvidenceMessage> messages) {
+  std::vector<const EvidenceMessage*> rows;
+  rows.reserve(messages.size());
+  for (const auto& message : messages) rows.push_back(&message);
+  InsertMessageTrailerRows(rows);
+  return Ok();
+}
+
+void SqlEvidenceImpl::InsertMessageTrailerRows(std::span<const EvidenceMessage* const> messages) {
   BatchInsert insert_trailer(sql_, kInsertTrailerHead,
                              {kText, kText, kInteger, kText, kText, kText, kText, kText},
                              "ON CONFLICT DO NOTHING", kRowsPerInsert);
-  for (const EvidenceMessage* message : fresh) {
+  for (const EvidenceMessage* message : messages) {
     long long ordinal = 0;
     for (const auto& trailer : message->trailers) {
       insert_trailer.Text(0, "message");
@@ -257,7 +272,6 @@ Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMes
     }
   }
   insert_trailer.Flush();
-  return added;
 }
 
 Result<void> SqlEvidenceImpl::SetThreadRoots(
@@ -317,63 +331,79 @@ Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> seri
       ordinals.emplace(key, rows->Integer(3));  // The first (lowest) ordinal wins.
     }
   }
-  auto insert_series = PrepareRowWriter(
-      sql_,
-      "INSERT INTO series(id, ordinal, name, cover_letter, submitter_name, submitter_email, date, "
-      "version, total, is_rfc, is_resend, tags, missing, lineage) VALUES (:id, :o, :n, :c, :sn, "
-      ":se, :d, :v, :t, :rfc, :rs, :tags, :m, :l)",
-      {kText, kInteger, kText, kText, kText, kText, kInteger, kInteger, kInteger, kInteger,
-       kInteger, kText, kText, kText});
-  auto insert_patch = PrepareRowWriter(
-      sql_, "INSERT INTO series_patches(series, patch_index, message_id) VALUES (:s, :i, :m)",
-      {kText, kInteger, kText});
-  auto insert_trailer =
-      PrepareRowWriter(sql_,
-                       "INSERT INTO series_trailers(series, ordinal, scope, target_id, source_id, "
-                       "trailer_ordinal) VALUES (:s, :o, :sc, :t, :src, :to)",
-                       {kText, kInteger, kText, kText, kText, kInteger});
-  long long ordinal = 0;
-  std::string tags, missing, key;
-  for (const auto& one : series) {
-    tags = Join(one.tags, "\n");
-    missing = JoinInts(one.missing);
-    insert_series->Text(0, one.id);
-    insert_series->Integer(1, ordinal);
-    insert_series->Text(2, one.name);
-    insert_series->Text(3, one.cover_letter);
-    insert_series->Text(4, one.submitter.name);
-    insert_series->Text(5, one.submitter.email);
-    BindOptionalTime(*insert_series, 6, one.date);
-    insert_series->Integer(7, one.version);
-    insert_series->Integer(8, one.total);
-    insert_series->Integer(9, one.is_rfc ? 1 : 0);
-    insert_series->Integer(10, one.is_resend ? 1 : 0);
-    insert_series->Text(11, tags);
-    insert_series->Text(12, missing);
-    insert_series->Text(13, one.lineage);
-    insert_series->Execute();
-    ++ordinal;
-    for (const auto& [index, message_id] : one.patches) {
-      insert_patch->Text(0, one.id);
-      insert_patch->Integer(1, index);
-      insert_patch->Text(2, message_id);
-      insert_patch->Execute();
+  // Written many rows per statement; the texts bound must live until the
+  // rows are written, so tags and missing lists are joined first.
+  std::vector<std::string> tags(series.size()), missing(series.size());
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    tags[i] = Join(series[i].tags, "\n");
+    missing[i] = JoinInts(series[i].missing);
+  }
+  {
+    BatchInsert insert_series(sql_,
+                              "INSERT INTO series(id, ordinal, name, cover_letter, submitter_name, "
+                              "submitter_email, date, version, total, is_rfc, is_resend, tags, "
+                              "missing, lineage)",
+                              {kText, kInteger, kText, kText, kText, kText, kInteger, kInteger,
+                               kInteger, kInteger, kInteger, kText, kText, kText},
+                              "", kRowsPerInsert);
+    long long ordinal = 0;
+    for (const auto& one : series) {
+      insert_series.Text(0, one.id);
+      insert_series.Integer(1, ordinal);
+      insert_series.Text(2, one.name);
+      insert_series.Text(3, one.cover_letter);
+      insert_series.Text(4, one.submitter.name);
+      insert_series.Text(5, one.submitter.email);
+      if (one.date) {
+        insert_series.Integer(6, Seconds(*one.date));
+      } else {
+        insert_series.Null(6);
+      }
+      insert_series.Integer(7, one.version);
+      insert_series.Integer(8, one.total);
+      insert_series.Integer(9, one.is_rfc ? 1 : 0);
+      insert_series.Integer(10, one.is_resend ? 1 : 0);
+      insert_series.Text(11, tags[static_cast<std::size_t>(ordinal)]);
+      insert_series.Text(12, missing[static_cast<std::size_t>(ordinal)]);
+      insert_series.Text(13, one.lineage);
+      insert_series.EndRow();
+      ++ordinal;
     }
+    insert_series.Flush();
+  }
+  BatchInsert insert_patch(sql_, "INSERT INTO series_patches(series, patch_index, message_id)",
+                           {kText, kInteger, kText}, "", kRowsPerInsert);
+  for (const auto& one : series) {
+    for (const auto& [index, message_id] : one.patches) {
+      insert_patch.Text(0, one.id);
+      insert_patch.Integer(1, index);
+      insert_patch.Text(2, message_id);
+      insert_patch.EndRow();
+    }
+  }
+  insert_patch.Flush();
+  BatchInsert insert_trailer(sql_,
+                             "INSERT INTO series_trailers(series, ordinal, scope, target_id, "
+                             "source_id, trailer_ordinal)",
+                             {kText, kInteger, kText, kText, kText, kInteger}, "", kRowsPerInsert);
+  std::string key;
+  for (const auto& one : series) {
     long long trailer_index = 0;
     for (const auto& trailer : one.trailers) {
       key = TrailerKey(trailer.source_id, trailer.trailer.canonical_key, trailer.trailer.value);
       auto found = ordinals.find(key);
       if (found == ordinals.end()) continue;
-      insert_trailer->Text(0, one.id);
-      insert_trailer->Integer(1, trailer_index);
-      insert_trailer->Text(2, trailer.whole_series ? "series" : "patch");
-      insert_trailer->Text(3, trailer.target_id);
-      insert_trailer->Text(4, trailer.source_id);
-      insert_trailer->Integer(5, found->second);
-      insert_trailer->Execute();
+      insert_trailer.Text(0, one.id);
+      insert_trailer.Integer(1, trailer_index);
+      insert_trailer.Text(2, trailer.whole_series ? "series" : "patch");
+      insert_trailer.Text(3, trailer.target_id);
+      insert_trailer.Text(4, trailer.source_id);
+      insert_trailer.Integer(5, found->second);
+      insert_trailer.EndRow();
       ++trailer_index;
     }
   }
+  insert_trailer.Flush();
   return Ok();
 }
 
