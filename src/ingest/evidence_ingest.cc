@@ -471,8 +471,74 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   headers.reserve(all.size());
   for (const auto& message : all) headers.push_back(HeadersOf(message));
 
-  ThreadSet threads = ThreadMessages(headers);
+  // Everything the run needs from the store is read now: from here on another
+  // thread owns the connection (a connection is used by one thread at a time).
+  // It sorts the new messages while this thread threads them, then
+  // writes them and their references while this one assembles series and
+  // waits for the trailers.
+  std::unordered_map<std::string, std::string> stored_roots;
+  if (stored_count > 0) {
+    MessageQuery roots_only;
+    roots_only.with_references = false;
+    roots_only.with_trailers = false;
+    for (auto& message : ST_TRY(reader.ListMessages(roots_only))) {
+      stored_roots.emplace(std::move(message.message_id), std::move(message.thread_root));
+    }
+  }
+  auto rules = Compile(ST_TRY(reader.ListRules()));
+  std::vector<Feature> features;
+  if (!rules.empty()) features = ST_TRY(store.ListFeatures({}));
+  std::vector<Proposal> proposals = ST_TRY(store.ListProposals({}));
+
   std::vector<EvidenceThread> thread_rows;
+  std::vector<std::pair<std::string, std::string>> moved;
+  std::vector<EvidenceSeries> series_rows;
+  std::vector<EvidenceLink> links;
+  std::vector<Feature> touched;
+  std::vector<DraftObjection> drafts;
+  // The writer sorts the new messages by primary key, so that SQLite appends
+  // to its B-tree pages in order, then writes them once their thread roots are
+  // set; this thread only sets their trailers meanwhile.
+  Result<void> written = Ok();
+  std::jthread writer_thread;
+  // Declared after the writer thread, so destroyed before it is joined: if this
+  // thread leaves early, the writer sees a broken promise and rolls back.
+  std::promise<void> threaded;
+  std::promise<void> rest_ready;
+  writer_thread = std::jthread([&, roots_set = threaded.get_future(),
+                                rest = rest_ready.get_future()]() mutable {
+    std::vector<const EvidenceMessage*> fresh;
+    fresh.reserve(added.size());
+    for (std::size_t i = stored_count; i < all.size(); ++i) fresh.push_back(&all[i]);
+    std::sort(fresh.begin(), fresh.end(), [](const EvidenceMessage* a, const EvidenceMessage* b) {
+      return a->message_id < b->message_id;
+    });
+    try {
+      roots_set.get();
+    } catch (const std::future_error&) {
+      written = Fail(Error::Internal("mail ingestion stopped before writing"));
+      return;
+    }
+    written = store.Transact([&](StoreWriter& writer) -> Result<void> {
+      EvidenceWriter& evidence = writer.evidence_writer();
+      ST_TRY(evidence.InsertMessages(fresh));
+      rest.get();  // Throws if the other thread gave up: the store rolls back.
+      ST_TRY(evidence.InsertMessageTrailers(fresh));
+      ST_TRY(evidence.SetThreadRoots(moved));
+      ST_TRY(evidence.ReplaceThreads(thread_rows));
+      ST_TRY(evidence.ReplaceSeries(series_rows));
+      ST_TRY(evidence.ReplaceLinks({"message", "series"}, links));
+      for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
+      for (const auto& draft : drafts) {
+        if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
+      }
+      for (const auto& source : sources) ST_TRY(evidence.SaveSource(source));
+      summary.event_id =
+          ST_TRY(writer.AppendEvent(RunEvent(options, event_kind, event_subject, summary)));
+      return Ok();
+    });
+  });
+  ThreadSet threads = ThreadMessages(headers);
   thread_rows.reserve(threads.threads.size());
   for (const auto& thread : threads.threads) {
     EvidenceThread row;
@@ -491,90 +557,15 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
     thread_rows.push_back(std::move(row));
   }
   summary.threads = static_cast<std::int64_t>(thread_rows.size());
-
-  // Stored messages whose thread changed, found by reading the stored roots again.
-  std::vector<std::pair<std::string, std::string>> moved;
-  if (stored_count > 0) {
-    MessageQuery roots_only;
-    roots_only.with_references = false;
-    roots_only.with_trailers = false;
-    std::unordered_map<std::string, std::string> before;
-    for (auto& message : ST_TRY(reader.ListMessages(roots_only))) {
-      before.emplace(std::move(message.message_id), std::move(message.thread_root));
-    }
-    for (std::size_t i = 0; i < stored_count; ++i) {
-      auto it = before.find(all[i].message_id);
-      if (it != before.end() && it->second != all[i].thread_root) {
-        moved.emplace_back(all[i].message_id, all[i].thread_root);
-      }
+  // Stored messages whose thread changed.
+  for (std::size_t i = 0; i < stored_count; ++i) {
+    auto it = stored_roots.find(all[i].message_id);
+    if (it != stored_roots.end() && it->second != all[i].thread_root) {
+      moved.emplace_back(all[i].message_id, all[i].thread_root);
     }
   }
+  threaded.set_value();
 
-  std::vector<EvidenceSeries> series_rows;
-  std::vector<EvidenceLink> links;
-  std::vector<Feature> touched;
-  std::vector<DraftObjection> drafts;
-  // What the links and draft objections need from the store is read now: from
-  // here on another thread owns the connection and writes the new messages
-  // and their references while this one assembles series and waits for the
-  // trailers (a connection is used by one thread at a time).
-  auto rules = Compile(ST_TRY(reader.ListRules()));
-  std::vector<Feature> features;
-  if (!rules.empty()) features = ST_TRY(store.ListFeatures({}));
-  std::vector<Proposal> proposals = ST_TRY(store.ListProposals({}));
-
-  // The writer's own copies of the new messages, sorted by primary key so
-  // that SQLite appends to its B-tree pages in order. It reads `added` and the
-  // thread roots of `all`; this thread only sets the trailers of `all` meanwhile.
-  std::vector<EvidenceMessage> fresh;
-  std::promise<void> copied;
-  std::future<void> copied_future = copied.get_future();
-  Result<void> written = Ok();
-  std::jthread writer_thread;
-  // Declared after the writer thread, so destroyed before it is joined: if this
-  // thread leaves early, the writer sees a broken promise and rolls back.
-  std::promise<void> rest_ready;
-  writer_thread = std::jthread([&, rest = rest_ready.get_future()]() mutable {
-    fresh.reserve(added.size());
-    for (std::size_t i = 0; i < added.size(); ++i) {
-      fresh.push_back(ToEvidence(*added[i]));
-      fresh.back().thread_root = all[stored_count + i].thread_root;
-    }
-    std::vector<std::size_t> order(fresh.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return fresh[a].message_id < fresh[b].message_id;
-    });
-    {
-      std::vector<EvidenceMessage> sorted;
-      sorted.reserve(fresh.size());
-      for (std::size_t i : order) sorted.push_back(std::move(fresh[i]));
-      fresh = std::move(sorted);
-    }
-    copied.set_value();
-    written = store.Transact([&](StoreWriter& writer) -> Result<void> {
-      EvidenceWriter& evidence = writer.evidence_writer();
-      ST_TRY(evidence.InsertMessages(fresh));
-      rest.get();  // Throws if the other thread gave up: the store rolls back.
-      // The trailers of `all` are final now and the other thread is done with them.
-      for (std::size_t j = 0; j < fresh.size(); ++j) {
-        fresh[j].trailers = std::move(all[stored_count + order[j]].trailers);
-      }
-      ST_TRY(evidence.InsertMessageTrailers(fresh));
-      ST_TRY(evidence.SetThreadRoots(moved));
-      ST_TRY(evidence.ReplaceThreads(thread_rows));
-      ST_TRY(evidence.ReplaceSeries(series_rows));
-      ST_TRY(evidence.ReplaceLinks({"message", "series"}, links));
-      for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
-      for (const auto& draft : drafts) {
-        if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
-      }
-      for (const auto& source : sources) ST_TRY(evidence.SaveSource(source));
-      summary.event_id =
-          ST_TRY(writer.AppendEvent(RunEvent(options, event_kind, event_subject, summary)));
-      return Ok();
-    });
-  });
   SeriesSet assembled = AssembleSeries(headers);
   {
     auto trailers = trailer_jobs.Finish();
@@ -583,8 +574,7 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
       all[stored_count + i].trailers = std::move(trailers[i]);
     }
   }
-  // The bodies are freed on another thread once the writer has its copies.
-  copied_future.wait();
+  // The bodies are freed on another thread.
   std::jthread release_bodies([bodies = std::move(parsed)]() mutable { bodies.clear(); });
   std::unordered_map<std::string, std::size_t> position;
   position.reserve(all.size());

@@ -65,16 +65,17 @@ class EvidenceWriter {
  public:
   virtual ~EvidenceWriter() = default;
 
-  /// Inserts messages with their references and trailers. A Message-ID already
-  /// stored is left as it is (the first copy wins); returns how many were new.
+  /// Inserts messages with their references, in the order given; their
+  /// trailers follow with InsertMessageTrailers() (ingest writes the messages
+  /// while it still parses trailers). A Message-ID already stored, or earlier
+  /// in `messages`, is left as it is (the first copy wins); returns how many
+  /// were new.
   [[nodiscard]] virtual Result<std::int64_t> InsertMessages(
-      std::span<const EvidenceMessage> messages) = 0;
-  /// Inserts the trailers of messages stored by InsertMessages() before their
-  /// trailers were known (ingest writes the messages while it still parses
-  /// trailers). Ordinals start at 0 per message; an ordinal already stored
-  /// keeps its trailer.
+      std::span<const EvidenceMessage* const> messages) = 0;
+  /// Inserts the trailers of messages that InsertMessages() added. Ordinals
+  /// start at 0 per message; an ordinal already stored keeps its trailer.
   [[nodiscard]] virtual Result<void> InsertMessageTrailers(
-      std::span<const EvidenceMessage> messages) = 0;
+      std::span<const EvidenceMessage* const> messages) = 0;
   /// Moves messages to other threads: pairs of (message_id, thread_root).
   [[nodiscard]] virtual Result<void> SetThreadRoots(
       std::span<const std::pair<std::string, std::string>> roots) = 0;

@@ -88,8 +88,8 @@ class SqlEvidenceImpl final : public SqlEvidence {
   Result<std::vector<DraftObjection>> ListDraftObjections(std::int64_t proposal_id) override;
   Result<EvidenceStats> Stats() override;
 
-  Result<std::int64_t> InsertMessages(std::span<const EvidenceMessage> messages) override;
-  Result<void> InsertMessageTrailers(std::span<const EvidenceMessage> messages) override;
+  Result<std::int64_t> InsertMessages(std::span<const EvidenceMessage* const> messages) override;
+  Result<void> InsertMessageTrailers(std::span<const EvidenceMessage* const> messages) override;
   Result<void> SetThreadRoots(std::span<const std::pair<std::string, std::string>> roots) override;
   Result<void> ReplaceThreads(std::span<const EvidenceThread> threads) override;
   Result<void> ReplaceSeries(std::span<const EvidenceSeries> series) override;
@@ -104,7 +104,6 @@ class SqlEvidenceImpl final : public SqlEvidence {
 
  private:
   void PrepareTrailerStatement();
-  void InsertMessageTrailerRows(std::span<const EvidenceMessage* const> messages);
   void InsertTrailers(const char* kind, const std::string& source_id,
                       const std::vector<EvidenceTrailer>& trailers);
   Result<std::vector<EvidenceTrailer>> LoadTrailers(const char* kind, const std::string& id);
@@ -178,7 +177,8 @@ Result<std::vector<EvidenceTrailer>> SqlEvidenceImpl::LoadTrailers(const char* k
 // well under SQLite's limit (999 before 3.32, 32766 since) and PostgreSQL's.
 constexpr int kRowsPerInsert = 64;
 
-Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMessage> messages) {
+Result<std::int64_t> SqlEvidenceImpl::InsertMessages(
+    std::span<const EvidenceMessage* const> messages) {
   // A message already stored, or earlier in `messages`, is skipped with its
   // references and trailers: the rest are then all new and can be written
   // many rows per statement.
@@ -196,8 +196,8 @@ Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMes
   }
   std::vector<const EvidenceMessage*> fresh;
   fresh.reserve(messages.size());
-  for (const auto& message : messages) {
-    if (taken.insert(message.message_id).second) fresh.push_back(&message);
+  for (const EvidenceMessage* message : messages) {
+    if (taken.insert(message->message_id).second) fresh.push_back(message);
   }
   BatchInsert insert_message(
       sql_,
@@ -240,19 +240,11 @@ Result<std::int64_t> SqlEvidenceImpl::InsertMessages(std::span<const EvidenceMes
     }
   }
   insert_reference.Flush();
-  InsertMessageTrailerRows(fresh);
   return added;
 }
 
-Result<void> SqlEvidenceImpl::InsertMessageTrailers(std::span<const EvidenceMessage> messages) {
-  std::vector<const EvidenceMessage*> rows;
-  rows.reserve(messages.size());
-  for (const auto& message : messages) rows.push_back(&message);
-  InsertMessageTrailerRows(rows);
-  return Ok();
-}
-
-void SqlEvidenceImpl::InsertMessageTrailerRows(std::span<const EvidenceMessage* const> messages) {
+Result<void> SqlEvidenceImpl::InsertMessageTrailers(
+    std::span<const EvidenceMessage* const> messages) {
   BatchInsert insert_trailer(sql_, kInsertTrailerHead,
                              {kText, kText, kInteger, kText, kText, kText, kText, kText},
                              "ON CONFLICT DO NOTHING", kRowsPerInsert);
@@ -272,6 +264,7 @@ void SqlEvidenceImpl::InsertMessageTrailerRows(std::span<const EvidenceMessage* 
     }
   }
   insert_trailer.Flush();
+  return Ok();
 }
 
 Result<void> SqlEvidenceImpl::SetThreadRoots(
