@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -143,6 +144,10 @@ int PrintEvents(const Cli& cli, const std::vector<Event>& events) {
 }
 
 Result<std::string> ReadFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Fail(Error::InvalidArgument(fmt::format("{} is a directory: name a file", path)));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Fail(Error::NotFound(fmt::format("cannot read {}: {}", path, std::strerror(errno))));

@@ -103,6 +103,10 @@ check "database untouched" cmp "$work/before.yaml" "$work/after.yaml"
 if command -v sqlite3 >/dev/null; then
   check "no events written" test "$(sqlite3 "$work/st.db" "SELECT COUNT(*) FROM events")" = "$events_before"
 fi
+check "failed import into a new database" exit_is 2 "$stocktake" --db "$work/new.db" import "$work/bad.yaml"
+check "failed import leaves no database file" test ! -e "$work/new.db"
+check "import of a directory" exit_is 2 st import "$work"
+check "import of a directory says so" err_has "is a directory: name a file"
 check "unknown subcommand" exit_is 2 st frobnicate
 check "help" exit_is 0 st --help
 check "help lists commands" grep -q "report" "$work/out"
