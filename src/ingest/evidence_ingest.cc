@@ -397,14 +397,17 @@ Event RunEvent(const IngestOptions& options, const std::string& kind, const std:
 }
 
 // Parses `bytes` from `start` in chunks that begin at a separator, so that
-// progress can be reported; offsets are made absolute again.
+// progress can be reported; offsets are made absolute again. Several chunks
+// are split and parsed at once, one per thread, and joined in order: splitting
+// a chunk takes one thread, so chunks parsed one after the other with their
+// messages spread over the threads left the other threads idle meanwhile.
 MailBatch ParseInChunks(std::string_view bytes, std::uint64_t start, const std::string& file,
                         const IngestOptions& options, std::uint64_t done_before,
                         std::uint64_t total) {
-  MailBatch batch;
   MailReadOptions read;
   read.format = options.format;
   read.threads = options.threads;
+  std::vector<std::pair<std::size_t, std::size_t>> chunks;
   std::size_t begin = static_cast<std::size_t>(start);
   while (begin < bytes.size()) {
     std::size_t end = bytes.size();
@@ -412,19 +415,48 @@ MailBatch ParseInChunks(std::string_view bytes, std::uint64_t start, const std::
       std::size_t next = bytes.find("\n\nFrom ", begin + kChunkBytes);
       if (next != std::string_view::npos) end = next + 2;
     }
-    MailBatch part = ParseMboxBytes(bytes.substr(begin, end - begin), file, read);
+    chunks.emplace_back(begin, end);
+    begin = end;
+  }
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::max(1, std::min(threads, static_cast<int>(chunks.size())));
+  std::vector<MailBatch> parts(chunks.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::uint64_t> parsed_bytes{0};
+  if (threads > 1) read.threads = 1;  // The chunks are the unit of work.
+  auto work = [&](bool report) {
+    for (;;) {
+      std::size_t index = next.fetch_add(1);
+      if (index >= chunks.size()) return;
+      auto [from, to] = chunks[index];
+      parts[index] = ParseMboxBytes(bytes.substr(from, to - from), file, read);
+      std::uint64_t done = parsed_bytes.fetch_add(to - from) + (to - from);
+      // Progress is reported by the calling thread only.
+      if (report && options.progress) options.progress(done_before + start + done, total);
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (int i = 1; i < threads; ++i) workers.emplace_back([&] { work(false); });
+    work(true);
+  }
+  MailBatch batch;
+  for (std::size_t index = 0; index < chunks.size(); ++index) {
+    MailBatch& part = parts[index];
+    std::uint64_t offset = chunks[index].first;
     for (auto& message : part.messages) {
-      message.offset += begin;
+      message.offset += offset;
       batch.messages.push_back(std::move(message));
     }
     for (auto& failure : part.failures) {
-      failure.offset += begin;
+      failure.offset += offset;
       batch.failures.push_back(std::move(failure));
     }
     batch.bytes += part.bytes;
-    begin = end;
-    if (options.progress) options.progress(done_before + begin, total);
+    part = MailBatch();
   }
+  if (options.progress && !chunks.empty()) options.progress(done_before + bytes.size(), total);
   return batch;
 }
 
