@@ -15,9 +15,15 @@ if [ ! -f "$mbox" ]; then
   xz -dc "$archive" > "$mbox.part" && mv "$mbox.part" "$mbox"
 fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTOCKTAKE_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" -j2 stocktake_ingest_mail_bench stocktake_ingest_git_bench
+ninja -C "$build" -j2 stocktake_ingest_mail_bench stocktake_ingest_git_bench stocktake_ingest_store_bench
 echo "== mail"
 "$build/bench/stocktake_ingest_mail_bench" "$mbox"
+echo "== mail and git into the store"
+if [ -d "$repo" ]; then
+  "$build/bench/stocktake_ingest_store_bench" "$mbox" --git "$repo"
+else
+  "$build/bench/stocktake_ingest_store_bench" "$mbox"
+fi
 if [ -d "$repo" ]; then
   echo "== git"
   "$build/bench/stocktake_ingest_git_bench" "$repo"
