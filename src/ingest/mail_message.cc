@@ -10,6 +10,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "stocktake/util/text.h"
+
 namespace stocktake {
 namespace {
 
@@ -250,23 +252,6 @@ std::string Unfold(std::string_view raw) {
   }
   std::string_view trimmed = TrimSpace(out);
   return std::string(trimmed);
-}
-
-// Collapses runs of white space (tabs from folding) into single spaces.
-std::string CollapseSpaces(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool space = false;
-  for (char c : text) {
-    if (IsAsciiSpace(c)) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
 }
 
 std::string DropControlCharacters(std::string_view text) {

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <set>
 
+#include "stocktake/util/text.h"
+
 namespace stocktake {
 namespace {
 
@@ -125,21 +127,6 @@ bool ReadGroup(std::string_view group, SubjectPrefix& prefix, std::vector<std::s
     }
   }
   return known;
-}
-
-std::string CollapseSpaces(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (IsSpace(c)) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
 }
 
 struct SeriesBuild {

@@ -29,6 +29,22 @@ std::string_view Trim(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
+std::string CollapseSpaces(std::string_view text) {
+  std::string collapsed;
+  collapsed.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      space = true;
+      continue;
+    }
+    if (space && !collapsed.empty()) collapsed.push_back(' ');
+    space = false;
+    collapsed.push_back(c);
+  }
+  return collapsed;
+}
+
 std::string ToLower(std::string_view text) {
   std::string lower(text);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

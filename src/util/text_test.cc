@@ -19,6 +19,7 @@ TEST(TextTest, TrimsSplitsAndJoins) {
   ASSERT_EQ(parts.size(), 3u);
   EXPECT_EQ(parts[1], "");
   EXPECT_EQ(Join({"Xen", "Linux"}, " & "), "Xen & Linux");
+  EXPECT_EQ(CollapseSpaces(" [PATCH v2]\r\n\t 1/3  blkif:  fix "), "[PATCH v2] 1/3 blkif: fix");
 }
 
 }  // namespace

@@ -16,6 +16,10 @@ std::string Slugify(std::string_view text);
 /// `text` without leading and trailing ASCII white space.
 std::string_view Trim(std::string_view text);
 
+/// `text` with each run of ASCII white space (folded header tabs, newlines)
+/// made one space, and none at either end.
+std::string CollapseSpaces(std::string_view text);
+
 /// `text` in ASCII lower case.
 std::string ToLower(std::string_view text);
 
