@@ -298,33 +298,15 @@ void RegisterEvidence(CLI::App& app, Cli& cli) {
     cli.action = [&cli, draft_id, confirm]() -> Result<int> {
       std::string id = BareId(*draft_id);
       auto store = ST_TRY(cli.Open());
-      std::optional<DraftObjection> draft;
-      for (auto& one : ST_TRY(store->evidence().ListDraftObjections(0))) {
-        if (one.message_id == id) draft = std::move(one);
-      }
-      if (!draft) return Fail(Error::NotFound(fmt::format("no draft objection from <{}>", id)));
-      if (draft->state != "draft") {
-        return Fail(Error::Conflict(
-            fmt::format("the draft objection from <{}> is already {}", id, draft->state)));
-      }
-      std::int64_t objection = 0;
-      if (confirm) {
-        // The objection is the NAK sender's, raised when the mail was sent.
-        Lifecycle lifecycle(*store);
-        objection = ST_TRY(lifecycle.Object(Context{draft->by, draft->at}, draft->proposal_id,
-                                            draft->text, draft->message_id));
-      }
-      ST_TRY(store->Transact([&](StoreWriter& writer) -> Result<void> {
-        return writer.evidence_writer().SetDraftObjectionState(id,
-                                                               confirm ? "confirmed" : "dismissed");
-      }));
+      Lifecycle lifecycle(*store);
+      std::int64_t objection =
+          ST_TRY(lifecycle.SettleDraftObjection(ST_TRY(cli.MakeContext()), id, confirm));
       if (cli.options.json) {
         Cli::PrintJson({{"message_id", id},
                         {"state", confirm ? "confirmed" : "dismissed"},
                         {"objection", objection}});
       } else if (confirm) {
-        std::cout << fmt::format("Objection {} recorded on proposal {} for {}.\n", objection,
-                                 draft->proposal_id, draft->by);
+        std::cout << fmt::format("Objection {} recorded from the NAK <{}>.\n", objection, id);
       } else {
         std::cout << fmt::format("Dismissed the draft objection from <{}>.\n", id);
       }

@@ -317,6 +317,57 @@ Result<std::int64_t> Lifecycle::Object(const Context& context, std::int64_t prop
   return objection_id;
 }
 
+Result<std::int64_t> Lifecycle::SettleDraftObjection(const Context& context,
+                                                     const std::string& message_id, bool confirm) {
+  auto person = ST_TRY(store_.FindPerson(context.actor));
+  if (!person || !person->HasRole(Role::kCzar)) {
+    return Fail(Error::Conflict(fmt::format(
+        "{} does not have the czar role: only the PV protocols Czar settles draft objections "
+        "(the Czar is added with 'stocktake person add EMAIL --role czar')",
+        context.actor)));
+  }
+  std::optional<DraftObjection> draft;
+  for (auto& one : ST_TRY(store_.evidence().ListDraftObjections(0))) {
+    if (one.message_id == message_id) draft = std::move(one);
+  }
+  if (!draft) {
+    return Fail(Error::NotFound(fmt::format(
+        "no draft objection from <{}>: see 'stocktake draft-objection list'", message_id)));
+  }
+  if (draft->state != "draft") {
+    return Fail(Error::Conflict(
+        fmt::format("the draft objection from <{}> is already {}", message_id, draft->state)));
+  }
+  ProtocolProcess process = ST_TRY(LoadProcess());
+  std::int64_t objection = 0;
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    if (confirm) {
+      auto proposal = ST_TRY(store_.FindProposal(draft->proposal_id));
+      if (!proposal) return Fail(NoProposal(draft->proposal_id));
+      Protocol protocol = ST_TRY(FindProtocol(proposal->protocol));
+      ProposalAction action;
+      action.kind = ProposalActionKind::kObject;
+      action.text = draft->text;
+      action.message_id = draft->message_id;
+      // The objection is the NAK sender's, raised when the mail was sent.
+      ST_TRY(Record(writer, Context{draft->by, draft->at}, process, *proposal, protocol, action,
+                    &objection));
+    } else {
+      Event event;
+      event.at = context.now;
+      event.recorded_at = context.now;
+      event.actor = context.actor;
+      event.kind = event_kind::kDraftObjectionDismissed;
+      event.subject = message_id;
+      event.reason = draft->text;
+      ST_TRY(writer.AppendEvent(event));
+    }
+    return writer.evidence_writer().SetDraftObjectionState(message_id,
+                                                           confirm ? "confirmed" : "dismissed");
+  }));
+  return objection;
+}
+
 Result<Proposal> Lifecycle::ActOnObjection(const Context& context, std::int64_t objection_id,
                                            ProposalActionKind kind, const std::string& text) {
   auto proposal = ST_TRY(store_.FindProposalByObjection(objection_id));

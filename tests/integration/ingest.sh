@@ -85,6 +85,7 @@ check "stats" exit_is 0 st --json stats
 check "stats shape" json 'd["commits"] == 3 and d["commits_with_trailer"]["acked-by"] == 2 and d["commits_with_trailer"]["signed-off-by"] == 2 and d["messages"] >= 5 and d["series"] >= 1 and d["threads"] >= 1 and "trailers" in d'
 # A NAK in a proposal's thread: a draft objection the Czar confirms.
 "$stocktake" --db "$work/st.db" --as czar@example.org --now 2017-01-01 init >/dev/null  # ingest needed no project
+"$stocktake" --db "$work/st.db" person add czar@example.org --role czar >/dev/null
 "$stocktake" --db "$work/st.db" --as dev@example.org --now 2017-01-02 protocol add pvcalls >/dev/null
 "$stocktake" --db "$work/st.db" --as dev@example.org --now 2017-02-01 propose pvcalls --thread "<prop@x>" >/dev/null
 {
@@ -95,6 +96,9 @@ check "nak ingest" exit_is 0 st --json ingest mbox proposal.mbox
 check "nak drafted" json 'd["draft_objections"] == 1'
 check "draft list" exit_is 0 st --json draft-objection list
 check "draft listed" json 'len(d) == 1 and d[0]["state"] == "draft" and d[0]["message_id"] == "nak@x"'
+check "draft confirm by a non-czar refused" exit_is 4 st --as dev@example.org draft-objection confirm "<nak@x>"
+check "draft still a draft" exit_is 0 st --json draft-objection list
+check "draft unchanged" json 'd[0]["state"] == "draft"'
 check "draft confirm" exit_is 0 st --as czar@example.org --json draft-objection confirm "<nak@x>"
 check "draft confirmed" json 'd["state"] == "confirmed" and d["objection"] > 0'
 check "confirm twice refused" exit_is 4 st --as czar@example.org draft-objection confirm nak@x

@@ -30,6 +30,7 @@ inline constexpr char kProtocolWaiver[] = "protocol.waiver";
 inline constexpr char kProposalOpened[] = "proposal.opened";
 /// An action on a proposal: `to` is the action kind, `detail` its fields.
 inline constexpr char kProposalAction[] = "proposal.action";
+inline constexpr char kDraftObjectionDismissed[] = "draft-objection.dismissed";
 }  // namespace event_kind
 
 struct Event {

@@ -135,6 +135,15 @@ class Lifecycle {
                                        const std::string& criterion, const std::string& reason,
                                        const std::string& stage = "");
 
+  /// The Czar settles the draft objection ingest made from the NAK with
+  /// `message_id`: confirming records it as its sender's objection, raised
+  /// when the mail was sent, and returns its number; dismissing returns 0.
+  /// One transaction. kConflict when the actor lacks the czar role or the draft
+  /// is already settled; kNotFound for an unknown draft.
+  [[nodiscard]] Result<std::int64_t> SettleDraftObjection(const Context& context,
+                                                          const std::string& message_id,
+                                                          bool confirm);
+
   /// Proposal `id`; kNotFound with a hint.
   [[nodiscard]] Result<Proposal> FindProposal(std::int64_t id);
   /// Proposals of `protocol` (all when empty), by number.
