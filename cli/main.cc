@@ -70,7 +70,9 @@ Result<int> RunMain(int argc, char** argv) {
       "stocktake"};
   app.fallthrough();
   app.require_subcommand(1);
-  app.set_version_flag("--version", "stocktake 0.1.0");
+  app.set_version_flag("--version",
+                       fmt::format("stocktake 0.1.0 (database schema {}, JSON schema {})",
+                                   LatestSchemaVersion(), kJsonSchemaVersion));
   app.footer(
       "Start with 'stocktake import examples/xen-4.3.yaml' and 'stocktake --now 2013-01-21 "
       "report 4.3'.\nExit status: 0 ok, 1 check found alerts, 2 bad arguments or input, 3 not "

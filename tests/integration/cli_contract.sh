@@ -110,5 +110,7 @@ check "import of a directory says so" err_has "is a directory: name a file"
 check "unknown subcommand" exit_is 2 st frobnicate
 check "help" exit_is 0 st --help
 check "help lists commands" grep -q "report" "$work/out"
+check "version" exit_is 0 st --version
+check "version names the schemas" out_has "database schema"
 
 finish
