@@ -10,15 +10,7 @@ namespace stocktake {
 namespace {
 
 using testing::At;
-
-Protocol Named(const std::string& name, const std::string& stage = "",
-               const std::string& summary = "") {
-  Protocol protocol;
-  protocol.name = name;
-  protocol.stage = stage;
-  protocol.summary = summary;
-  return protocol;
-}
+using testing::Named;
 
 constexpr char kCzar[] = "czar@example.org";
 constexpr char kDeveloper[] = "dev@example.org";

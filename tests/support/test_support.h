@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "stocktake/model/protocol.h"
 #include "stocktake/result.h"
 #include "stocktake/util/time.h"
 
@@ -48,5 +49,15 @@ inline std::string SeedTakingStockBody() {
 
 inline Timestamp At(const char* text) { return ST_MUST(ParseTimestamp(text)); }
 inline Date Day(const char* text) { return ST_MUST(ParseDate(text)); }
+
+/// A protocol with just a name, and optionally a stage and a summary.
+inline Protocol Named(const std::string& name, const std::string& stage = "",
+                      const std::string& summary = "") {
+  Protocol protocol;
+  protocol.name = name;
+  protocol.stage = stage;
+  protocol.summary = summary;
+  return protocol;
+}
 
 }  // namespace stocktake::testing

@@ -14,15 +14,7 @@ namespace stocktake {
 namespace {
 
 using testing::At;
-
-Protocol Named(const std::string& name, const std::string& stage = "",
-               const std::string& summary = "") {
-  Protocol protocol;
-  protocol.name = name;
-  protocol.stage = stage;
-  protocol.summary = summary;
-  return protocol;
-}
+using testing::Named;
 
 Protocol SampleProtocol() {
   Protocol protocol;
