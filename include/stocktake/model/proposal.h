@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "stocktake/process/protocol_process.h"
 #include "stocktake/util/time.h"
+#include "stocktake/util/time_span.h"
 
 namespace stocktake {
 

@@ -5,53 +5,17 @@
 // The default is the Xen PV drivers lifecycle (Design → Prototype → Production)
 // with 7-day windows; an Apache-style 72-hour vote or a Kubernetes-style
 // alpha/beta/stable ladder is expressed by other values, not other code.
-//
-// TimeSpan is a calendar-aware length of time: whole months (added on the
-// calendar, clamped to the month's end) plus seconds, so "6mo" from 31 August
-// ends on 28 or 29 February and "72h" is exactly 259,200 seconds.
+// Windows and time frames are TimeSpans (util/time_span.h).
 // All types here are values; read-only use from several threads is safe.
 
-#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "stocktake/result.h"
-#include "stocktake/util/time.h"
+#include "stocktake/util/time_span.h"
 
 namespace stocktake {
-
-/// A length of time: calendar months plus seconds. Zero means "no limit" where
-/// a field says so.
-struct TimeSpan {
-  int months = 0;
-  std::chrono::seconds seconds{0};
-
-  bool IsZero() const { return months == 0 && seconds.count() == 0; }
-  bool operator==(const TimeSpan&) const = default;
-
-  static TimeSpan Hours(int hours) { return {0, std::chrono::hours(hours)}; }
-  static TimeSpan Days(int days) { return {0, std::chrono::hours(24 * days)}; }
-  static TimeSpan Months(int months) { return {months, std::chrono::seconds(0)}; }
-};
-
-/// Parses a span: a number and a unit, optionally several ("1mo 2w"). Units:
-/// "s", "min", "h", "d", "w", "mo", "y" and their words ("hours", "days",
-/// "weeks", "months", "years"; singular or plural), with or without a space:
-/// "7d", "72h", "6mo", "6 months", "2w". Errors are kInvalidArgument and show an
-/// example of what is accepted.
-Result<TimeSpan> ParseTimeSpan(std::string_view text);
-
-/// The shortest canonical text: "7d", "72h" (hours when not whole days),
-/// "6mo", "1mo 2d", "0s".
-std::string FormatTimeSpan(const TimeSpan& span);
-
-/// `at` plus `span`: months first (on the calendar, keeping the time of day,
-/// clamped to the month's end), then the seconds.
-Timestamp AddTimeSpan(Timestamp at, const TimeSpan& span);
-
-/// `at` minus `span`, the inverse order of AddTimeSpan.
-Timestamp SubtractTimeSpan(Timestamp at, const TimeSpan& span);
 
 /// Known criterion ids that libstocktake can check against a protocol's
 /// evidence (see process/stage_criteria.h). A stage may name other ids; those
