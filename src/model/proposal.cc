@@ -35,6 +35,33 @@ std::optional<ProposalActionKind> ParseProposalActionKind(std::string_view name)
   return std::nullopt;
 }
 
+bool IsDecision(ProposalActionKind kind) {
+  return kind == ProposalActionKind::kAccept || kind == ProposalActionKind::kReject ||
+         kind == ProposalActionKind::kWithdraw;
+}
+
+bool TargetsObjection(ProposalActionKind kind) {
+  switch (kind) {
+    case ProposalActionKind::kAnswer:
+    case ProposalActionKind::kReply:
+    case ProposalActionKind::kConfirmObjection:
+    case ProposalActionKind::kWithdrawObjection:
+    case ProposalActionKind::kResolveObjection:
+      return true;
+    case ProposalActionKind::kObject:
+    case ProposalActionKind::kAccept:
+    case ProposalActionKind::kReject:
+    case ProposalActionKind::kWithdraw:
+      return false;
+  }
+  return false;
+}
+
+bool NeedsText(ProposalActionKind kind) {
+  return kind == ProposalActionKind::kObject || kind == ProposalActionKind::kAnswer ||
+         kind == ProposalActionKind::kReply || kind == ProposalActionKind::kReject;
+}
+
 std::int64_t Proposal::NextObjectionId() const {
   std::int64_t highest = 0;
   for (const auto& action : actions) {

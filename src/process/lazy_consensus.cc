@@ -9,24 +9,6 @@
 namespace stocktake {
 namespace {
 
-bool IsDecision(ProposalActionKind kind) {
-  return kind == ProposalActionKind::kAccept || kind == ProposalActionKind::kReject ||
-         kind == ProposalActionKind::kWithdraw;
-}
-
-bool TargetsObjection(ProposalActionKind kind) {
-  switch (kind) {
-    case ProposalActionKind::kAnswer:
-    case ProposalActionKind::kReply:
-    case ProposalActionKind::kConfirmObjection:
-    case ProposalActionKind::kWithdrawObjection:
-    case ProposalActionKind::kResolveObjection:
-      return true;
-    default:
-      return false;
-  }
-}
-
 size_t CountWords(std::string_view text) {
   size_t words = 0;
   bool in_word = false;

@@ -475,18 +475,6 @@ class Parser {
     return std::stoll(value);
   }
 
-  static bool TargetsObjection(ProposalActionKind kind) {
-    return kind == ProposalActionKind::kAnswer || kind == ProposalActionKind::kReply ||
-           kind == ProposalActionKind::kConfirmObjection ||
-           kind == ProposalActionKind::kWithdrawObjection ||
-           kind == ProposalActionKind::kResolveObjection;
-  }
-
-  static bool IsDecision(ProposalActionKind kind) {
-    return kind == ProposalActionKind::kAccept || kind == ProposalActionKind::kReject ||
-           kind == ProposalActionKind::kWithdraw;
-  }
-
   // One action of `proposal`; `raised` holds the objections raised so far.
   Result<ProposalAction> ParseProposalAction(const YAML::Node& node, const Proposal& proposal,
                                              const std::set<std::int64_t>& raised) const {
@@ -548,10 +536,7 @@ class Parser {
         }
       }
     }
-    bool needs_text =
-        action.kind == ProposalActionKind::kObject || action.kind == ProposalActionKind::kAnswer ||
-        action.kind == ProposalActionKind::kReply || action.kind == ProposalActionKind::kReject;
-    if (needs_text && Trim(action.text).empty()) {
+    if (NeedsText(action.kind) && Trim(action.text).empty()) {
       return Fail(At(node, fmt::format("a '{}' action needs 'text: …' (the reason, answer, reply "
                                        "or rationale)",
                                        kind)));

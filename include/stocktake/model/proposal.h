@@ -34,6 +34,17 @@ enum class ProposalActionKind {
 std::string_view ProposalActionKindName(ProposalActionKind kind);
 std::optional<ProposalActionKind> ParseProposalActionKind(std::string_view name);
 
+/// What each kind of action is, decided here once for the lazy-consensus
+/// rules, the project-file reader and the services.
+/// A decision (accept, reject, withdraw) ends the proposal: no action follows it.
+bool IsDecision(ProposalActionKind kind);
+/// Answer, reply, confirm, withdraw-objection and resolve act on an earlier
+/// objection, named by ProposalAction::objection_id.
+bool TargetsObjection(ProposalActionKind kind);
+/// An objection (its reason), an answer, a reply and a rejection (its
+/// rationale) must carry text.
+bool NeedsText(ProposalActionKind kind);
+
 struct ProposalAction {
   ProposalActionKind kind = ProposalActionKind::kObject;
   Timestamp at{};
