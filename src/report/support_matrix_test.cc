@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "stocktake/report/protocols_yaml.h"
+#include <fstream>
+#include <sstream>
+
+#include "stocktake/projectfile/project_file.h"
 
 namespace stocktake {
 namespace {
@@ -97,9 +100,13 @@ TEST(SupportMatrixTest, ParsesFormats) {
 
 TEST(SupportMatrixTest, XenExampleMatrix) {
   ProtocolProcess process = XenProtocolProcess();
-  ProtocolsFile file =
-      ST_MUST(LoadProtocolsYaml(ST_SOURCE_DIR "/examples/xen-pv-protocols.yaml", process));
-  SupportMatrix matrix = ComputeSupportMatrix(file.protocols, file.releases, process);
+  std::ifstream in(ST_SOURCE_DIR "/examples/xen-pv-protocols.yaml", std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  ProjectFile file = ST_MUST(ParseProjectFile(text.str(), "xen-pv-protocols.yaml"));
+  std::vector<Release> releases;
+  for (const auto& entry : file.releases) releases.push_back(entry.release);
+  SupportMatrix matrix = ComputeSupportMatrix(file.protocols, releases, process);
   auto cell = [&](const char* protocol, const char* version) {
     for (size_t row = 0; row < matrix.protocols.size(); ++row) {
       if (matrix.protocols[row] != protocol) continue;

@@ -1,21 +1,27 @@
-#include "stocktake/report/protocols_yaml.h"
-
+// The `protocols:` section of the project file (src/projectfile/protocol_reader.cc).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "stocktake/process/stage_criteria.h"
+#include "stocktake/projectfile/project_file.h"
 
 namespace stocktake {
 namespace {
 
-Result<ProtocolsFile> Parse(std::string_view text) {
-  return ParseProtocolsYaml(text, "test.yaml", XenProtocolProcess());
+Result<ProjectFile> Parse(std::string_view text) { return ParseProjectFile(text, "test.yaml"); }
+
+std::string ReadExample(const char* name) {
+  std::ifstream in(std::string(ST_SOURCE_DIR "/examples/") + name, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
-TEST(ProtocolsYamlTest, ReadsEveryField) {
-  ProtocolsFile file = ST_MUST(Parse(R"(
-project: {name: xen}
+TEST(ProtocolReaderTest, ReadsEveryField) {
+  ProjectFile file = ST_MUST(Parse(R"(
 protocols:
   - name: pvcalls
     summary: PV Calls
@@ -34,7 +40,7 @@ protocols:
       - {stage: production, criterion: backend-committed, by: czar@example.org,
          at: 2018-01-01, reason: out of tree}
 releases:
-  - {version: "4.9", date: 2017-06-27}
+  - {version: "4.9", release: 2017-06-27}
 )"));
   ASSERT_EQ(file.protocols.size(), 1u);
   const Protocol& protocol = file.protocols[0];
@@ -52,10 +58,10 @@ releases:
   EXPECT_EQ(FormatTimestamp(protocol.history[1].at), "2017-04-05T10:00:00Z");
   ASSERT_NE(protocol.FindWaiver("production", "backend-committed"), nullptr);
   ASSERT_EQ(file.releases.size(), 1u);
-  EXPECT_EQ(FormatDate(file.releases[0].release), "2017-06-27");
+  EXPECT_EQ(FormatDate(file.releases[0].release.release), "2017-06-27");
 }
 
-TEST(ProtocolsYamlTest, ErrorsNameFileLineAndColumn) {
+TEST(ProtocolReaderTest, ErrorsNameFileLineAndColumn) {
   auto bad_stage =
       Parse("protocols:\n  - name: x\n    history:\n      - {at: 2017-01-01, to: beta}\n");
   ASSERT_FALSE(bad_stage);
@@ -75,6 +81,11 @@ TEST(ProtocolsYamlTest, ErrorsNameFileLineAndColumn) {
   auto malformed = Parse("protocols: [\n");
   ASSERT_FALSE(malformed);
   EXPECT_TRUE(malformed.error().IsCorruption());
+  auto misspelt =
+      Parse("protocols:\n  - {name: x, sumary: s, history: [{at: 2017-01-01, to: design}]}\n");
+  ASSERT_FALSE(misspelt);
+  EXPECT_EQ(misspelt.error().ToString(),
+            "test.yaml:2:15: unknown key 'sumary' in a protocol: did you mean 'summary'?");
   EXPECT_EQ(malformed.error().context().substr(0, 10), "test.yaml:");
   auto disagree = Parse(
       "protocols:\n  - name: x\n    stage: production\n    history: [{at: 2017-01-01, to: "
@@ -85,13 +96,13 @@ TEST(ProtocolsYamlTest, ErrorsNameFileLineAndColumn) {
       "protocols:\n  - {name: x, history: [{at: 2017-01-01, to: design}]}\n"
       "  - {name: x, history: [{at: 2017-01-01, to: design}]}\n");
   ASSERT_FALSE(twice);
-  EXPECT_EQ(twice.error().ToString(), "test.yaml:3:5: protocol x is listed twice");
+  EXPECT_EQ(twice.error().ToString(), "test.yaml:3:5: protocol x is listed twice (also at line 2)");
 }
 
-TEST(ProtocolsYamlTest, LoadsTheXenExample) {
+TEST(ProtocolReaderTest, ReadsTheXenExample) {
   ProtocolProcess process = XenProtocolProcess();
-  ProtocolsFile file =
-      ST_MUST(LoadProtocolsYaml(ST_SOURCE_DIR "/examples/xen-pv-protocols.yaml", process));
+  ProjectFile file =
+      ST_MUST(ParseProjectFile(ReadExample("xen-pv-protocols.yaml"), "xen-pv-protocols.yaml"));
   EXPECT_GE(file.protocols.size(), 15u);
   EXPECT_EQ(file.releases.size(), 24u);
   std::set<std::string> names;
@@ -117,7 +128,6 @@ TEST(ProtocolsYamlTest, LoadsTheXenExample) {
   ASSERT_NE(pvcalls, nullptr);
   EXPECT_EQ(pvcalls->stage, "prototype");
   EXPECT_EQ(pvcalls->design_doc.commit, "1a0ab02e342c");
-  EXPECT_FALSE(LoadProtocolsYaml("/nonexistent/x.yaml", process));
 }
 
 }  // namespace
