@@ -10,6 +10,7 @@
 #include "projectfile/yaml_reader_internal.h"
 #include "stocktake/projectfile/yaml_writer.h"
 #include "stocktake/util/text.h"
+#include "stocktake/util/utf8.h"
 
 namespace stocktake {
 namespace {
@@ -762,6 +763,22 @@ void EmitProposal(YamlWriter& out, const Proposal& proposal) {
   out.EndBlock();
 }
 
+// The first byte of `text` that is not UTF-8, as FILE:LINE:COLUMN; the column
+// counts characters, as editors do (the text before it is valid UTF-8).
+Result<void> CheckUtf8(std::string_view text, std::string_view file_name) {
+  std::size_t bad = FindInvalidUtf8(text);
+  if (bad == std::string_view::npos) return Ok();
+  FileMark mark{1, 1};
+  for (std::size_t i = 0; i < bad; ++i) {
+    if (text[i] == '\n') {
+      mark = {mark.line + 1, 1};
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++mark.column;
+    }
+  }
+  return Fail(Error::InvalidArgument("not valid UTF-8").WithContext(FormatMark(file_name, mark)));
+}
+
 }  // namespace
 
 std::string FormatMark(std::string_view file_name, FileMark mark) {
@@ -770,6 +787,10 @@ std::string FormatMark(std::string_view file_name, FileMark mark) {
 
 Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view file_name,
                                      const Process* fallback_process) {
+  // yaml-cpp passes any bytes through, and text that is not UTF-8 would be
+  // stored and break every later JSON output of it: refuse it here, where the
+  // file is, before the importer writes anything.
+  ST_TRY(CheckUtf8(text, file_name));
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
