@@ -13,7 +13,7 @@
 #include <string>
 
 #include "bench_util_internal.h"
-#include "stocktake/ingest/evidence_ingest.h"
+#include "stocktake/service/evidence_ingest.h"
 #include "stocktake/storage/open_store.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
-#include "stocktake/ingest/evidence_ingest.h"
+#include "stocktake/service/evidence_ingest.h"
 
 namespace stocktake::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "stocktake/ingest/evidence_ingest.h"
+#include "stocktake/service/evidence_ingest.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/storage/store.h"

@@ -1,4 +1,4 @@
-#include "stocktake/ingest/evidence_ingest.h"
+#include "stocktake/service/evidence_ingest.h"
 
 #include <fmt/format.h>
 
