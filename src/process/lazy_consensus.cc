@@ -238,9 +238,14 @@ Result<Proposal> OpenProposal(const Protocol& protocol, const ProtocolProcess& p
   return proposal;
 }
 
-Result<void> ValidateAction(const Proposal& proposal, const ProposalAction& action,
-                            const Protocol& protocol, const ProtocolProcess& process,
-                            const Person& actor) {
+namespace {
+
+// Who acted, and when, before what the action is: an action under someone
+// else's address, before the proposal opened, after its decision or out of
+// time order would make the replay in EvaluateProposal disagree with what
+// happened on the list.
+Result<void> CheckActorAndTime(const Proposal& proposal, const ProposalAction& action,
+                               const Person& actor) {
   std::string_view kind_name = ProposalActionKindName(action.kind);
   if (!actor.HasEmail(action.by)) {
     return Fail(Error::Conflict(fmt::format(
@@ -264,53 +269,75 @@ Result<void> ValidateAction(const Proposal& proposal, const ProposalAction& acti
           recorded.by, FormatTimestamp(recorded.at))));
     }
   }
+  // Equal instants are allowed: several actions may come from one mail.
   if (!proposal.actions.empty() && action.at < proposal.actions.back().at) {
     return Fail(Error::InvalidArgument(fmt::format(
         "the {} at {} is earlier than the last recorded action ({}): actions are recorded in "
         "time order",
         kind_name, FormatTimestamp(action.at), FormatTimestamp(proposal.actions.back().at))));
   }
-  ProposalStatus status = EvaluateProposal(proposal, process, action.at);
-  const ObjectionStatus* objection = nullptr;
-  if (TargetsObjection(action.kind)) {
-    objection = FindObjection(status, action.objection_id);
-    if (objection == nullptr) {
-      return Fail(Error::NotFound(
-          fmt::format("proposal {} has no objection {}: it has {} objection(s), numbered from 1",
-                      proposal.id, action.objection_id, status.objections.size())));
-    }
-    if (!objection->Blocking()) {
-      std::string since;
-      if (objection->state == ObjectionState::kLapsed) {
-        since = fmt::format(" at {}, {} after the answer of {} with no response from {}",
-                            FormatTimestamp(*objection->lapses_at),
-                            FormatTimeSpan(process.responsiveness_window),
-                            FormatTimestamp(*objection->answered_at), objection->by);
-      } else if (objection->closed_at) {
-        since = fmt::format(" at {}", FormatTimestamp(*objection->closed_at));
-      }
-      return Fail(Error::InvalidArgument(
-          fmt::format("objection {} is already {}{}: raise a new objection if it still applies",
-                      objection->id, ObjectionStateName(objection->state), since)));
-    }
+  return Ok();
+}
+
+// The objection that an answer, reply, confirmation, withdrawal or resolution
+// acts on. It must still block at the action's instant: acting on a lapsed,
+// withdrawn or resolved objection would revive it silently, so the error says
+// when and why it stopped blocking.
+Result<const ObjectionStatus*> TargetObjection(const Proposal& proposal,
+                                               const ProposalAction& action,
+                                               const ProposalStatus& status,
+                                               const ProtocolProcess& process) {
+  const ObjectionStatus* objection = FindObjection(status, action.objection_id);
+  if (objection == nullptr) {
+    return Fail(Error::NotFound(
+        fmt::format("proposal {} has no objection {}: it has {} objection(s), numbered from 1",
+                    proposal.id, action.objection_id, status.objections.size())));
   }
+  if (objection->Blocking()) return objection;
+  std::string since;
+  if (objection->state == ObjectionState::kLapsed) {
+    since = fmt::format(" at {}, {} after the answer of {} with no response from {}",
+                        FormatTimestamp(*objection->lapses_at),
+                        FormatTimeSpan(process.responsiveness_window),
+                        FormatTimestamp(*objection->answered_at), objection->by);
+  } else if (objection->closed_at) {
+    since = fmt::format(" at {}", FormatTimestamp(*objection->closed_at));
+  }
+  return Fail(Error::InvalidArgument(
+      fmt::format("objection {} is already {}{}: raise a new objection if it still applies",
+                  objection->id, ObjectionStateName(objection->state), since)));
+}
+
+// Lazy consensus only counts "specific technical objections": a blank or
+// one-word objection ("NAK") cannot be answered, so it is refused here rather
+// than left to block the proposal. Three words is the smallest sentence that
+// can say what is wrong.
+Result<void> CheckObjectionReason(const ProposalAction& action) {
+  std::string_view reason = Trim(action.text);
+  if (reason.empty()) {
+    return Fail(Error::InvalidArgument(
+        "an objection needs a reason: state the specific technical problem (what breaks, "
+        "which part of the design or code)"));
+  }
+  if (CountWords(reason) < 3) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' is not a specific technical objection: say what is wrong and why, in a "
+                    "sentence",
+                    reason)));
+  }
+  return Ok();
+}
+
+// Who may take each kind of action other than an acceptance, and what text it
+// needs. `objection` is the target of the kinds that have one.
+Result<void> CheckActorMayAct(const Proposal& proposal, const ProposalAction& action,
+                              const ObjectionStatus* objection, const Person& actor) {
   switch (action.kind) {
-    case ProposalActionKind::kObject: {
-      std::string_view reason = Trim(action.text);
-      if (reason.empty()) {
-        return Fail(Error::InvalidArgument(
-            "an objection needs a reason: state the specific technical problem (what breaks, "
-            "which part of the design or code)"));
-      }
-      if (CountWords(reason) < 3) {
-        return Fail(Error::InvalidArgument(fmt::format(
-            "'{}' is not a specific technical objection: say what is wrong and why, in a "
-            "sentence",
-            reason)));
-      }
-      return Ok();
-    }
+    case ProposalActionKind::kObject:
+      return CheckObjectionReason(action);
     case ProposalActionKind::kAnswer:
+      // Answering one's own objection would start the objector's own
+      // responsiveness clock and let the objection lapse by itself.
       if (actor.HasEmail(objection->by)) {
         return Fail(Error::InvalidArgument(fmt::format(
             "{} raised objection {}: reply, confirm or withdraw it instead of answering it",
@@ -355,6 +382,16 @@ Result<void> ValidateAction(const Proposal& proposal, const ProposalAction& acti
     case ProposalActionKind::kAccept:
       break;
   }
+  return Fail(Error::Internal("an acceptance is checked by CheckAcceptance"));
+}
+
+// The Czar accepts only what lazy consensus passed, and only if the protocol
+// is still where the proposal found it and meets the next stage's entry
+// criteria: acceptance moves the protocol (ApplyAcceptance), so a stale or
+// premature acceptance would move it on a vote nobody could still object to.
+Result<void> CheckAcceptance(const Proposal& proposal, const ProposalStatus& status,
+                             const Protocol& protocol, const ProtocolProcess& process,
+                             const Person& actor) {
   if (!actor.HasRole(Role::kCzar)) return Fail(NotCzar(actor, "accept a proposal"));
   if (status.state == ProposalState::kOpen) {
     return Fail(Error::InvalidArgument(fmt::format(
@@ -381,6 +418,26 @@ Result<void> ValidateAction(const Proposal& proposal, const ProposalAction& acti
         protocol.name, process.StageName(proposal.to_stage), DescribeUnsatisfied(criteria))));
   }
   return Ok();
+}
+
+}  // namespace
+
+Result<void> ValidateAction(const Proposal& proposal, const ProposalAction& action,
+                            const Protocol& protocol, const ProtocolProcess& process,
+                            const Person& actor) {
+  ST_TRY(CheckActorAndTime(proposal, action, actor));
+  // The state at the action's own instant, not at the time it is recorded: an
+  // objection answered a week ago may have lapsed since, and an acceptance
+  // recorded late must still have been allowed when it was made.
+  ProposalStatus status = EvaluateProposal(proposal, process, action.at);
+  const ObjectionStatus* objection = nullptr;
+  if (TargetsObjection(action.kind)) {
+    objection = ST_TRY(TargetObjection(proposal, action, status, process));
+  }
+  if (action.kind == ProposalActionKind::kAccept) {
+    return CheckAcceptance(proposal, status, protocol, process, actor);
+  }
+  return CheckActorMayAct(proposal, action, objection, actor);
 }
 
 Result<Proposal> RecordAction(const Proposal& proposal, ProposalAction action,
