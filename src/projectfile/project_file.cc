@@ -38,6 +38,8 @@ class Parser : public YamlReader {
         ST_TRY(OnlyKeys(item, "a status", {"id", "heading", "done", "in_release"}));
         StatusDefinition status;
         status.id = ST_TRY(Text(item, "id", "a status", true));
+        // Ids are typed in commands and compared as text: only the slug form is
+        // accepted, so "On track" and "on-track" cannot both exist.
         if (status.id.empty() || Slugify(status.id) != status.id) {
           return Fail(At(item, fmt::format("status id '{}' must be lower-case words joined by "
                                            "hyphens, e.g. on-track",
@@ -69,6 +71,7 @@ class Parser : public YamlReader {
     auto span = ParseTimeSpan(node.IsScalar() ? node.Scalar() : "");
     if (!span)
       return Fail(At(node, fmt::format("'{}' of process: {}", key, span.error().message())));
+    // A zero window would pass every proposal the instant it opened.
     if (span->IsZero()) {
       return Fail(
           At(node, fmt::format("'{}' of process must be longer than zero, e.g. 72h or 7d", key)));
@@ -104,6 +107,7 @@ class Parser : public YamlReader {
       }
       stage.name = ST_TRY(Text(item, "name", kWhat, false));
       if (stage.name.empty()) stage.name = stage.id;
+      // Unlike a window, a zero time frame is allowed: it means no limit.
       if (YAML::Node frame = item["time_frame"]) {
         auto span = ParseTimeSpan(frame.IsScalar() ? frame.Scalar() : "");
         if (!span)
@@ -318,6 +322,9 @@ class Parser : public YamlReader {
     YAML::Node node = map[key];
     if (!node) return Fail(At(map, fmt::format("{} needs '{}: NUMBER'", what, key)));
     const std::string value = node.IsScalar() ? node.Scalar() : "";
+    // Leading zeros are refused: YAML 1.1 readers take 010 for octal 8, and the
+    // number must read the same as the one quoted on the list. Fifteen digits
+    // keep std::stoll below from overflowing.
     if (value.empty() || value.size() > 15 || value == "0" || value.front() == '0' ||
         !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return Fail(
@@ -430,6 +437,8 @@ class Parser : public YamlReader {
       }
       return Ok();
     };
+    // The store numbers proposals and objections from one sequence, so that a
+    // number quoted in a mail names one thing; the file must keep that true.
     ST_TRY(claim(proposal.id, node["id"]));
     proposal.protocol = ST_TRY(Text(node, "protocol", kWhat, true));
     entry.protocol_at = MarkOf(node["protocol"]);
@@ -779,6 +788,97 @@ Result<void> CheckUtf8(std::string_view text, std::string_view file_name) {
   return Fail(Error::InvalidArgument("not valid UTF-8").WithContext(FormatMark(file_name, mark)));
 }
 
+// The project's identity, then its process.
+void EmitProject(YamlWriter& out, const Project& project) {
+  out.BeginMap("project");
+  out.Scalar("name", project.name);
+  if (!project.mailing_list.empty()) out.Scalar("mailing_list", project.mailing_list);
+  if (!project.repositories.empty()) {
+    out.BeginSequence("repositories");
+    for (const auto& repository : project.repositories) out.ScalarItem(repository);
+    out.EndBlock();
+  }
+  out.EndBlock();
+  const Process& process = project.process;
+  out.BeginMap("process");
+  out.Scalar("name", process.name);
+  out.Raw("staleness_days", std::to_string(process.staleness_days));
+  out.Raw("freeze_warning_days", std::to_string(process.freeze_warning_days));
+  out.BeginSequence("statuses");
+  for (const auto& status : process.statuses) {
+    out.Item();
+    out.Scalar("id", status.id);
+    out.Scalar("heading", status.heading);
+    // Defaults (done: false, in_release: true) are left out, as the canonical
+    // layout promises, so that exporting an imported export changes nothing.
+    if (status.done) out.Raw("done", "true");
+    if (!status.in_release) out.Raw("in_release", "false");
+    out.EndBlock();
+  }
+  out.EndBlock();
+  EmitLifecycle(out, process.lifecycle);
+  out.EndBlock();
+}
+
+void EmitPerson(YamlWriter& out, const Person& person) {
+  out.Item();
+  out.Scalar("email", person.email);
+  if (!person.name.empty()) out.Scalar("name", person.name);
+  if (!person.other_emails.empty()) {
+    out.BeginSequence("other_emails");
+    for (const auto& other : person.other_emails) out.ScalarItem(other);
+    out.EndBlock();
+  }
+  if (!person.roles.empty()) {
+    out.BeginSequence("roles");
+    for (Role role : person.roles) out.ScalarItem(RoleName(role));
+    out.EndBlock();
+  }
+  out.EndBlock();
+}
+
+void EmitScheduleChange(YamlWriter& out, const ScheduleChange& change) {
+  out.Item();
+  out.Raw("at", FormatTimestamp(change.at));
+  out.Scalar("by", change.by);
+  out.BeginMap("freeze");
+  out.Raw("from", FormatDate(change.old_freeze));
+  out.Raw("to", FormatDate(change.new_freeze));
+  out.EndBlock();
+  out.BeginMap("release");
+  out.Raw("from", FormatDate(change.old_release));
+  out.Raw("to", FormatDate(change.new_release));
+  out.EndBlock();
+  out.Scalar("reason", change.reason);
+  out.EndBlock();
+}
+
+// All three dates are always written, so an export states each schedule in
+// full; the parser's defaults (start and freeze fall back to the release
+// date) are a shorthand for hand-written past releases.
+void EmitRelease(YamlWriter& out, const ReleaseEntry& entry) {
+  const Release& release = entry.release;
+  out.Item();
+  out.Scalar("version", release.version);
+  out.Raw("start", FormatDate(release.start));
+  out.Raw("freeze", FormatDate(release.freeze));
+  out.Raw("release", FormatDate(release.release));
+  if (!release.schedule_changes.empty()) {
+    out.BeginSequence("schedule_changes");
+    for (const auto& change : release.schedule_changes) EmitScheduleChange(out, change);
+    out.EndBlock();
+  }
+  if (!release.report_template.empty()) out.Scalar("report_template", release.report_template);
+  if (!entry.features.empty()) {
+    out.BeginSequence("features");
+    for (const auto& feature : entry.features) {
+      EmitFeature(out, feature.feature, feature.evidence);
+    }
+    out.EndBlock();
+  }
+  out.EndBlock();
+}
+
 }  // namespace
 
 std::string FormatMark(std::string_view file_name, FileMark mark) {
@@ -818,93 +918,18 @@ Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view fil
 std::string EmitProjectFile(const ProjectFile& file) {
   YamlWriter out;
   out.Comment("Stocktake project file: stocktake import FILE / stocktake export -o FILE");
-  if (file.project) {
-    const Project& project = *file.project;
-    out.BeginMap("project");
-    out.Scalar("name", project.name);
-    if (!project.mailing_list.empty()) out.Scalar("mailing_list", project.mailing_list);
-    if (!project.repositories.empty()) {
-      out.BeginSequence("repositories");
-      for (const auto& repository : project.repositories) out.ScalarItem(repository);
-      out.EndBlock();
-    }
-    out.EndBlock();
-    const Process& process = project.process;
-    out.BeginMap("process");
-    out.Scalar("name", process.name);
-    out.Raw("staleness_days", std::to_string(process.staleness_days));
-    out.Raw("freeze_warning_days", std::to_string(process.freeze_warning_days));
-    out.BeginSequence("statuses");
-    for (const auto& status : process.statuses) {
-      out.Item();
-      out.Scalar("id", status.id);
-      out.Scalar("heading", status.heading);
-      if (status.done) out.Raw("done", "true");
-      if (!status.in_release) out.Raw("in_release", "false");
-      out.EndBlock();
-    }
-    out.EndBlock();
-    EmitLifecycle(out, process.lifecycle);
-    out.EndBlock();
-  }
+  // Sections in a fixed order, the order a reader needs them in: the process
+  // defines the statuses and stages used below it, and the protocols come
+  // before the proposals that move them.
+  if (file.project) EmitProject(out, *file.project);
   if (!file.people.empty()) {
     out.BeginSequence("people");
-    for (const auto& person : file.people) {
-      out.Item();
-      out.Scalar("email", person.email);
-      if (!person.name.empty()) out.Scalar("name", person.name);
-      if (!person.other_emails.empty()) {
-        out.BeginSequence("other_emails");
-        for (const auto& other : person.other_emails) out.ScalarItem(other);
-        out.EndBlock();
-      }
-      if (!person.roles.empty()) {
-        out.BeginSequence("roles");
-        for (Role role : person.roles) out.ScalarItem(RoleName(role));
-        out.EndBlock();
-      }
-      out.EndBlock();
-    }
+    for (const auto& person : file.people) EmitPerson(out, person);
     out.EndBlock();
   }
   if (!file.releases.empty()) {
     out.BeginSequence("releases");
-    for (const auto& entry : file.releases) {
-      const Release& release = entry.release;
-      out.Item();
-      out.Scalar("version", release.version);
-      out.Raw("start", FormatDate(release.start));
-      out.Raw("freeze", FormatDate(release.freeze));
-      out.Raw("release", FormatDate(release.release));
-      if (!release.schedule_changes.empty()) {
-        out.BeginSequence("schedule_changes");
-        for (const auto& change : release.schedule_changes) {
-          out.Item();
-          out.Raw("at", FormatTimestamp(change.at));
-          out.Scalar("by", change.by);
-          out.BeginMap("freeze");
-          out.Raw("from", FormatDate(change.old_freeze));
-          out.Raw("to", FormatDate(change.new_freeze));
-          out.EndBlock();
-          out.BeginMap("release");
-          out.Raw("from", FormatDate(change.old_release));
-          out.Raw("to", FormatDate(change.new_release));
-          out.EndBlock();
-          out.Scalar("reason", change.reason);
-          out.EndBlock();
-        }
-        out.EndBlock();
-      }
-      if (!release.report_template.empty()) out.Scalar("report_template", release.report_template);
-      if (!entry.features.empty()) {
-        out.BeginSequence("features");
-        for (const auto& feature : entry.features) {
-          EmitFeature(out, feature.feature, feature.evidence);
-        }
-        out.EndBlock();
-      }
-      out.EndBlock();
-    }
+    for (const auto& entry : file.releases) EmitRelease(out, entry);
     out.EndBlock();
   }
   if (!file.protocols.empty()) {
