@@ -464,15 +464,24 @@ MailBatch ParseInChunks(std::string_view bytes, std::uint64_t start, const std::
 
 namespace {
 
-// The part of a mail run after parsing: deduplicate, rebuild threads and
-// series over all stored mail, link, and write everything in one transaction.
-Result<void> StoreMail(Store& store, const IngestOptions& options, const std::string& event_kind,
-                       const std::string& event_subject, std::vector<MailMessage> parsed,
-                       const std::vector<IngestSource>& sources, IngestSummary& summary) {
-  EvidenceReader& reader = store.evidence();
-  std::unordered_set<std::string> known;
-  for (auto& id : ST_TRY(reader.ListMessageIds())) known.insert(std::move(id));
-  const bool had_mail = !known.empty();
+// What a mail run computes from all stored and new mail and then writes. The
+// thread that computes it and the writer thread share it (see StoreMail).
+struct MailRun {
+  std::vector<EvidenceMessage> all;  // The stored messages, then the added ones.
+  std::size_t stored_count = 0;
+  std::vector<EvidenceThread> thread_rows;
+  std::vector<std::pair<std::string, std::string>> moved;  // Stored messages' new roots.
+  std::vector<EvidenceSeries> series_rows;
+  std::vector<EvidenceLink> links;
+  std::vector<Feature> touched;
+  std::vector<DraftObjection> drafts;
+};
+
+// The messages of `parsed` whose Message-ID is not in `known` (the stored
+// ones), the first copy of each; `known` grows by them.
+std::vector<const MailMessage*> NewMessages(const std::vector<MailMessage>& parsed,
+                                            std::unordered_set<std::string>& known,
+                                            IngestSummary& summary) {
   std::vector<const MailMessage*> added;
   for (const auto& message : parsed) {
     if (!known.insert(message.message_id).second) {
@@ -482,103 +491,35 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
     added.push_back(&message);
   }
   summary.messages_added = static_cast<std::int64_t>(added.size());
-  if (added.empty()) {
-    // Nothing new: only remember where the sources stand.
-    if (sources.empty()) return Ok();
-    return store.Transact([&](StoreWriter& writer) -> Result<void> {
-      for (const auto& source : sources) ST_TRY(writer.evidence_writer().SaveSource(source));
-      return Ok();
-    });
+  return added;
+}
+
+// The thread root of every stored message, to find those whose thread moved.
+Result<std::unordered_map<std::string, std::string>> StoredRoots(EvidenceReader& reader,
+                                                                 std::size_t stored_count) {
+  std::unordered_map<std::string, std::string> roots;
+  if (stored_count == 0) return roots;
+  MessageQuery roots_only;
+  roots_only.with_references = false;
+  roots_only.with_trailers = false;
+  for (auto& message : ST_TRY(reader.ListMessages(roots_only))) {
+    roots.emplace(std::move(message.message_id), std::move(message.thread_root));
   }
+  return roots;
+}
 
-  std::vector<EvidenceMessage> all;
-  if (had_mail) all = ST_TRY(reader.ListMessages({}));
-  const std::size_t stored_count = all.size();
-  all.reserve(stored_count + added.size());
-  for (const MailMessage* message : added) all.push_back(ToEvidence(*message));
-  // Trailers come from the bodies, which threading and series assembly do not
-  // need: they are parsed on other cores meanwhile.
-  TrailerJobs trailer_jobs(added, options.threads);
-  std::vector<MailMessage> headers;
-  headers.reserve(all.size());
-  for (const auto& message : all) headers.push_back(HeadersOf(message));
-
-  // Everything the run needs from the store is read now: from here on another
-  // thread owns the connection (a connection is used by one thread at a time).
-  // It sorts the new messages while this thread threads them, then
-  // writes them and their references while this one assembles series and
-  // waits for the trailers.
-  std::unordered_map<std::string, std::string> stored_roots;
-  if (stored_count > 0) {
-    MessageQuery roots_only;
-    roots_only.with_references = false;
-    roots_only.with_trailers = false;
-    for (auto& message : ST_TRY(reader.ListMessages(roots_only))) {
-      stored_roots.emplace(std::move(message.message_id), std::move(message.thread_root));
-    }
-  }
-  auto rules = Compile(ST_TRY(reader.ListRules()));
-  std::vector<Feature> features;
-  if (!rules.empty()) features = ST_TRY(store.ListFeatures({}));
-  std::vector<Proposal> proposals = ST_TRY(store.ListProposals({}));
-
-  std::vector<EvidenceThread> thread_rows;
-  std::vector<std::pair<std::string, std::string>> moved;
-  std::vector<EvidenceSeries> series_rows;
-  std::vector<EvidenceLink> links;
-  std::vector<Feature> touched;
-  std::vector<DraftObjection> drafts;
-  // The writer sorts the new messages by primary key, so that SQLite appends
-  // to its B-tree pages in order, then writes them once their thread roots are
-  // set; this thread only sets their trailers meanwhile.
-  Result<void> written = Ok();
-  std::jthread writer_thread;
-  // Declared after the writer thread, so destroyed before it is joined: if this
-  // thread leaves early, the writer sees a broken promise and rolls back.
-  std::promise<void> threaded;
-  std::promise<void> rest_ready;
-  writer_thread = std::jthread([&, roots_set = threaded.get_future(),
-                                rest = rest_ready.get_future()]() mutable {
-    std::vector<const EvidenceMessage*> fresh;
-    fresh.reserve(added.size());
-    for (std::size_t i = stored_count; i < all.size(); ++i) fresh.push_back(&all[i]);
-    std::sort(fresh.begin(), fresh.end(), [](const EvidenceMessage* a, const EvidenceMessage* b) {
-      return a->message_id < b->message_id;
-    });
-    try {
-      roots_set.get();
-    } catch (const std::future_error&) {
-      written = Fail(Error::Internal("mail ingestion stopped before writing"));
-      return;
-    }
-    written = store.Transact([&](StoreWriter& writer) -> Result<void> {
-      EvidenceWriter& evidence = writer.evidence_writer();
-      ST_TRY(evidence.InsertMessages(fresh));
-      rest.get();  // Throws if the other thread gave up: the store rolls back.
-      ST_TRY(evidence.InsertMessageTrailers(fresh));
-      ST_TRY(evidence.SetThreadRoots(moved));
-      ST_TRY(evidence.ReplaceThreads(thread_rows));
-      ST_TRY(evidence.ReplaceSeries(series_rows));
-      ST_TRY(evidence.ReplaceLinks({"message", "series"}, links));
-      for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
-      for (const auto& draft : drafts) {
-        if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
-      }
-      for (const auto& source : sources) ST_TRY(evidence.SaveSource(source));
-      summary.event_id =
-          ST_TRY(writer.AppendEvent(RunEvent(options, event_kind, event_subject, summary)));
-      return Ok();
-    });
-  });
-  ThreadSet threads = ThreadMessages(headers);
-  thread_rows.reserve(threads.threads.size());
+// One row per thread; sets each message's thread root and lists the stored
+// messages whose root changed (mail that arrived late can join two threads).
+void ThreadRows(const ThreadSet& threads,
+                const std::unordered_map<std::string, std::string>& stored_roots, MailRun& run) {
+  run.thread_rows.reserve(threads.threads.size());
   for (const auto& thread : threads.threads) {
     EvidenceThread row;
     row.root_id = thread.root_id;
     row.message_count = static_cast<std::int64_t>(thread.message_count);
     for (const auto& node : thread.nodes) {
       if (node.ghost()) continue;
-      EvidenceMessage& message = all[*node.message];
+      EvidenceMessage& message = run.all[*node.message];
       message.thread_root = thread.root_id;
       if (row.subject.empty()) row.subject = message.subject;
       if (message.date) {
@@ -586,32 +527,19 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
         if (!row.last_date || *message.date > *row.last_date) row.last_date = message.date;
       }
     }
-    thread_rows.push_back(std::move(row));
+    run.thread_rows.push_back(std::move(row));
   }
-  summary.threads = static_cast<std::int64_t>(thread_rows.size());
-  // Stored messages whose thread changed.
-  for (std::size_t i = 0; i < stored_count; ++i) {
-    auto it = stored_roots.find(all[i].message_id);
-    if (it != stored_roots.end() && it->second != all[i].thread_root) {
-      moved.emplace_back(all[i].message_id, all[i].thread_root);
+  for (std::size_t i = 0; i < run.stored_count; ++i) {
+    auto it = stored_roots.find(run.all[i].message_id);
+    if (it != stored_roots.end() && it->second != run.all[i].thread_root) {
+      run.moved.emplace_back(run.all[i].message_id, run.all[i].thread_root);
     }
   }
-  threaded.set_value();
+}
 
-  SeriesSet assembled = AssembleSeries(headers);
-  {
-    auto trailers = trailer_jobs.Finish();
-    for (std::size_t i = 0; i < trailers.size(); ++i) {
-      summary.trailers += static_cast<std::int64_t>(trailers[i].size());
-      all[stored_count + i].trailers = std::move(trailers[i]);
-    }
-  }
-  // The bodies are freed on another thread.
-  std::jthread release_bodies([bodies = std::move(parsed)]() mutable { bodies.clear(); });
-  std::unordered_map<std::string, std::size_t> position;
-  position.reserve(all.size());
-  for (std::size_t i = 0; i < all.size(); ++i) position.emplace(all[i].message_id, i);
-  series_rows.reserve(assembled.series.size());
+std::vector<EvidenceSeries> SeriesRows(const SeriesSet& assembled) {
+  std::vector<EvidenceSeries> rows;
+  rows.reserve(assembled.series.size());
   for (const auto& one : assembled.series) {
     EvidenceSeries row;
     row.id = one.id;
@@ -627,15 +555,21 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
     for (const auto& patch : one.patches) row.patches.emplace_back(patch.index, patch.message_id);
     row.missing = one.missing;
     row.lineage = assembled.lineages[one.lineage].id;
-    series_rows.push_back(std::move(row));
+    rows.push_back(std::move(row));
   }
-  // Trailers apply to the patch or series they answer (see CollectSeriesTrailers).
+  return rows;
+}
+
+// Trailers apply to the patch or series they answer (see CollectSeriesTrailers):
+// the message itself, else the mail it replies to, else the nearest reference.
+void AttributeTrailers(const SeriesSet& assembled, const std::vector<EvidenceMessage>& all,
+                       std::vector<EvidenceSeries>& rows) {
   for (const auto& message : all) {
     if (message.trailers.empty()) continue;
     auto attribute = [&](const std::string& target) {
       auto found = assembled.series_of.find(target);
       if (found == assembled.series_of.end()) return false;
-      EvidenceSeries& row = series_rows[found->second];
+      EvidenceSeries& row = rows[found->second];
       bool cover = row.cover_letter == target;
       for (const auto& trailer : message.trailers) {
         row.trailers.push_back({cover, cover ? row.id : target, message.message_id, trailer});
@@ -648,14 +582,16 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
       if (*it != message.in_reply_to && attribute(*it)) break;
     }
   }
-  summary.series = static_cast<std::int64_t>(series_rows.size());
+}
 
-  links = LinkMail(rules, all, series_rows);
-  summary.links = static_cast<std::int64_t>(links.size());
-  touched = TouchFeatures(std::move(features), links);
-  summary.features_touched = static_cast<std::int64_t>(touched.size());
-
-  // NAKs in the threads of open proposals become draft objections.
+// NAKs in the threads of open proposals become draft objections, one per
+// message: the Czar confirms or dismisses each, as a NAK on the list is not
+// yet an objection in the lazy-consensus sense.
+std::vector<DraftObjection> DraftObjections(const std::vector<Proposal>& proposals,
+                                            const ThreadSet& threads,
+                                            const std::vector<EvidenceMessage>& all,
+                                            Timestamp now) {
+  std::vector<DraftObjection> drafts;
   for (const auto& proposal : proposals) {
     std::string root = proposal.thread;
     if (root.size() >= 2 && root.front() == '<' && root.back() == '>') {
@@ -672,12 +608,141 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
         std::string by = trailer.key == "NAK" || trailer.person.email.empty()
                              ? message.from.email
                              : trailer.person.email;
-        drafts.push_back({message.message_id, proposal.id, ToLower(by),
-                          message.date.value_or(options.now), trailer.value, "draft"});
+        drafts.push_back({message.message_id, proposal.id, ToLower(by), message.date.value_or(now),
+                          trailer.value, "draft"});
         break;
       }
     }
   }
+  return drafts;
+}
+
+// The added messages sorted by primary key, so that SQLite appends to its
+// B-tree pages in order.
+std::vector<const EvidenceMessage*> NewInKeyOrder(const MailRun& run) {
+  std::vector<const EvidenceMessage*> fresh;
+  fresh.reserve(run.all.size() - run.stored_count);
+  for (std::size_t i = run.stored_count; i < run.all.size(); ++i) fresh.push_back(&run.all[i]);
+  std::sort(fresh.begin(), fresh.end(), [](const EvidenceMessage* a, const EvidenceMessage* b) {
+    return a->message_id < b->message_id;
+  });
+  return fresh;
+}
+
+// The writer thread's transaction. It inserts the new messages as soon as
+// their thread roots are set, then waits on `rest` for everything else; if
+// the computing thread gives up, `rest.get()` throws and the store rolls back.
+Result<void> WriteMail(StoreWriter& writer, const std::vector<const EvidenceMessage*>& fresh,
+                       std::future<void>& rest, const MailRun& run,
+                       const std::vector<IngestSource>& sources, const IngestOptions& options,
+                       const std::string& event_kind, const std::string& event_subject,
+                       IngestSummary& summary) {
+  EvidenceWriter& evidence = writer.evidence_writer();
+  ST_TRY(evidence.InsertMessages(fresh));
+  rest.get();
+  ST_TRY(evidence.InsertMessageTrailers(fresh));
+  ST_TRY(evidence.SetThreadRoots(run.moved));
+  ST_TRY(evidence.ReplaceThreads(run.thread_rows));
+  ST_TRY(evidence.ReplaceSeries(run.series_rows));
+  ST_TRY(evidence.ReplaceLinks({"message", "series"}, run.links));
+  for (const auto& feature : run.touched) ST_TRY(writer.SaveFeature(feature, 0));
+  for (const auto& draft : run.drafts) {
+    if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
+  }
+  for (const auto& source : sources) ST_TRY(evidence.SaveSource(source));
+  summary.event_id =
+      ST_TRY(writer.AppendEvent(RunEvent(options, event_kind, event_subject, summary)));
+  return Ok();
+}
+
+// The part of a mail run after parsing: deduplicate, rebuild threads and
+// series over all stored mail, link, and write everything in one transaction.
+Result<void> StoreMail(Store& store, const IngestOptions& options, const std::string& event_kind,
+                       const std::string& event_subject, std::vector<MailMessage> parsed,
+                       const std::vector<IngestSource>& sources, IngestSummary& summary) {
+  EvidenceReader& reader = store.evidence();
+  std::unordered_set<std::string> known;
+  for (auto& id : ST_TRY(reader.ListMessageIds())) known.insert(std::move(id));
+  const bool had_mail = !known.empty();
+  std::vector<const MailMessage*> added = NewMessages(parsed, known, summary);
+  if (added.empty()) {
+    // Nothing new: only remember where the sources stand.
+    if (sources.empty()) return Ok();
+    return store.Transact([&](StoreWriter& writer) -> Result<void> {
+      for (const auto& source : sources) ST_TRY(writer.evidence_writer().SaveSource(source));
+      return Ok();
+    });
+  }
+
+  MailRun run;
+  if (had_mail) run.all = ST_TRY(reader.ListMessages({}));
+  run.stored_count = run.all.size();
+  run.all.reserve(run.stored_count + added.size());
+  for (const MailMessage* message : added) run.all.push_back(ToEvidence(*message));
+  // Trailers come from the bodies, which threading and series assembly do not
+  // need: they are parsed on other cores meanwhile.
+  TrailerJobs trailer_jobs(added, options.threads);
+  std::vector<MailMessage> headers;
+  headers.reserve(run.all.size());
+  for (const auto& message : run.all) headers.push_back(HeadersOf(message));
+
+  // Everything the run needs from the store is read now: from here on another
+  // thread owns the connection (a connection is used by one thread at a time).
+  // It sorts the new messages while this thread threads them, then
+  // writes them and their references while this one assembles series and
+  // waits for the trailers.
+  auto stored_roots = ST_TRY(StoredRoots(reader, run.stored_count));
+  auto rules = Compile(ST_TRY(reader.ListRules()));
+  std::vector<Feature> features;
+  if (!rules.empty()) features = ST_TRY(store.ListFeatures({}));
+  std::vector<Proposal> proposals = ST_TRY(store.ListProposals({}));
+
+  // The writer sorts the new messages by primary key, so that SQLite appends
+  // to its B-tree pages in order, then writes them once their thread roots are
+  // set; this thread only sets their trailers meanwhile.
+  Result<void> written = Ok();
+  std::jthread writer_thread;
+  // Declared after the writer thread, so destroyed before it is joined: if this
+  // thread leaves early, the writer sees a broken promise and rolls back.
+  std::promise<void> threaded;
+  std::promise<void> rest_ready;
+  writer_thread = std::jthread(
+      [&, roots_set = threaded.get_future(), rest = rest_ready.get_future()]() mutable {
+        std::vector<const EvidenceMessage*> fresh = NewInKeyOrder(run);
+        try {
+          roots_set.get();
+        } catch (const std::future_error&) {
+          written = Fail(Error::Internal("mail ingestion stopped before writing"));
+          return;
+        }
+        written = store.Transact([&](StoreWriter& writer) {
+          return WriteMail(writer, fresh, rest, run, sources, options, event_kind, event_subject,
+                           summary);
+        });
+      });
+  ThreadSet threads = ThreadMessages(headers);
+  ThreadRows(threads, stored_roots, run);
+  summary.threads = static_cast<std::int64_t>(run.thread_rows.size());
+  threaded.set_value();
+
+  SeriesSet assembled = AssembleSeries(headers);
+  {
+    auto trailers = trailer_jobs.Finish();
+    for (std::size_t i = 0; i < trailers.size(); ++i) {
+      summary.trailers += static_cast<std::int64_t>(trailers[i].size());
+      run.all[run.stored_count + i].trailers = std::move(trailers[i]);
+    }
+  }
+  // The bodies are freed on another thread.
+  std::jthread release_bodies([bodies = std::move(parsed)]() mutable { bodies.clear(); });
+  run.series_rows = SeriesRows(assembled);
+  AttributeTrailers(assembled, run.all, run.series_rows);
+  summary.series = static_cast<std::int64_t>(run.series_rows.size());
+  run.links = LinkMail(rules, run.all, run.series_rows);
+  summary.links = static_cast<std::int64_t>(run.links.size());
+  run.touched = TouchFeatures(std::move(features), run.links);
+  summary.features_touched = static_cast<std::int64_t>(run.touched.size());
+  run.drafts = DraftObjections(proposals, threads, run.all, options.now);
 
   rest_ready.set_value();
   writer_thread.join();
