@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # House rules that a compiler does not check: LF line endings, a final
-# newline, no trailing white space, every *_test.cc registered in CMake, and
-# clang-format (the pinned clang-format-14) on every C++ file.
+# newline, no trailing white space, every *_test.cc registered in CMake,
+# clang-format (the pinned clang-format-14) on every C++ file, and includes
+# that point down the layers only (scripts/check-includes.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 problems=0
@@ -38,6 +39,12 @@ if [ -n "$format" ]; then
   done
 else
   report "clang-format is not installed"
+fi
+
+if ! includes=$(scripts/check-includes.sh 2>&1); then
+  while IFS= read -r line; do
+    report "$line"
+  done <<<"${includes:-scripts/check-includes.sh failed}"
 fi
 
 if [ "$problems" -eq 0 ]; then
