@@ -655,6 +655,33 @@ Result<void> WriteMail(StoreWriter& writer, const std::vector<const EvidenceMess
   return Ok();
 }
 
+// The writer thread: sorts the new messages while the other thread threads
+// them, waits for their thread roots, then runs WriteMail's transaction.
+Result<void> WriteWhenReady(Store& store, std::future<void>& roots_set, std::future<void>& rest,
+                            const MailRun& run, const std::vector<IngestSource>& sources,
+                            const IngestOptions& options, const std::string& event_kind,
+                            const std::string& event_subject, IngestSummary& summary) {
+  std::vector<const EvidenceMessage*> fresh = NewInKeyOrder(run);
+  try {
+    roots_set.get();
+  } catch (const std::future_error&) {
+    return Fail(Error::Internal("mail ingestion stopped before writing"));
+  }
+  return store.Transact([&](StoreWriter& writer) {
+    return WriteMail(writer, fresh, rest, run, sources, options, event_kind, event_subject,
+                     summary);
+  });
+}
+
+// The trailers parsed meanwhile, one list per added message, in order.
+void AddTrailers(std::vector<std::vector<EvidenceTrailer>> trailers, MailRun& run,
+                 IngestSummary& summary) {
+  for (std::size_t i = 0; i < trailers.size(); ++i) {
+    summary.trailers += static_cast<std::int64_t>(trailers[i].size());
+    run.all[run.stored_count + i].trailers = std::move(trailers[i]);
+  }
+}
+
 // The part of a mail run after parsing: deduplicate, rebuild threads and
 // series over all stored mail, link, and write everything in one transaction.
 Result<void> StoreMail(Store& store, const IngestOptions& options, const std::string& event_kind,
@@ -708,17 +735,8 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   std::promise<void> rest_ready;
   writer_thread = std::jthread(
       [&, roots_set = threaded.get_future(), rest = rest_ready.get_future()]() mutable {
-        std::vector<const EvidenceMessage*> fresh = NewInKeyOrder(run);
-        try {
-          roots_set.get();
-        } catch (const std::future_error&) {
-          written = Fail(Error::Internal("mail ingestion stopped before writing"));
-          return;
-        }
-        written = store.Transact([&](StoreWriter& writer) {
-          return WriteMail(writer, fresh, rest, run, sources, options, event_kind, event_subject,
-                           summary);
-        });
+        written = WriteWhenReady(store, roots_set, rest, run, sources, options, event_kind,
+                                 event_subject, summary);
       });
   ThreadSet threads = ThreadMessages(headers);
   ThreadRows(threads, stored_roots, run);
@@ -726,13 +744,7 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
   threaded.set_value();
 
   SeriesSet assembled = AssembleSeries(headers);
-  {
-    auto trailers = trailer_jobs.Finish();
-    for (std::size_t i = 0; i < trailers.size(); ++i) {
-      summary.trailers += static_cast<std::int64_t>(trailers[i].size());
-      run.all[run.stored_count + i].trailers = std::move(trailers[i]);
-    }
-  }
+  AddTrailers(trailer_jobs.Finish(), run, summary);
   // The bodies are freed on another thread.
   std::jthread release_bodies([bodies = std::move(parsed)]() mutable { bodies.clear(); });
   run.series_rows = SeriesRows(assembled);
