@@ -19,11 +19,18 @@
 # layer may include. Unit tests (*_test.cc) are exempt: they may drive the
 # layer under test through services and stores. Prints FILE:LINE and the rule
 # for each upward include and exits 1 when there is one.
+#
+#   scripts/check-includes.sh            # this repository's tracked and new files
+#   scripts/check-includes.sh --root DIR # every file under DIR/include and DIR/src
 set -uo pipefail
-cd "$(dirname "$0")/.."
-
-files=$(git ls-files -co --exclude-standard -- 'include/*.h' 'src/*.h' 'src/*.cc' |
-  grep -v '_test\.cc$')
+if [ "${1:-}" = --root ]; then
+  cd "$2" || exit 2
+  files=$(find include src -name '*.h' -o -name '*.cc' 2>/dev/null | sort | grep -v '_test\.cc$')
+else
+  cd "$(dirname "$0")/.."
+  files=$(git ls-files -co --exclude-standard -- 'include/*.h' 'src/*.h' 'src/*.cc' |
+    grep -v '_test\.cc$')
+fi
 # shellcheck disable=SC2086
 awk '
   BEGIN {
@@ -82,7 +89,7 @@ awk '
     }
   }
   END {
-    if (problems > 0) printf "check-includes: %d include(s) run upward or sideways\n", problems
+    if (problems > 0) printf "check-includes: %d problem(s): includes point down the layers only (docs/architecture.md)\n", problems
     exit problems > 0
   }
 ' $files
