@@ -12,6 +12,7 @@
 #include "stocktake/util/text.h"
 #include "storage/sql/migrations.h"
 #include "storage/sql/row_reader.h"
+#include "storage/sql/sql_error.h"
 #include "storage/sql/sql_evidence_internal.h"
 
 #ifdef ST_WITH_POSTGRES
@@ -20,26 +21,6 @@
 
 namespace stocktake {
 namespace {
-
-// Every SOCI call can throw; this is the one place that turns that into an Error.
-template <typename Body>
-auto Guarded(const char* what, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const soci::soci_error& error) {
-    std::string message = error.what();
-    ErrorCode code = ErrorCode::kIoError;
-    if (message.find("UNIQUE") != std::string::npos ||
-        message.find("FOREIGN KEY") != std::string::npos ||
-        message.find("duplicate key") != std::string::npos ||
-        message.find("violates foreign key") != std::string::npos) {
-      code = ErrorCode::kConflict;
-    }
-    return Fail(Error(code, fmt::format("database error while {}: {}", what, Trim(message))));
-  } catch (const std::exception& error) {
-    return Fail(Error::IoError(fmt::format("database error while {}: {}", what, error.what())));
-  }
-}
 
 long long Seconds(Timestamp at) { return at.time_since_epoch().count(); }
 Timestamp FromSeconds(long long seconds) { return Timestamp(std::chrono::seconds(seconds)); }
@@ -1161,6 +1142,7 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
   try {
     if (dialect == SqlDialect::kSqlite) {
       session = std::make_unique<soci::session>(soci::sqlite3, connect);
+      UseExtendedResultCodes(*session);
       *session << "PRAGMA foreign_keys = ON";
       *session << "PRAGMA busy_timeout = 5000";
       if (connect.find(":memory:") == std::string::npos) {
@@ -1179,12 +1161,17 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
 #endif
     }
   } catch (const std::exception& error) {
-    return Fail(Error::Unavailable(
-        fmt::format("cannot open the {} database{}: {}",
-                    dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL",
-                    // A PostgreSQL connect string may hold a password.
-                    dialect == SqlDialect::kSqlite ? " (" + connect + ")" : std::string(),
-                    Trim(error.what()))));
+    // A file SQLite cannot open is an I/O error and one that is no database
+    // is corrupt; a server that cannot be reached, or any other failure to
+    // open, leaves the database unavailable.
+    ErrorCode code = DatabaseError("opening", error).code();
+    if (code == ErrorCode::kInternal) code = ErrorCode::kUnavailable;
+    return Fail(Error(
+        code, fmt::format("cannot open the {} database{}: {}",
+                          dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL",
+                          // A PostgreSQL connect string may hold a password.
+                          dialect == SqlDialect::kSqlite ? " (" + connect + ")" : std::string(),
+                          Trim(error.what()))));
   }
   auto store = std::make_unique<SqlStore>(dialect, std::move(session));
   ST_TRY(store->Migrate());
