@@ -40,6 +40,8 @@ else
   report "clang-format is not installed"
 fi
 
+scripts/check-function-size.sh || report "a function in src/ or cli/ is over 100 lines (listed above)"
+
 if [ "$problems" -eq 0 ]; then
   echo "lint: clean"
 fi
