@@ -46,6 +46,7 @@ if ! includes=$(scripts/check-includes.sh 2>&1); then
     report "$line"
   done <<<"${includes:-scripts/check-includes.sh failed}"
 fi
+scripts/check-function-size.sh || report "a function in src/ or cli/ is over 100 lines (listed above)"
 
 if [ "$problems" -eq 0 ]; then
   echo "lint: clean"

@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libsoci-dev libboost1.81-dev libpq-dev
   libgmime-3.0-dev libgit2-dev liblzma-dev zlib1g-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libexpected-dev
-  libgtest-dev libgmock-dev libbenchmark-dev clang-format-14
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format-14 universal-ctags
   postgresql
 )
 missing=()

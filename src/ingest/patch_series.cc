@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "stocktake/util/text.h"
 
@@ -181,6 +183,197 @@ std::vector<std::string_view> AncestorIds(const MailMessage& message) {
   return ids;
 }
 
+// A patch mail that may belong to a series.
+struct Candidate {
+  std::size_t message;
+  SubjectPrefix prefix;
+};
+
+// The first copy of each patch mail that is not a reply, by date (undated
+// last), then patch index, then input order.
+std::vector<Candidate> CollectCandidates(std::span<const MailMessage> messages) {
+  std::vector<Candidate> candidates;
+  std::unordered_map<std::string_view, bool> seen_ids;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const MailMessage& message = messages[i];
+    if (!seen_ids.emplace(message.message_id, true).second) continue;  // duplicate copy
+    SubjectPrefix prefix = ParseSubjectPrefix(message.subject);
+    if (!prefix.is_patch || prefix.is_reply) continue;
+    candidates.push_back({i, std::move(prefix)});
+  }
+  auto sort_key = [&](const Candidate& candidate) {
+    const MailMessage& message = messages[candidate.message];
+    return std::make_tuple(message.date ? 0 : 1,
+                           message.date ? message.date->time_since_epoch().count() : 0,
+                           candidate.prefix.index, candidate.message);
+  };
+  std::sort(candidates.begin(), candidates.end(),
+            [&](const Candidate& a, const Candidate& b) { return sort_key(a) < sort_key(b); });
+  return candidates;
+}
+
+// Puts candidates into series, then links the series into lineages.
+class SeriesAssembler {
+ public:
+  explicit SeriesAssembler(std::span<const MailMessage> messages) : messages_(messages) {}
+
+  SeriesSet Run() {
+    for (const Candidate& candidate : CollectCandidates(messages_)) {
+      std::optional<std::size_t> target = FindSeries(candidate);
+      if (!target) target = Create(candidate);
+      Join(*target, candidate);
+    }
+    DisjointSets sets(builds_.size());
+    Finish(sets);
+    LinkAnswers(sets);
+    return Collect(sets);
+  }
+
+ private:
+  // The series a numbered patch joins: the nearest series member it answers,
+  // or, sent without threading, a recent series with the same markers.
+  std::optional<std::size_t> FindSeries(const Candidate& candidate) const {
+    const MailMessage& message = messages_[candidate.message];
+    const SubjectPrefix& prefix = candidate.prefix;
+    if (prefix.is_cover_letter() || !prefix.has_counter) return std::nullopt;
+    std::string submitter = SubmitterKey(message.from);
+    for (std::string_view id : AncestorIds(message)) {
+      auto found = series_of_.find(std::string(id));
+      if (found == series_of_.end()) continue;
+      const SeriesBuild& build = builds_[found->second];
+      bool same_version = !prefix.version_explicit || prefix.version == build.series.version;
+      if (build.submitter_key == submitter && build.series.total == prefix.total && same_version &&
+          !HasIndex(build.series, prefix.index)) {
+        return found->second;
+      }
+      return std::nullopt;
+    }
+    if (!message.in_reply_to.empty() || !message.references.empty()) return std::nullopt;
+    auto list = by_markers_.find({submitter, prefix.version, prefix.total});
+    if (list == by_markers_.end()) return std::nullopt;
+    for (auto it = list->second.rbegin(); it != list->second.rend(); ++it) {
+      const SeriesBuild& build = builds_[*it];
+      if (HasIndex(build.series, prefix.index)) continue;
+      if (message.date && build.first_date &&
+          (*message.date - *build.first_date > kMarkerWindow ||
+           *message.date < *build.first_date)) {
+        continue;
+      }
+      return *it;
+    }
+    return std::nullopt;
+  }
+
+  std::size_t Create(const Candidate& candidate) {
+    const MailMessage& message = messages_[candidate.message];
+    const SubjectPrefix& prefix = candidate.prefix;
+    SeriesBuild build;
+    build.series.version = prefix.version;
+    build.series.total = prefix.has_counter ? prefix.total : 1;
+    build.series.is_rfc = prefix.is_rfc;
+    build.series.is_resend = prefix.is_resend;
+    build.series.submitter = message.from;
+    build.submitter_key = SubmitterKey(message.from);
+    build.version_explicit = prefix.version_explicit;
+    build.first_date = message.date;
+    builds_.push_back(std::move(build));
+    std::size_t index = builds_.size() - 1;
+    // Markers of series that patches sent without threading may join.
+    if (prefix.has_counter && prefix.total > 1) {
+      by_markers_[{builds_[index].submitter_key, prefix.version, prefix.total}].push_back(index);
+    }
+    return index;
+  }
+
+  void Join(std::size_t index, const Candidate& candidate) {
+    const MailMessage& message = messages_[candidate.message];
+    SeriesBuild& build = builds_[index];
+    if (candidate.prefix.is_cover_letter()) {
+      build.series.cover_letter_id = message.message_id;
+    } else {
+      build.series.patches.push_back(
+          {candidate.prefix.has_counter ? candidate.prefix.index : 1, message.message_id});
+    }
+    AddTags(build.series, candidate.prefix.tags);
+    build.names.push_back(NormalizeSeriesName(candidate.prefix.name));
+    if (message.date && (!build.series.date || *message.date < *build.series.date)) {
+      build.series.date = message.date;
+    }
+    series_of_.emplace(message.message_id, index);
+  }
+
+  // Sorts each series' patches, names its id and missing patches, and joins
+  // series with the same submitter and name into one lineage.
+  void Finish(DisjointSets& sets) {
+    std::map<std::pair<std::string, std::string>, std::size_t> by_name;
+    for (std::size_t s = 0; s < builds_.size(); ++s) {
+      SeriesBuild& build = builds_[s];
+      std::sort(build.series.patches.begin(), build.series.patches.end(),
+                [](const SeriesPatch& a, const SeriesPatch& b) { return a.index < b.index; });
+      const std::string& head_id = build.series.cover_letter_id.empty()
+                                       ? build.series.patches.front().message_id
+                                       : build.series.cover_letter_id;
+      build.series.id = head_id;
+      for (int i = 1; i <= build.series.total; ++i) {
+        if (!HasIndex(build.series, i)) build.series.missing.push_back(i);
+      }
+      for (const std::string& name : build.names) {
+        if (name.empty()) continue;
+        auto [it, inserted] = by_name.emplace(std::make_pair(build.submitter_key, name), s);
+        if (!inserted) sets.Union(s, it->second);
+      }
+    }
+  }
+
+  // Names each series from its first mail, and joins a series whose first
+  // mail answers an older version of another series into that lineage.
+  void LinkAnswers(DisjointSets& sets) {
+    std::unordered_map<std::string_view, std::size_t> message_index;
+    for (std::size_t i = 0; i < messages_.size(); ++i)
+      message_index.emplace(messages_[i].message_id, i);
+    for (std::size_t s = 0; s < builds_.size(); ++s) {
+      PatchSeries& series = builds_[s].series;
+      const MailMessage& head = messages_[message_index.at(series.id)];
+      series.name = ParseSubjectPrefix(head.subject).name;
+      for (std::string_view id : AncestorIds(head)) {
+        auto found = series_of_.find(std::string(id));
+        if (found == series_of_.end() || found->second == s) continue;
+        if (builds_[found->second].series.version < series.version) sets.Union(s, found->second);
+        break;
+      }
+    }
+  }
+
+  SeriesSet Collect(DisjointSets& sets) {
+    SeriesSet result;
+    result.series.reserve(builds_.size());
+    for (SeriesBuild& build : builds_) result.series.push_back(std::move(build.series));
+    std::map<std::size_t, std::size_t> lineage_of_root;
+    for (std::size_t s = 0; s < result.series.size(); ++s) {
+      std::size_t root = sets.Find(s);
+      auto [it, inserted] = lineage_of_root.emplace(root, result.lineages.size());
+      if (inserted) result.lineages.emplace_back();
+      result.lineages[it->second].series.push_back(s);
+    }
+    for (std::size_t l = 0; l < result.lineages.size(); ++l) {
+      SeriesLineage& lineage = result.lineages[l];
+      std::stable_sort(lineage.series.begin(), lineage.series.end(),
+                       [&](std::size_t a, std::size_t b) {
+                         return result.series[a].version < result.series[b].version;
+                       });
+      lineage.id = result.series[lineage.series.front()].id;
+      for (std::size_t s : lineage.series) result.series[s].lineage = l;
+    }
+    result.series_of = std::move(series_of_);
+    return result;
+  }
+
+  std::span<const MailMessage> messages_;
+  std::vector<SeriesBuild> builds_;
+  std::unordered_map<std::string, std::size_t> series_of_;
+  std::map<std::tuple<std::string, int, int>, std::vector<std::size_t>> by_markers_;
+};
+
 }  // namespace
 
 SubjectPrefix ParseSubjectPrefix(std::string_view subject) {
@@ -222,165 +415,7 @@ std::string NormalizeSeriesName(std::string_view name) {
 }
 
 SeriesSet AssembleSeries(std::span<const MailMessage> messages) {
-  struct Candidate {
-    std::size_t message;
-    SubjectPrefix prefix;
-  };
-  std::vector<Candidate> candidates;
-  std::unordered_map<std::string_view, bool> seen_ids;
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    const MailMessage& message = messages[i];
-    if (!seen_ids.emplace(message.message_id, true).second) continue;  // duplicate copy
-    SubjectPrefix prefix = ParseSubjectPrefix(message.subject);
-    if (!prefix.is_patch || prefix.is_reply) continue;
-    candidates.push_back({i, std::move(prefix)});
-  }
-  auto sort_key = [&](const Candidate& candidate) {
-    const MailMessage& message = messages[candidate.message];
-    return std::make_tuple(message.date ? 0 : 1,
-                           message.date ? message.date->time_since_epoch().count() : 0,
-                           candidate.prefix.index, candidate.message);
-  };
-  std::sort(candidates.begin(), candidates.end(),
-            [&](const Candidate& a, const Candidate& b) { return sort_key(a) < sort_key(b); });
-
-  std::vector<SeriesBuild> builds;
-  std::unordered_map<std::string, std::size_t> series_of;
-  auto create = [&](const Candidate& candidate) {
-    const MailMessage& message = messages[candidate.message];
-    SeriesBuild build;
-    build.series.version = candidate.prefix.version;
-    build.series.total = candidate.prefix.has_counter ? candidate.prefix.total : 1;
-    build.series.is_rfc = candidate.prefix.is_rfc;
-    build.series.is_resend = candidate.prefix.is_resend;
-    build.series.submitter = message.from;
-    build.submitter_key = SubmitterKey(message.from);
-    build.version_explicit = candidate.prefix.version_explicit;
-    build.first_date = message.date;
-    builds.push_back(std::move(build));
-    return builds.size() - 1;
-  };
-  auto join = [&](std::size_t index, const Candidate& candidate) {
-    const MailMessage& message = messages[candidate.message];
-    SeriesBuild& build = builds[index];
-    if (candidate.prefix.is_cover_letter()) {
-      build.series.cover_letter_id = message.message_id;
-    } else {
-      build.series.patches.push_back(
-          {candidate.prefix.has_counter ? candidate.prefix.index : 1, message.message_id});
-    }
-    AddTags(build.series, candidate.prefix.tags);
-    build.names.push_back(NormalizeSeriesName(candidate.prefix.name));
-    if (message.date && (!build.series.date || *message.date < *build.series.date)) {
-      build.series.date = message.date;
-    }
-    series_of.emplace(message.message_id, index);
-  };
-  // Markers of series that patches sent without threading may join.
-  std::map<std::tuple<std::string, int, int>, std::vector<std::size_t>> by_markers;
-
-  for (const Candidate& candidate : candidates) {
-    const MailMessage& message = messages[candidate.message];
-    const SubjectPrefix& prefix = candidate.prefix;
-    int index = prefix.has_counter ? prefix.index : 1;
-    int total = prefix.has_counter ? prefix.total : 1;
-    std::string submitter = SubmitterKey(message.from);
-    std::optional<std::size_t> target;
-    if (!prefix.is_cover_letter() && prefix.has_counter) {
-      // The nearest series member this patch answers.
-      for (std::string_view id : AncestorIds(message)) {
-        auto found = series_of.find(std::string(id));
-        if (found == series_of.end()) continue;
-        const SeriesBuild& build = builds[found->second];
-        bool same_version = !prefix.version_explicit || prefix.version == build.series.version;
-        if (build.submitter_key == submitter && build.series.total == total && same_version &&
-            !HasIndex(build.series, index)) {
-          target = found->second;
-        }
-        break;
-      }
-      if (!target && message.in_reply_to.empty() && message.references.empty()) {
-        auto& list = by_markers[{submitter, prefix.version, total}];
-        for (auto it = list.rbegin(); it != list.rend(); ++it) {
-          const SeriesBuild& build = builds[*it];
-          if (HasIndex(build.series, index)) continue;
-          if (message.date && build.first_date &&
-              (*message.date - *build.first_date > kMarkerWindow ||
-               *message.date < *build.first_date)) {
-            continue;
-          }
-          target = *it;
-          break;
-        }
-      }
-    }
-    if (!target) {
-      target = create(candidate);
-      if (prefix.has_counter && total > 1) {
-        by_markers[{submitter, prefix.version, total}].push_back(*target);
-      }
-    }
-    join(*target, candidate);
-  }
-
-  // Lineages: a series whose first mail answers an older version of another
-  // series, or that has the same submitter and name as another series.
-  DisjointSets sets(builds.size());
-  std::map<std::pair<std::string, std::string>, std::size_t> by_name;
-  for (std::size_t s = 0; s < builds.size(); ++s) {
-    SeriesBuild& build = builds[s];
-    std::sort(build.series.patches.begin(), build.series.patches.end(),
-              [](const SeriesPatch& a, const SeriesPatch& b) { return a.index < b.index; });
-    const std::string& head_id = build.series.cover_letter_id.empty()
-                                     ? build.series.patches.front().message_id
-                                     : build.series.cover_letter_id;
-    build.series.id = head_id;
-    for (int i = 1; i <= build.series.total; ++i) {
-      if (!HasIndex(build.series, i)) build.series.missing.push_back(i);
-    }
-    for (const std::string& name : build.names) {
-      if (name.empty()) continue;
-      auto [it, inserted] = by_name.emplace(std::make_pair(build.submitter_key, name), s);
-      if (!inserted) sets.Union(s, it->second);
-    }
-  }
-  // Names and the reply links need the messages by id.
-  std::unordered_map<std::string_view, std::size_t> message_index;
-  for (std::size_t i = 0; i < messages.size(); ++i)
-    message_index.emplace(messages[i].message_id, i);
-  for (std::size_t s = 0; s < builds.size(); ++s) {
-    PatchSeries& series = builds[s].series;
-    const MailMessage& head = messages[message_index.at(series.id)];
-    series.name = ParseSubjectPrefix(head.subject).name;
-    for (std::string_view id : AncestorIds(head)) {
-      auto found = series_of.find(std::string(id));
-      if (found == series_of.end() || found->second == s) continue;
-      if (builds[found->second].series.version < series.version) sets.Union(s, found->second);
-      break;
-    }
-  }
-
-  SeriesSet result;
-  result.series.reserve(builds.size());
-  for (SeriesBuild& build : builds) result.series.push_back(std::move(build.series));
-  std::map<std::size_t, std::size_t> lineage_of_root;
-  for (std::size_t s = 0; s < result.series.size(); ++s) {
-    std::size_t root = sets.Find(s);
-    auto [it, inserted] = lineage_of_root.emplace(root, result.lineages.size());
-    if (inserted) result.lineages.emplace_back();
-    result.lineages[it->second].series.push_back(s);
-  }
-  for (std::size_t l = 0; l < result.lineages.size(); ++l) {
-    SeriesLineage& lineage = result.lineages[l];
-    std::stable_sort(lineage.series.begin(), lineage.series.end(),
-                     [&](std::size_t a, std::size_t b) {
-                       return result.series[a].version < result.series[b].version;
-                     });
-    lineage.id = result.series[lineage.series.front()].id;
-    for (std::size_t s : lineage.series) result.series[s].lineage = l;
-  }
-  result.series_of = std::move(series_of);
-  return result;
+  return SeriesAssembler(messages).Run();
 }
 
 std::vector<SeriesTrailer> CollectSeriesTrailers(std::span<const MailMessage> messages,

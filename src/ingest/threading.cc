@@ -1,7 +1,6 @@
 #include "stocktake/ingest/threading.h"
 
 #include <algorithm>
-#include <functional>
 #include <map>
 
 #include "stocktake/ingest/patch_series.h"
@@ -19,8 +18,35 @@ struct Container {
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 };
 
+std::string BaseSubject(std::string_view subject, bool& is_reply) {
+  SubjectPrefix prefix = ParseSubjectPrefix(subject);
+  is_reply = prefix.is_reply;
+  // Patch prefixes stay part of the subject: only reply markers and list tags go.
+  std::string out = NormalizeSeriesName(prefix.name);
+  if (prefix.is_patch) out = "[patch] " + out;
+  return out;
+}
+
+// The containers of one ThreadMessages() call and the steps that fill them.
 class Threader {
  public:
+  explicit Threader(std::span<const MailMessage> messages) : messages_(messages) {}
+
+  ThreadSet Run(const ThreadingOptions& options) {
+    for (std::size_t i : AddMessages()) Link(messages_[i]);
+    for (std::size_t c = 0; c < containers_.size(); ++c) {
+      if (containers_[c].parent != Container::kNone)
+        containers_[containers_[c].parent].children.push_back(c);
+    }
+    std::vector<std::size_t> roots;
+    for (std::size_t c = 0; c < containers_.size(); ++c) {
+      if (containers_[c].parent == Container::kNone && MarkPruned(c)) roots.push_back(c);
+    }
+    if (options.group_by_subject) roots = GroupBySubject(roots);
+    return Emit(OrderRoots(roots));
+  }
+
+ private:
   std::size_t Get(std::string_view id) {
     auto [it, inserted] = index_.emplace(id, containers_.size());
     if (inserted) containers_.push_back(Container{id, std::nullopt, Container::kNone, {}, false});
@@ -41,134 +67,127 @@ class Threader {
     containers_[child].parent = parent;
   }
 
-  std::vector<Container>& containers() { return containers_; }
-  const std::unordered_map<std::string_view, std::size_t>& index() const { return index_; }
-
- private:
-  std::vector<Container> containers_;
-  std::unordered_map<std::string_view, std::size_t> index_;
-};
-
-std::string BaseSubject(std::string_view subject, bool& is_reply) {
-  SubjectPrefix prefix = ParseSubjectPrefix(subject);
-  is_reply = prefix.is_reply;
-  // Patch prefixes stay part of the subject: only reply markers and list tags go.
-  std::string out = NormalizeSeriesName(prefix.name);
-  if (prefix.is_patch) out = "[patch] " + out;
-  return out;
-}
-
-}  // namespace
-
-ThreadSet ThreadMessages(std::span<const MailMessage> messages, const ThreadingOptions& options) {
-  Threader threader;
-  std::vector<std::size_t> firsts;  // input indexes of first copies
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    std::size_t c = threader.Get(messages[i].message_id);
-    if (threader.containers()[c].message) continue;
-    threader.containers()[c].message = i;
-    firsts.push_back(i);
+  // A container per Message-ID; returns the input indexes of first copies.
+  std::vector<std::size_t> AddMessages() {
+    std::vector<std::size_t> firsts;
+    for (std::size_t i = 0; i < messages_.size(); ++i) {
+      std::size_t c = Get(messages_[i].message_id);
+      if (containers_[c].message) continue;
+      containers_[c].message = i;
+      firsts.push_back(i);
+    }
+    return firsts;
   }
-  auto& containers = threader.containers();
-  for (std::size_t i : firsts) {
-    const MailMessage& message = messages[i];
-    std::size_t self = threader.index().at(message.message_id);
+
+  void Link(const MailMessage& message) {
+    std::size_t self = index_.at(message.message_id);
     // References are chained in order where no parent is known yet; a
     // received message's own headers override that below.
     std::size_t previous = Container::kNone;
     for (const std::string& reference : message.references) {
-      std::size_t current = threader.Get(reference);
-      if (previous != Container::kNone && containers[current].parent == Container::kNone) {
-        threader.SetParent(current, previous);
+      std::size_t current = Get(reference);
+      if (previous != Container::kNone && containers_[current].parent == Container::kNone) {
+        SetParent(current, previous);
       }
       previous = current;
     }
     std::size_t parent = Container::kNone;
-    if (!message.references.empty()) parent = threader.Get(message.references.back());
+    if (!message.references.empty()) parent = Get(message.references.back());
     if (!message.in_reply_to.empty()) {
-      std::size_t reply = threader.Get(message.in_reply_to);
+      std::size_t reply = Get(message.in_reply_to);
       if (parent == Container::kNone ||
-          (!containers[parent].message && containers[reply].message)) {
+          (!containers_[parent].message && containers_[reply].message)) {
         parent = reply;
       }
     }
-    if (parent != Container::kNone) threader.SetParent(self, parent);
+    if (parent != Container::kNone) SetParent(self, parent);
   }
-  for (std::size_t c = 0; c < containers.size(); ++c) {
-    if (containers[c].parent != Container::kNone)
-      containers[containers[c].parent].children.push_back(c);
-  }
-  // Ghosts without received descendants carry nothing.
-  std::function<bool(std::size_t)> has_message = [&](std::size_t c) {
-    bool any = containers[c].message.has_value();
-    for (std::size_t child : containers[c].children) any = has_message(child) || any;
-    containers[c].pruned = !any;
+
+  // Ghosts without received descendants carry nothing: marks them pruned and
+  // returns whether `c` keeps a received message.
+  bool MarkPruned(std::size_t c) {
+    bool any = containers_[c].message.has_value();
+    for (std::size_t child : containers_[c].children) any = MarkPruned(child) || any;
+    containers_[c].pruned = !any;
     return any;
-  };
-  std::vector<std::size_t> roots;
-  for (std::size_t c = 0; c < containers.size(); ++c) {
-    if (containers[c].parent == Container::kNone && has_message(c)) roots.push_back(c);
   }
-  if (options.group_by_subject) {
+
+  // A reference-less reply joins the root whose subject it answers.
+  std::vector<std::size_t> GroupBySubject(const std::vector<std::size_t>& roots) {
     std::map<std::string, std::size_t> root_by_subject;
     for (std::size_t root : roots) {
-      if (!containers[root].message) continue;
+      if (!containers_[root].message) continue;
       bool is_reply = false;
-      std::string base = BaseSubject(messages[*containers[root].message].subject, is_reply);
+      std::string base = BaseSubject(messages_[*containers_[root].message].subject, is_reply);
       if (!is_reply && !base.empty()) root_by_subject.emplace(base, root);
     }
     std::vector<std::size_t> kept;
     for (std::size_t root : roots) {
-      const auto& container = containers[root];
+      const auto& container = containers_[root];
       if (container.message) {
-        const MailMessage& message = messages[*container.message];
+        const MailMessage& message = messages_[*container.message];
         bool is_reply = false;
         std::string base = BaseSubject(message.subject, is_reply);
         auto found = root_by_subject.find(base);
         if (is_reply && message.references.empty() && message.in_reply_to.empty() &&
             found != root_by_subject.end() && found->second != root) {
-          containers[root].parent = found->second;
-          containers[found->second].children.push_back(root);
+          containers_[root].parent = found->second;
+          containers_[found->second].children.push_back(root);
           continue;
         }
       }
       kept.push_back(root);
     }
-    roots = std::move(kept);
+    return kept;
   }
 
-  auto date_of = [&](std::size_t c) {
-    const auto& container = containers[c];
-    if (!container.message || !messages[*container.message].date) return Timestamp::max();
-    return *messages[*container.message].date;
-  };
-  // The first received message (input order) under each root orders the threads.
-  std::function<std::size_t(std::size_t)> first_input = [&](std::size_t c) {
-    std::size_t best = containers[c].message.value_or(static_cast<std::size_t>(-1));
-    for (std::size_t child : containers[c].children) {
-      if (!containers[child].pruned) best = std::min(best, first_input(child));
+  Timestamp DateOf(std::size_t c) const {
+    const auto& container = containers_[c];
+    if (!container.message || !messages_[*container.message].date) return Timestamp::max();
+    return *messages_[*container.message].date;
+  }
+
+  std::size_t FirstInput(std::size_t c) const {
+    std::size_t best = containers_[c].message.value_or(static_cast<std::size_t>(-1));
+    for (std::size_t child : containers_[c].children) {
+      if (!containers_[child].pruned) best = std::min(best, FirstInput(child));
     }
     return best;
-  };
-  std::vector<std::pair<std::size_t, std::size_t>> ordered;
-  for (std::size_t root : roots) ordered.emplace_back(first_input(root), root);
-  std::sort(ordered.begin(), ordered.end());
+  }
 
-  ThreadSet result;
-  result.threads.reserve(ordered.size());
-  for (const auto& [first, root] : ordered) {
-    (void)first;
+  // The first received message (input order) under each root orders the threads.
+  std::vector<std::size_t> OrderRoots(const std::vector<std::size_t>& roots) const {
+    std::vector<std::pair<std::size_t, std::size_t>> ordered;
+    ordered.reserve(roots.size());
+    for (std::size_t root : roots) ordered.emplace_back(FirstInput(root), root);
+    std::sort(ordered.begin(), ordered.end());
+    std::vector<std::size_t> sorted;
+    sorted.reserve(ordered.size());
+    for (const auto& entry : ordered) sorted.push_back(entry.second);
+    return sorted;
+  }
+
+  ThreadSet Emit(const std::vector<std::size_t>& roots) const {
+    ThreadSet result;
+    result.threads.reserve(roots.size());
+    for (std::size_t root : roots) result.threads.push_back(EmitThread(root, result));
+    return result;
+  }
+
+  // The thread under `root`, depth first with siblings by date, then id; its
+  // ids go into `result.thread_of` under the index the thread is about to get.
+  MailThread EmitThread(std::size_t root, ThreadSet& result) const {
     MailThread thread;
-    thread.root_id = std::string(containers[root].id);
+    thread.root_id = std::string(containers_[root].id);
     std::vector<std::pair<std::size_t, int>> stack{{root, 0}};
     while (!stack.empty()) {
       auto [c, depth] = stack.back();
       stack.pop_back();
-      const Container& container = containers[c];
+      const Container& container = containers_[c];
       ThreadNode node;
       node.message_id = std::string(container.id);
       if (container.parent != Container::kNone && depth > 0) {
-        node.parent_id = std::string(containers[container.parent].id);
+        node.parent_id = std::string(containers_[container.parent].id);
       }
       node.depth = depth;
       node.message = container.message;
@@ -177,18 +196,27 @@ ThreadSet ThreadMessages(std::span<const MailMessage> messages, const ThreadingO
       thread.nodes.push_back(std::move(node));
       std::vector<std::size_t> children;
       for (std::size_t child : container.children) {
-        if (!containers[child].pruned) children.push_back(child);
+        if (!containers_[child].pruned) children.push_back(child);
       }
       std::sort(children.begin(), children.end(), [&](std::size_t a, std::size_t b) {
-        return std::make_pair(date_of(a), containers[a].id) <
-               std::make_pair(date_of(b), containers[b].id);
+        return std::make_pair(DateOf(a), containers_[a].id) <
+               std::make_pair(DateOf(b), containers_[b].id);
       });
       for (auto it = children.rbegin(); it != children.rend(); ++it)
         stack.emplace_back(*it, depth + 1);
     }
-    result.threads.push_back(std::move(thread));
+    return thread;
   }
-  return result;
+
+  std::span<const MailMessage> messages_;
+  std::vector<Container> containers_;
+  std::unordered_map<std::string_view, std::size_t> index_;
+};
+
+}  // namespace
+
+ThreadSet ThreadMessages(std::span<const MailMessage> messages, const ThreadingOptions& options) {
+  return Threader(messages).Run(options);
 }
 
 }  // namespace stocktake

@@ -12,6 +12,7 @@
 #include "service/planning_internal.h"
 #include "stocktake/process/lazy_consensus.h"
 #include "stocktake/util/text.h"
+#include "stocktake/util/utf8.h"
 
 namespace stocktake {
 
@@ -55,7 +56,9 @@ std::string ChangedFields(const Feature& before, const Feature& after) {
   compare("notes", before.notes, after.notes);
   compare("protocol", before.protocol, after.protocol);
   compare("freeze_exception", before.freeze_exception, after.freeze_exception);
-  return changed.dump();
+  // New text is checked to be UTF-8 before this runs; text stored before that
+  // check existed must not make the write fail.
+  return changed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& features,
@@ -134,6 +137,52 @@ Result<void> CheckDates(const Release& release) {
         FormatDate(release.release), release.version, FormatDate(release.freeze))));
   }
   return Ok();
+}
+
+// Text is stored and printed as JSON, so it must be UTF-8: it is refused
+// here, before anything is written, not halfway through the write.
+Result<void> CheckUtf8(const char* what, std::string_view text) {
+  size_t bad = FindInvalidUtf8(text);
+  if (bad == std::string_view::npos) return Ok();
+  return Fail(
+      Error::InvalidArgument(fmt::format("not valid UTF-8 at byte {}: write it in UTF-8", bad + 1))
+          .WithContext(what));
+}
+
+Result<void> CheckUtf8(const char* what, const std::vector<std::string>& texts) {
+  for (const auto& text : texts) ST_TRY(CheckUtf8(what, text));
+  return Ok();
+}
+
+template <typename Text>
+Result<void> CheckUtf8(const char* what, const std::optional<Text>& text) {
+  return text ? CheckUtf8(what, *text) : Ok();
+}
+
+Result<void> CheckFeatureText(const Feature& feature) {
+  ST_TRY(CheckUtf8("the title", feature.title));
+  ST_TRY(CheckUtf8("the slug", feature.slug));
+  ST_TRY(CheckUtf8("a code base", feature.code_bases));
+  ST_TRY(CheckUtf8("an owner", feature.owners));
+  ST_TRY(CheckUtf8("the short title", feature.short_title));
+  ST_TRY(CheckUtf8("the remark", feature.remark));
+  ST_TRY(CheckUtf8("the notes", feature.notes));
+  ST_TRY(CheckUtf8("the protocol", feature.protocol));
+  return CheckUtf8("the freeze exception", feature.freeze_exception);
+}
+
+// Only the new text: a feature stored before the check existed can still be
+// changed.
+Result<void> CheckUpdateText(const FeatureUpdate& update) {
+  ST_TRY(CheckUtf8("the reason", update.reason));
+  ST_TRY(CheckUtf8("the title", update.title));
+  ST_TRY(CheckUtf8("a code base", update.code_bases));
+  ST_TRY(CheckUtf8("an owner", update.owners));
+  ST_TRY(CheckUtf8("the short title", update.short_title));
+  ST_TRY(CheckUtf8("the remark", update.remark));
+  ST_TRY(CheckUtf8("the notes", update.notes));
+  ST_TRY(CheckUtf8("the protocol", update.protocol));
+  return CheckUtf8("the freeze exception", update.freeze_exception);
 }
 
 }  // namespace
@@ -270,6 +319,7 @@ Result<Feature> Planning::ResolveFeature(const std::string& name) {
 
 Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
   Project project = ST_TRY(LoadProject());
+  ST_TRY(CheckFeatureText(draft));
   draft.title = std::string(Trim(draft.title));
   if (draft.title.empty()) return Fail(Error::InvalidArgument("a feature needs a title"));
   Release release = ST_TRY(FindRelease(draft.release));
@@ -309,6 +359,7 @@ Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
 
 Result<Feature> Planning::UpdateFeature(const Context& context, const std::string& name,
                                         const FeatureUpdate& update) {
+  ST_TRY(CheckUpdateText(update));
   Project project = ST_TRY(LoadProject());
   Feature before = ST_TRY(ResolveFeature(name));
   Feature after = before;

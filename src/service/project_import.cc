@@ -1,30 +1,30 @@
 // The project file: Planning::Import checks a whole file against itself and
 // the database, then writes it in one transaction; Planning::Export writes
-// the whole project back.
+// the whole project back. Checking and working out the changes (PlanImport)
+// reads nothing but the snapshot it is given; only ApplyImport writes.
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "service/planning_internal.h"
+#include "service/project_import_internal.h"
 #include "stocktake/process/lazy_consensus.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake {
+namespace import_internal {
+namespace {
 
 using planning_internal::ChangedFields;
 using planning_internal::CheckCycles;
 using planning_internal::FeatureIndex;
 using planning_internal::MakeEvent;
 using planning_internal::SameFeatureFields;
-
-namespace {
 
 bool HasChange(const std::vector<StatusChange>& history, const StatusChange& change) {
   return std::any_of(history.begin(), history.end(), [&](const StatusChange& other) {
@@ -40,12 +40,295 @@ bool HasScheduleChange(const std::vector<ScheduleChange>& changes, const Schedul
   });
 }
 
+bool HasStageChange(const std::vector<StageChange>& history, const StageChange& change) {
+  return std::any_of(history.begin(), history.end(), [&](const StageChange& other) {
+    return other.at == change.at && other.to == change.to && other.from == change.from;
+  });
+}
+
+bool SameImplementations(const Protocol& x, const Protocol& y) {
+  if (x.implementations.size() != y.implementations.size()) return false;
+  for (size_t i = 0; i < x.implementations.size(); ++i) {
+    const Implementation& left = x.implementations[i];
+    const Implementation& right = y.implementations[i];
+    if (left.code_base != right.code_base || left.role != right.role || left.state != right.state ||
+        left.refs != right.refs) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool SameWaivers(const Protocol& x, const Protocol& y) {
+  if (x.waivers.size() != y.waivers.size()) return false;
+  for (size_t i = 0; i < x.waivers.size(); ++i) {
+    const CriterionWaiver& left = x.waivers[i];
+    const CriterionWaiver& right = y.waivers[i];
+    if (left.stage != right.stage || left.criterion != right.criterion || left.by != right.by ||
+        left.at != right.at || left.reason != right.reason) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool SameProtocolFields(const Protocol& a, const Protocol& b) {
+  return a.summary == b.summary && a.stage == b.stage && a.design_doc.path == b.design_doc.path &&
+         a.design_doc.commit == b.design_doc.commit && a.version == b.version &&
+         a.compat_promises == b.compat_promises && a.owners == b.owners &&
+         SameImplementations(a, b) && SameWaivers(a, b);
+}
+
+bool SameAction(const ProposalAction& a, const ProposalAction& b) {
+  return a.kind == b.kind && a.at == b.at && a.by == b.by && a.objection_id == b.objection_id &&
+         a.text == b.text && a.message_id == b.message_id;
+}
+
+bool SameProposalHeader(const Proposal& a, const Proposal& b) {
+  return a.protocol == b.protocol && a.from_stage == b.from_stage && a.to_stage == b.to_stage &&
+         a.proposer == b.proposer && a.thread == b.thread && a.opened_at == b.opened_at &&
+         a.window == b.window;
+}
+
+bool SameProject(const Project& stored, const Project& project) {
+  return stored.name == project.name && stored.mailing_list == project.mailing_list &&
+         stored.repositories == project.repositories &&
+         stored.process.StatusIds() == project.process.StatusIds() &&
+         stored.process.staleness_days == project.process.staleness_days &&
+         stored.process.freeze_warning_days == project.process.freeze_warning_days &&
+         stored.process.lifecycle == project.process.lifecycle;
+}
+
+bool SamePerson(const Person& stored, const Person& person) {
+  return stored.email == person.email && stored.name == person.name &&
+         stored.roles == person.roles && stored.other_emails == person.other_emails;
+}
+
+bool SameReleaseFields(const Release& stored, const Release& release) {
+  return stored.start == release.start && stored.freeze == release.freeze &&
+         stored.release == release.release && stored.report_template == release.report_template;
+}
+
+// The snapshot, indexed for the lookups an import makes: the same answers
+// the Store's Find* calls would give inside the transaction.
+class StoredIndex {
+ public:
+  explicit StoredIndex(const ImportSnapshot& stored) : stored_(stored) {
+    for (const auto& feature : stored.features) features_[feature.slug] = &feature;
+    for (const auto& release : stored.releases) releases_[release.version] = &release;
+    for (const auto& protocol : stored.protocols) protocols_[protocol.name] = &protocol;
+    for (const auto& proposal : stored.proposals) {
+      proposals_[proposal.id] = &proposal;
+      for (const auto& action : proposal.actions) {
+        if (action.kind != ProposalActionKind::kObject) continue;
+        // An objection belongs to the lowest-numbered proposal that records it.
+        auto [it, inserted] = objections_.emplace(action.objection_id, &proposal);
+        if (!inserted && proposal.id < it->second->id) it->second = &proposal;
+      }
+    }
+    for (const auto& set : stored.rules) rules_[{set.owner_kind, set.owner}] = &set.rules;
+  }
+
+  const std::unordered_map<std::string, const Feature*>& features() const { return features_; }
+  const Feature* FindFeature(const std::string& slug) const {
+    auto it = features_.find(slug);
+    return it == features_.end() ? nullptr : it->second;
+  }
+  const Release* FindRelease(const std::string& version) const {
+    auto it = releases_.find(version);
+    return it == releases_.end() ? nullptr : it->second;
+  }
+  const Protocol* FindProtocol(const std::string& name) const {
+    auto it = protocols_.find(name);
+    return it == protocols_.end() ? nullptr : it->second;
+  }
+  const Proposal* FindProposal(std::int64_t id) const {
+    auto it = proposals_.find(id);
+    return it == proposals_.end() ? nullptr : it->second;
+  }
+  const Proposal* FindProposalByObjection(std::int64_t objection) const {
+    auto it = objections_.find(objection);
+    return it == objections_.end() ? nullptr : it->second;
+  }
+  // Like Store::FindPerson: any of a person's e-mails finds them.
+  const Person* FindPerson(const std::string& email) const {
+    for (const auto& person : stored_.people) {
+      if (person.HasEmail(email)) return &person;
+    }
+    return nullptr;
+  }
+  const EvidenceRules* FindRules(EvidenceOwnerKind kind, const std::string& owner) const {
+    auto it = rules_.find({kind, owner});
+    return it == rules_.end() ? nullptr : it->second;
+  }
+  const ImportSnapshot& snapshot() const { return stored_; }
+
+ private:
+  const ImportSnapshot& stored_;
+  std::unordered_map<std::string, const Feature*> features_;
+  std::unordered_map<std::string, const Release*> releases_;
+  std::unordered_map<std::string, const Protocol*> protocols_;
+  std::unordered_map<std::int64_t, const Proposal*> proposals_;
+  std::unordered_map<std::int64_t, const Proposal*> objections_;
+  std::map<std::pair<EvidenceOwnerKind, std::string>, const EvidenceRules*> rules_;
+};
+
+// What importing one proposal writes: the proposal itself when it is new, and
+// the actions from `first_new_action` on.
+struct ProposalPlan {
+  const ProposalEntry* entry = nullptr;
+  bool is_new = false;
+  size_t first_new_action = 0;
+};
+
+// Works out one import: first every check, in the order the file's problems
+// are reported, then the rows and events to write.
+class ImportPlanner {
+ public:
+  ImportPlanner(const Context& context, ProjectFile& file, const ImportSnapshot& stored)
+      : context_(context), file_(file), stored_(stored) {}
+
+  Result<ImportPlan> Plan() {
+    ST_TRY(ResolveFeatureReferences());
+    ST_TRY(CheckCycles(combined_, [&](const Feature& feature, const std::string& message) {
+      auto it = entries_.find(feature.slug);
+      Error error = Error::InvalidArgument(message);
+      return it == entries_.end() ? error : error.WithContext(At(it->second->at));
+    }));
+    ST_TRY(CheckStatusesKept());
+    ST_TRY(CheckProtocolStages());
+    std::vector<ProposalPlan> proposals;
+    for (const auto& entry : file_.proposals) {
+      ProposalPlan proposal = ST_TRY(CheckProposal(entry));
+      if (proposal.is_new || proposal.first_new_action < entry.proposal.actions.size()) {
+        proposals.push_back(proposal);
+      }
+    }
+    PlanProject();
+    PlanPeople();
+    PlanReleases();
+    PlanProtocols();
+    PlanProposals(proposals);
+    PlanEvidenceRules();
+    plan_.summary.events_written = static_cast<int>(plan_.events.size());
+    return std::move(plan_);
+  }
+
+ private:
+  std::string At(FileMark mark) const { return FormatMark(file_.file_name, mark); }
+  Error Invalid(FileMark mark, std::string message) const {
+    return Error::InvalidArgument(std::move(message)).WithContext(At(mark));
+  }
+  std::string Imported() const { return fmt::format("imported from {}", file_.file_name); }
+
+  // Adds an event by the context's actor at its `now`.
+  Event& AddEvent(const char* kind, std::string release, std::string subject) {
+    plan_.events.push_back(MakeEvent(context_, kind, std::move(release), std::move(subject)));
+    return plan_.events.back();
+  }
+
+  Result<void> ResolveFeatureReferences();
+  Result<void> ResolveFeature(FeatureEntry& entry, const FeatureIndex& index) const;
+  Result<void> CheckStatusesKept();
+  Result<void> CheckProtocolStages() const;
+  Result<ProposalPlan> CheckProposal(const ProposalEntry& entry) const;
+  Result<void> CheckRecordedActions(const ProposalEntry& entry, const Proposal& stored) const;
+  Result<void> CheckNewAction(const ProposalEntry& entry, const Protocol& protocol,
+                              size_t action_index) const;
+  void PlanProject();
+  void PlanPeople();
+  void PlanReleases();
+  bool PlanStatusEvents(const FeatureEntry& entry, const Feature* before,
+                        std::vector<StatusChange>& known);
+  void PlanFeature(const FeatureEntry& entry, std::int64_t ordinal);
+  void PlanProtocols();
+  void PlanProposals(const std::vector<ProposalPlan>& proposals);
+  void PlanEvidenceRules();
+  void PlanRules(EvidenceOwnerKind kind, const std::string& owner, const EvidenceRules& rules);
+
+  const Context& context_;
+  ProjectFile& file_;
+  StoredIndex stored_;
+  Project project_;
+  // Every feature by slug, the file's replacing the stored ones.
+  std::unordered_map<std::string, const Feature*> combined_;
+  std::unordered_map<std::string, const FeatureEntry*> entries_;
+  ImportPlan plan_;
+};
+
+// Everything the file refers to must exist in the file or the database;
+// parents and dependencies become slugs.
+Result<void> ImportPlanner::ResolveFeatureReferences() {
+  FeatureIndex index;
+  for (const auto& feature : stored_.snapshot().features) index.Add(feature);
+  for (const auto& release : file_.releases) {
+    for (const auto& entry : release.features) index.Add(entry.feature);
+  }
+  combined_ = stored_.features();
+  for (auto& release : file_.releases) {
+    for (auto& entry : release.features) {
+      ST_TRY(ResolveFeature(entry, index));
+      combined_[entry.feature.slug] = &entry.feature;
+      entries_[entry.feature.slug] = &entry;
+    }
+  }
+  return Ok();
+}
+
+Result<void> ImportPlanner::ResolveFeature(FeatureEntry& entry, const FeatureIndex& index) const {
+  Feature& feature = entry.feature;
+  if (!feature.parent.empty()) {
+    auto parent = index.Find(feature.parent);
+    if (!parent) {
+      return Fail(Invalid(entry.parent_at, fmt::format("the parent of '{}': {}", feature.title,
+                                                       parent.error().message())));
+    }
+    if (*parent == feature.slug) {
+      return Fail(Invalid(entry.parent_at, fmt::format("'{}' cannot be its own parent: remove "
+                                                       "'parent:'",
+                                                       feature.title)));
+    }
+    feature.parent = *parent;
+  }
+  for (size_t i = 0; i < feature.depends_on.size(); ++i) {
+    auto dependency = index.Find(feature.depends_on[i]);
+    if (!dependency) {
+      return Fail(Invalid(
+          entry.depends_on_at[i],
+          fmt::format("a dependency of '{}': {}", feature.title, dependency.error().message())));
+    }
+    if (*dependency == feature.slug) {
+      return Fail(Invalid(entry.depends_on_at[i],
+                          fmt::format("'{}' cannot depend on itself", feature.title)));
+    }
+    feature.depends_on[i] = *dependency;
+  }
+  return Ok();
+}
+
+// The process must still know every status in use.
+Result<void> ImportPlanner::CheckStatusesKept() {
+  const auto& stored_project = stored_.snapshot().project;
+  project_ = file_.project    ? *file_.project
+             : stored_project ? *stored_project
+                              : Project{"", "", {}, XenProcess()};
+  for (const auto& [slug, feature] : combined_) {
+    if (project_.process.FindStatus(feature->status) == nullptr) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "feature '{}' in the database has status '{}', which the file's process drops: keep "
+          "that status or move the feature first",
+          feature->title, feature->status)));
+    }
+  }
+  return Ok();
+}
+
 // Stored protocols the file leaves alone must still be at a stage the
 // (possibly new) process knows.
-Result<void> CheckProtocolStages(Store& store, const ProjectFile& file,
-                                 const ProtocolProcess& lifecycle) {
-  for (const auto& stored : ST_TRY(store.ListProtocols())) {
-    bool in_file = std::any_of(file.protocols.begin(), file.protocols.end(),
+Result<void> ImportPlanner::CheckProtocolStages() const {
+  const ProtocolProcess& lifecycle = project_.process.lifecycle;
+  for (const auto& stored : stored_.snapshot().protocols) {
+    bool in_file = std::any_of(file_.protocols.begin(), file_.protocols.end(),
                                [&](const Protocol& p) { return p.name == stored.name; });
     if (!in_file && lifecycle.FindStage(stored.stage) == nullptr) {
       return Fail(Error::InvalidArgument(fmt::format(
@@ -57,229 +340,271 @@ Result<void> CheckProtocolStages(Store& store, const ProjectFile& file,
   return Ok();
 }
 
-bool SameProtocolFields(const Protocol& a, const Protocol& b) {
-  auto same_implementations = [](const Protocol& x, const Protocol& y) {
-    if (x.implementations.size() != y.implementations.size()) return false;
-    for (size_t i = 0; i < x.implementations.size(); ++i) {
-      const Implementation& left = x.implementations[i];
-      const Implementation& right = y.implementations[i];
-      if (left.code_base != right.code_base || left.role != right.role ||
-          left.state != right.state || left.refs != right.refs) {
-        return false;
-      }
+// Checks one of the file's proposals against the database: its protocol
+// exists, its number is new or names the same proposal (whose recorded
+// actions the file must start with), and its new actions fit.
+Result<ProposalPlan> ImportPlanner::CheckProposal(const ProposalEntry& entry) const {
+  const Proposal& proposal = entry.proposal;
+  auto in_file = std::find_if(file_.protocols.begin(), file_.protocols.end(),
+                              [&](const Protocol& p) { return p.name == proposal.protocol; });
+  const Protocol* protocol =
+      in_file != file_.protocols.end() ? &*in_file : stored_.FindProtocol(proposal.protocol);
+  if (protocol == nullptr) {
+    return Fail(Invalid(entry.protocol_at,
+                        fmt::format("proposal {} is about an unknown protocol '{}': list it "
+                                    "under 'protocols:' or add it with 'stocktake protocol "
+                                    "add {}'",
+                                    proposal.id, proposal.protocol, proposal.protocol)));
+  }
+  ProposalPlan plan{&entry, true, 0};
+  if (const Proposal* stored = stored_.FindProposal(proposal.id)) {
+    if (!SameProposalHeader(*stored, proposal)) {
+      return Fail(Invalid(
+          entry.at, fmt::format("proposal {} in the database moves {} from {} to {}, proposed "
+                                "by {} at {}; the file says otherwise: a proposal cannot be "
+                                "changed, so make the file agree ('stocktake export' shows it)",
+                                proposal.id, stored->protocol, stored->from_stage, stored->to_stage,
+                                stored->proposer, FormatTimestamp(stored->opened_at))));
     }
-    return true;
-  };
-  auto same_waivers = [](const Protocol& x, const Protocol& y) {
-    if (x.waivers.size() != y.waivers.size()) return false;
-    for (size_t i = 0; i < x.waivers.size(); ++i) {
-      const CriterionWaiver& left = x.waivers[i];
-      const CriterionWaiver& right = y.waivers[i];
-      if (left.stage != right.stage || left.criterion != right.criterion || left.by != right.by ||
-          left.at != right.at || left.reason != right.reason) {
-        return false;
-      }
-    }
-    return true;
-  };
-  return a.summary == b.summary && a.stage == b.stage && a.design_doc.path == b.design_doc.path &&
-         a.design_doc.commit == b.design_doc.commit && a.version == b.version &&
-         a.compat_promises == b.compat_promises && a.owners == b.owners &&
-         same_implementations(a, b) && same_waivers(a, b);
+    ST_TRY(CheckRecordedActions(entry, *stored));
+    plan.is_new = false;
+    plan.first_new_action = stored->actions.size();
+  } else if (const Proposal* owner = stored_.FindProposalByObjection(proposal.id)) {
+    return Fail(
+        Invalid(entry.at, fmt::format("number {} is objection {} of proposal {} in the database: "
+                                      "proposals and objections share one sequence, so give "
+                                      "this proposal another number",
+                                      proposal.id, proposal.id, owner->id)));
+  }
+  for (size_t i = plan.first_new_action; i < proposal.actions.size(); ++i) {
+    ST_TRY(CheckNewAction(entry, *protocol, i));
+  }
+  return plan;
 }
 
-// Writes the file's protocols: new ones with their whole history, known ones
-// with their changed fields and the history entries the store lacks.
-Result<void> ImportProtocols(Store& store, StoreWriter& writer, const Context& context,
-                             const ProjectFile& file, ImportSummary& summary) {
-  for (const auto& protocol : file.protocols) {
-    auto existing = ST_TRY(store.FindProtocol(protocol.name));
-    std::vector<StageChange> known = existing ? existing->history : std::vector<StageChange>{};
-    if (!existing) {
-      ST_TRY(writer.SaveProtocol(protocol));
-      Event event = MakeEvent(context, event_kind::kProtocolAdded, "", protocol.name);
-      event.to = protocol.stage;
-      event.reason = fmt::format("imported from {}", file.file_name);
-      ST_TRY(writer.AppendEvent(event));
-      ++summary.events_written;
-      ++summary.protocols_added;
-    } else if (!SameProtocolFields(*existing, protocol)) {
-      ST_TRY(writer.SaveProtocol(protocol));
-      Event event = MakeEvent(context, event_kind::kProtocolUpdated, "", protocol.name);
-      event.reason = fmt::format("imported from {}", file.file_name);
-      ST_TRY(writer.AppendEvent(event));
-      ++summary.events_written;
-      ++summary.protocols_updated;
-    }
-    for (const auto& change : protocol.history) {
-      bool recorded = std::any_of(known.begin(), known.end(), [&](const StageChange& other) {
-        return other.at == change.at && other.to == change.to && other.from == change.from;
-      });
-      if (recorded) continue;
-      ST_TRY(writer.AppendStageChange(protocol.name, change));
-      Event event = MakeEvent(context, event_kind::kProtocolStage, "", protocol.name);
-      event.at = change.at;
-      if (!change.by.empty()) event.actor = change.by;
-      event.from = change.from;
-      event.to = change.to;
-      event.reason = change.reason;
-      ST_TRY(writer.AppendEvent(event));
-      ++summary.events_written;
-      known.push_back(change);
+Result<void> ImportPlanner::CheckRecordedActions(const ProposalEntry& entry,
+                                                 const Proposal& stored) const {
+  const Proposal& proposal = entry.proposal;
+  for (size_t i = 0; i < stored.actions.size(); ++i) {
+    const ProposalAction& recorded = stored.actions[i];
+    if (i >= proposal.actions.size() || !SameAction(recorded, proposal.actions[i])) {
+      FileMark mark = i < entry.actions_at.size() ? entry.actions_at[i] : entry.at;
+      return Fail(Invalid(
+          mark, fmt::format("proposal {} in the database has recorded action {} ({} by {} "
+                            "at {}) here: actions are never changed or removed, so the file "
+                            "must list the recorded ones first, in order ('stocktake export' "
+                            "shows them)",
+                            proposal.id, i + 1, ProposalActionKindName(recorded.kind), recorded.by,
+                            FormatTimestamp(recorded.at))));
     }
   }
   return Ok();
 }
 
-bool SameAction(const ProposalAction& a, const ProposalAction& b) {
-  return a.kind == b.kind && a.at == b.at && a.by == b.by && a.objection_id == b.objection_id &&
-         a.text == b.text && a.message_id == b.message_id;
-}
-
-// What importing one proposal writes: the proposal itself when it is new, and
-// the actions from `first_new_action` on.
-struct ProposalPlan {
-  const ProposalEntry* entry = nullptr;
-  bool is_new = false;
-  size_t first_new_action = 0;
-};
-
-// Checks the file's proposals against the database before anything is
-// written: their protocols exist, their numbers are new or name the same
-// proposal (whose recorded actions the file must start with), and an
-// acceptance has its stage change in the protocol's history.
-Result<std::vector<ProposalPlan>> PlanProposals(Store& store, const ProjectFile& file) {
-  auto at = [&](FileMark mark) { return FormatMark(file.file_name, mark); };
-  auto invalid = [&](FileMark mark, std::string message) {
-    return Error::InvalidArgument(std::move(message)).WithContext(at(mark));
-  };
-  std::vector<ProposalPlan> plans;
-  for (const auto& entry : file.proposals) {
-    const Proposal& proposal = entry.proposal;
-    auto in_file = std::find_if(file.protocols.begin(), file.protocols.end(),
-                                [&](const Protocol& p) { return p.name == proposal.protocol; });
-    std::optional<Protocol> protocol;
-    if (in_file != file.protocols.end()) {
-      protocol = *in_file;
-    } else {
-      protocol = ST_TRY(store.FindProtocol(proposal.protocol));
-    }
-    if (!protocol) {
-      return Fail(invalid(entry.protocol_at,
-                          fmt::format("proposal {} is about an unknown protocol '{}': list it "
-                                      "under 'protocols:' or add it with 'stocktake protocol "
-                                      "add {}'",
-                                      proposal.id, proposal.protocol, proposal.protocol)));
-    }
-    ProposalPlan plan{&entry, true, 0};
-    if (auto stored = ST_TRY(store.FindProposal(proposal.id))) {
-      if (stored->protocol != proposal.protocol || stored->from_stage != proposal.from_stage ||
-          stored->to_stage != proposal.to_stage || stored->proposer != proposal.proposer ||
-          stored->thread != proposal.thread || stored->opened_at != proposal.opened_at ||
-          stored->window != proposal.window) {
-        return Fail(
-            invalid(entry.at,
-                    fmt::format("proposal {} in the database moves {} from {} to {}, proposed "
-                                "by {} at {}; the file says otherwise: a proposal cannot be "
-                                "changed, so make the file agree ('stocktake export' shows it)",
-                                proposal.id, stored->protocol, stored->from_stage, stored->to_stage,
-                                stored->proposer, FormatTimestamp(stored->opened_at))));
-      }
-      for (size_t i = 0; i < stored->actions.size(); ++i) {
-        const ProposalAction& recorded = stored->actions[i];
-        if (i >= proposal.actions.size() || !SameAction(recorded, proposal.actions[i])) {
-          FileMark mark = i < entry.actions_at.size() ? entry.actions_at[i] : entry.at;
-          return Fail(invalid(
-              mark, fmt::format("proposal {} in the database has recorded action {} ({} by {} "
-                                "at {}) here: actions are never changed or removed, so the file "
-                                "must list the recorded ones first, in order ('stocktake export' "
-                                "shows them)",
-                                proposal.id, i + 1, ProposalActionKindName(recorded.kind),
-                                recorded.by, FormatTimestamp(recorded.at))));
-        }
-      }
-      plan.is_new = false;
-      plan.first_new_action = stored->actions.size();
-    } else if (auto owner = ST_TRY(store.FindProposalByObjection(proposal.id))) {
-      return Fail(
-          invalid(entry.at, fmt::format("number {} is objection {} of proposal {} in the database: "
-                                        "proposals and objections share one sequence, so give "
-                                        "this proposal another number",
-                                        proposal.id, proposal.id, owner->id)));
-    }
-    for (size_t i = plan.first_new_action; i < proposal.actions.size(); ++i) {
-      const ProposalAction& action = proposal.actions[i];
-      if (action.kind == ProposalActionKind::kObject) {
-        std::int64_t number = action.objection_id;
-        auto owner = ST_TRY(store.FindProposalByObjection(number));
-        bool proposal_number = ST_TRY(store.FindProposal(number)).has_value();
-        if (owner || proposal_number) {
-          return Fail(invalid(
-              entry.actions_at[i],
-              fmt::format("number {} is already {} in the database: proposals and objections "
-                          "share one sequence, so give this objection another number",
-                          number,
-                          owner ? fmt::format("objection {} of proposal {}", number, owner->id)
+// A new objection needs a number not yet taken; an acceptance needs its stage
+// change in the protocol's history (in the file or the database).
+Result<void> ImportPlanner::CheckNewAction(const ProposalEntry& entry, const Protocol& protocol,
+                                           size_t action_index) const {
+  const Proposal& proposal = entry.proposal;
+  const ProposalAction& action = proposal.actions[action_index];
+  FileMark mark = entry.actions_at[action_index];
+  if (action.kind == ProposalActionKind::kObject) {
+    std::int64_t number = action.objection_id;
+    const Proposal* owner = stored_.FindProposalByObjection(number);
+    if (owner != nullptr || stored_.FindProposal(number) != nullptr) {
+      return Fail(Invalid(
+          mark, fmt::format("number {} is already {} in the database: proposals and objections "
+                            "share one sequence, so give this objection another number",
+                            number,
+                            owner != nullptr
+                                ? fmt::format("objection {} of proposal {}", number, owner->id)
                                 : fmt::format("proposal {}", number))));
-        }
-      }
-      if (action.kind == ProposalActionKind::kAccept) {
-        std::vector<StageChange> history = protocol->history;
-        if (auto stored = ST_TRY(store.FindProtocol(proposal.protocol))) {
-          history.insert(history.end(), stored->history.begin(), stored->history.end());
-        }
-        bool moved = std::any_of(history.begin(), history.end(), [&](const StageChange& change) {
-          return change.proposal_id == proposal.id && change.to == proposal.to_stage;
-        });
-        if (!moved) {
-          return Fail(invalid(
-              entry.actions_at[i],
-              fmt::format("proposal {} is accepted, but the history of {} has no entry that "
-                          "moves it to {} citing it: add {{at: {}, to: {}, proposal: {}}} to "
-                          "its history",
-                          proposal.id, proposal.protocol, proposal.to_stage,
-                          FormatTimestamp(action.at), proposal.to_stage, proposal.id)));
-        }
-      }
     }
-    if (plan.is_new || plan.first_new_action < proposal.actions.size()) plans.push_back(plan);
   }
-  return plans;
+  if (action.kind == ProposalActionKind::kAccept) {
+    auto cites = [&](const StageChange& change) {
+      return change.proposal_id == proposal.id && change.to == proposal.to_stage;
+    };
+    const Protocol* stored = stored_.FindProtocol(proposal.protocol);
+    bool moved =
+        std::any_of(protocol.history.begin(), protocol.history.end(), cites) ||
+        (stored != nullptr && std::any_of(stored->history.begin(), stored->history.end(), cites));
+    if (!moved) {
+      return Fail(Invalid(
+          mark, fmt::format("proposal {} is accepted, but the history of {} has no entry that "
+                            "moves it to {} citing it: add {{at: {}, to: {}, proposal: {}}} to "
+                            "its history",
+                            proposal.id, proposal.protocol, proposal.to_stage,
+                            FormatTimestamp(action.at), proposal.to_stage, proposal.id)));
+    }
+  }
+  return Ok();
 }
 
-// Writes what PlanProposals found new, with the events Lifecycle writes for
-// the same steps, dated when they happened.
-Result<void> WriteProposals(StoreWriter& writer, const Context& context,
-                            const std::vector<ProposalPlan>& plans,
-                            const ProtocolProcess& lifecycle, std::string_view file_name,
-                            ImportSummary& summary) {
-  for (const auto& plan : plans) {
+void ImportPlanner::PlanProject() {
+  const auto& stored_project = stored_.snapshot().project;
+  if (file_.project || !stored_project) {
+    plan_.project = project_;
+    if (!stored_project || !SameProject(*stored_project, project_)) {
+      Event& event = AddEvent(event_kind::kProjectConfigured, "", project_.name);
+      event.to = project_.process.name;
+      event.reason = Imported();
+    }
+  }
+}
+
+void ImportPlanner::PlanPeople() {
+  for (const auto& person : file_.people) {
+    const Person* existing = stored_.FindPerson(person.email);
+    if (existing != nullptr && SamePerson(*existing, person)) continue;
+    plan_.people.push_back(person);
+    AddEvent(event_kind::kPersonSaved, "", person.email);
+    ++plan_.summary.people_saved;
+  }
+}
+
+void ImportPlanner::PlanReleases() {
+  std::int64_t ordinal = 0;
+  for (const auto& entry : file_.releases) {
+    const Release& release = entry.release;
+    const Release* existing = stored_.FindRelease(release.version);
+    if (existing == nullptr || !SameReleaseFields(*existing, release)) {
+      plan_.releases.push_back(release);
+      Event& event =
+          AddEvent(existing != nullptr ? event_kind::kReleaseUpdated : event_kind::kReleaseAdded,
+                   release.version, release.version);
+      event.to = FormatDate(release.freeze);
+      event.reason = Imported();
+      ++(existing != nullptr ? plan_.summary.releases_updated : plan_.summary.releases_added);
+    }
+    for (const auto& change : release.schedule_changes) {
+      if (existing != nullptr && HasScheduleChange(existing->schedule_changes, change)) continue;
+      plan_.events.push_back(ScheduleChangeEvent(release.version, change));
+      plan_.events.back().recorded_at = context_.now;
+    }
+    for (const auto& feature_entry : entry.features) PlanFeature(feature_entry, ++ordinal);
+  }
+}
+
+// Adds the file's history entries the store lacks, then a status change when
+// the file's status is not where that history ends; true when it added any.
+bool ImportPlanner::PlanStatusEvents(const FeatureEntry& entry, const Feature* before,
+                                     std::vector<StatusChange>& known) {
+  const Feature& feature = entry.feature;
+  bool wrote = false;
+  for (const auto& change : feature.history) {
+    if (HasChange(known, change)) continue;
+    Event& event = AddEvent(event_kind::kFeatureStatus, feature.release, feature.slug);
+    event.at = change.at;
+    event.actor = change.by;
+    event.from = change.from;
+    event.to = change.to;
+    event.reason = change.reason;
+    known.push_back(change);
+    wrote = true;
+  }
+  std::string last_status = known.empty() ? "" : known.back().to;
+  if (before != nullptr && !entry.has_history) last_status = before->status;
+  if (last_status != feature.status) {
+    Event& event = AddEvent(event_kind::kFeatureStatus, feature.release, feature.slug);
+    event.from = before != nullptr ? before->status : "";
+    event.to = feature.status;
+    event.reason = before != nullptr ? Imported() : "";
+    known.push_back({context_.now, context_.actor, event.from, event.to, event.reason});
+    wrote = true;
+  }
+  return wrote;
+}
+
+void ImportPlanner::PlanFeature(const FeatureEntry& entry, std::int64_t ordinal) {
+  Feature feature = entry.feature;
+  const Feature* before = stored_.FindFeature(feature.slug);
+  std::vector<StatusChange> known =
+      before != nullptr ? before->history : std::vector<StatusChange>{};
+  bool wrote = PlanStatusEvents(entry, before, known);
+  ImportSummary& summary = plan_.summary;
+  if (before == nullptr) {
+    AddEvent(event_kind::kFeatureAdded, feature.release, feature.slug).to = feature.status;
+    ++summary.features_added;
+    feature.updated_at = known.empty() ? context_.now : known.back().at;
+  } else if (!SameFeatureFields(*before, feature)) {
+    Event& event = AddEvent(event_kind::kFeatureUpdated, feature.release, feature.slug);
+    event.detail = ChangedFields(*before, feature);
+    event.reason = Imported();
+    ++summary.features_updated;
+    feature.updated_at = context_.now;
+  } else if (wrote) {
+    ++summary.features_updated;
+    feature.updated_at = context_.now;
+  } else {
+    ++summary.features_unchanged;
+    feature.updated_at = before->updated_at;
+  }
+  plan_.features.push_back({std::move(feature), ordinal});
+}
+
+// New protocols with their whole history, known ones with their changed
+// fields and the history entries the store lacks.
+void ImportPlanner::PlanProtocols() {
+  for (const auto& protocol : file_.protocols) {
+    const Protocol* existing = stored_.FindProtocol(protocol.name);
+    ProtocolWrite write{protocol.name, std::nullopt, {}};
+    if (existing == nullptr) {
+      write.protocol = protocol;
+      Event& event = AddEvent(event_kind::kProtocolAdded, "", protocol.name);
+      event.to = protocol.stage;
+      event.reason = Imported();
+      ++plan_.summary.protocols_added;
+    } else if (!SameProtocolFields(*existing, protocol)) {
+      write.protocol = protocol;
+      AddEvent(event_kind::kProtocolUpdated, "", protocol.name).reason = Imported();
+      ++plan_.summary.protocols_updated;
+    }
+    std::vector<StageChange> known =
+        existing != nullptr ? existing->history : std::vector<StageChange>{};
+    for (const auto& change : protocol.history) {
+      if (HasStageChange(known, change)) continue;
+      write.stage_changes.push_back(change);
+      Event& event = AddEvent(event_kind::kProtocolStage, "", protocol.name);
+      event.at = change.at;
+      if (!change.by.empty()) event.actor = change.by;
+      event.from = change.from;
+      event.to = change.to;
+      event.reason = change.reason;
+      known.push_back(change);
+    }
+    if (write.protocol || !write.stage_changes.empty()) plan_.protocols.push_back(std::move(write));
+  }
+}
+
+// What CheckProposal found new, with the events Lifecycle writes for the same
+// steps, dated when they happened.
+void ImportPlanner::PlanProposals(const std::vector<ProposalPlan>& proposals) {
+  const ProtocolProcess& lifecycle = project_.process.lifecycle;
+  for (const auto& plan : proposals) {
     const Proposal& proposal = plan.entry->proposal;
-    std::string imported = fmt::format("imported from {}", file_name);
+    ProposalWrite write{proposal.id, std::nullopt, {}};
     if (plan.is_new) {
-      Proposal header = proposal;
-      header.actions.clear();
-      ST_TRY(writer.CreateProposal(header));
-      Event event = MakeEvent(context, event_kind::kProposalOpened, "", proposal.protocol);
+      write.header = proposal;
+      write.header->actions.clear();
+      Event& event = AddEvent(event_kind::kProposalOpened, "", proposal.protocol);
       event.at = proposal.opened_at;
       event.actor = proposal.proposer;
       event.from = proposal.from_stage;
       event.to = proposal.to_stage;
-      event.reason = imported;
+      event.reason = Imported();
       event.detail = nlohmann::json{{"proposal", proposal.id},
                                     {"thread", proposal.thread},
                                     {"window", FormatTimeSpan(ProposalWindow(proposal, lifecycle))}}
                          .dump();
-      ST_TRY(writer.AppendEvent(event));
-      ++summary.events_written;
-      ++summary.proposals_added;
+      ++plan_.summary.proposals_added;
     } else {
-      ++summary.proposals_updated;
+      ++plan_.summary.proposals_updated;
     }
     for (size_t i = plan.first_new_action; i < proposal.actions.size(); ++i) {
       const ProposalAction& action = proposal.actions[i];
-      ST_TRY(writer.AppendProposalAction(proposal.id, action));
-      Event event = MakeEvent(context, event_kind::kProposalAction, "", proposal.protocol);
+      write.actions.push_back(action);
+      Event& event = AddEvent(event_kind::kProposalAction, "", proposal.protocol);
       event.at = action.at;
       event.actor = action.by;
       event.to = std::string(ProposalActionKindName(action.kind));
@@ -287,242 +612,87 @@ Result<void> WriteProposals(StoreWriter& writer, const Context& context,
       nlohmann::json detail = {{"proposal", proposal.id}};
       if (action.objection_id != 0) detail["objection"] = action.objection_id;
       event.detail = detail.dump();
-      ST_TRY(writer.AppendEvent(event));
-      ++summary.events_written;
+    }
+    plan_.proposals.push_back(std::move(write));
+  }
+}
+
+// The file is the truth for the linking rules of what it lists; only rules
+// that differ from the stored ones are written.
+void ImportPlanner::PlanEvidenceRules() {
+  for (const auto& release : file_.releases) {
+    for (const auto& entry : release.features) {
+      PlanRules(EvidenceOwnerKind::kFeature, entry.feature.slug, entry.evidence);
     }
   }
-  return Ok();
+  for (const auto& protocol : file_.protocols) {
+    auto rules = file_.protocol_evidence.find(protocol.name);
+    PlanRules(EvidenceOwnerKind::kProtocol, protocol.name,
+              rules == file_.protocol_evidence.end() ? EvidenceRules{} : rules->second);
+  }
+}
+
+void ImportPlanner::PlanRules(EvidenceOwnerKind kind, const std::string& owner,
+                              const EvidenceRules& rules) {
+  const EvidenceRules* stored = stored_.FindRules(kind, owner);
+  if (stored == nullptr ? rules.empty() : *stored == rules) return;
+  plan_.rules.push_back({kind, owner, rules});
 }
 
 }  // namespace
 
+Result<ImportSnapshot> LoadImportSnapshot(Store& store, std::optional<Project> project) {
+  ImportSnapshot snapshot;
+  snapshot.project = std::move(project);
+  snapshot.features = ST_TRY(store.ListFeatures({"", true}));
+  snapshot.people = ST_TRY(store.ListPeople());
+  snapshot.releases = ST_TRY(store.ListReleases());
+  snapshot.protocols = ST_TRY(store.ListProtocols());
+  snapshot.proposals = ST_TRY(store.ListProposals({}));
+  snapshot.rules = ST_TRY(store.evidence().ListRules());
+  return snapshot;
+}
+
+Result<ImportPlan> PlanImport(const Context& context, ProjectFile file,
+                              const ImportSnapshot& stored) {
+  return ImportPlanner(context, file, stored).Plan();
+}
+
+Result<void> ApplyImport(StoreWriter& writer, const ImportPlan& plan) {
+  if (plan.project) ST_TRY(writer.SaveProject(*plan.project));
+  for (const auto& person : plan.people) ST_TRY(writer.SavePerson(person));
+  for (const auto& release : plan.releases) ST_TRY(writer.SaveRelease(release));
+  for (const auto& row : plan.features) ST_TRY(writer.SaveFeature(row.feature, row.ordinal));
+  for (const auto& write : plan.protocols) {
+    if (write.protocol) ST_TRY(writer.SaveProtocol(*write.protocol));
+    for (const auto& change : write.stage_changes) {
+      ST_TRY(writer.AppendStageChange(write.name, change));
+    }
+  }
+  for (const auto& write : plan.proposals) {
+    if (write.header) ST_TRY(writer.CreateProposal(*write.header));
+    for (const auto& action : write.actions) ST_TRY(writer.AppendProposalAction(write.id, action));
+  }
+  for (const auto& rules : plan.rules) ST_TRY(writer.evidence_writer().SaveRules(rules));
+  for (const auto& event : plan.events) ST_TRY(writer.AppendEvent(event));
+  return Ok();
+}
+
+}  // namespace import_internal
+
 Result<ImportSummary> Planning::Import(const Context& context, std::string_view text,
                                        std::string_view file_name) {
   ImportSummary summary;
-  auto write = [&](StoreWriter& writer) -> Result<void> {
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     auto stored_project = ST_TRY(store_.LoadProject());
     const Process* fallback = stored_project ? &stored_project->process : nullptr;
     ProjectFile file = ST_TRY(ParseProjectFile(text, file_name, fallback));
-    auto at = [&](FileMark mark) { return FormatMark(file_name, mark); };
-
-    // Everything the file refers to must exist in the file or the database.
-    std::vector<Feature> stored = ST_TRY(store_.ListFeatures({"", true}));
-    std::unordered_map<std::string, const Feature*> stored_by_slug;
-    FeatureIndex index;
-    for (const auto& feature : stored) {
-      stored_by_slug[feature.slug] = &feature;
-      index.Add(feature);
-    }
-    for (const auto& release : file.releases) {
-      for (const auto& entry : release.features) index.Add(entry.feature);
-    }
-    std::unordered_map<std::string, const Feature*> combined = stored_by_slug;
-    std::unordered_map<std::string, const FeatureEntry*> entries;
-    for (auto& release : file.releases) {
-      for (auto& entry : release.features) {
-        Feature& feature = entry.feature;
-        if (!feature.parent.empty()) {
-          auto parent = index.Find(feature.parent);
-          if (!parent) {
-            return Fail(Error::InvalidArgument(fmt::format("the parent of '{}': {}", feature.title,
-                                                           parent.error().message()))
-                            .WithContext(at(entry.parent_at)));
-          }
-          if (*parent == feature.slug) {
-            return Fail(
-                Error::InvalidArgument(
-                    fmt::format("'{}' cannot be its own parent: remove 'parent:'", feature.title))
-                    .WithContext(at(entry.parent_at)));
-          }
-          feature.parent = *parent;
-        }
-        for (size_t i = 0; i < feature.depends_on.size(); ++i) {
-          auto dependency = index.Find(feature.depends_on[i]);
-          if (!dependency) {
-            return Fail(
-                Error::InvalidArgument(fmt::format("a dependency of '{}': {}", feature.title,
-                                                   dependency.error().message()))
-                    .WithContext(at(entry.depends_on_at[i])));
-          }
-          if (*dependency == feature.slug) {
-            return Fail(
-                Error::InvalidArgument(fmt::format("'{}' cannot depend on itself", feature.title))
-                    .WithContext(at(entry.depends_on_at[i])));
-          }
-          feature.depends_on[i] = *dependency;
-        }
-        combined[feature.slug] = &feature;
-        entries[feature.slug] = &entry;
-      }
-    }
-    ST_TRY(CheckCycles(combined, [&](const Feature& feature, const std::string& message) {
-      auto it = entries.find(feature.slug);
-      Error error = Error::InvalidArgument(message);
-      return it == entries.end() ? error : error.WithContext(at(it->second->at));
-    }));
-
-    // The process must still know every status in use.
-    Project project = file.project     ? *file.project
-                      : stored_project ? *stored_project
-                                       : Project{"", "", {}, XenProcess()};
-    for (const auto& [slug, feature] : combined) {
-      if (project.process.FindStatus(feature->status) == nullptr) {
-        return Fail(Error::InvalidArgument(fmt::format(
-            "feature '{}' in the database has status '{}', which the file's process drops: keep "
-            "that status or move the feature first",
-            feature->title, feature->status)));
-      }
-    }
-
-    ST_TRY(CheckProtocolStages(store_, file, project.process.lifecycle));
-    std::vector<ProposalPlan> proposal_plans = ST_TRY(PlanProposals(store_, file));
-
-    if (file.project || !stored_project) {
-      ST_TRY(writer.SaveProject(project));
-      bool changed =
-          !stored_project || stored_project->name != project.name ||
-          stored_project->mailing_list != project.mailing_list ||
-          stored_project->repositories != project.repositories ||
-          stored_project->process.StatusIds() != project.process.StatusIds() ||
-          stored_project->process.staleness_days != project.process.staleness_days ||
-          stored_project->process.freeze_warning_days != project.process.freeze_warning_days ||
-          !(stored_project->process.lifecycle == project.process.lifecycle);
-      if (changed) {
-        Event event = MakeEvent(context, event_kind::kProjectConfigured, "", project.name);
-        event.to = project.process.name;
-        event.reason = fmt::format("imported from {}", file_name);
-        ST_TRY(writer.AppendEvent(event));
-        ++summary.events_written;
-      }
-    }
-
-    for (const auto& person : file.people) {
-      auto existing = ST_TRY(store_.FindPerson(person.email));
-      if (existing && existing->email == person.email && existing->name == person.name &&
-          existing->roles == person.roles && existing->other_emails == person.other_emails) {
-        continue;
-      }
-      ST_TRY(writer.SavePerson(person));
-      ST_TRY(writer.AppendEvent(MakeEvent(context, event_kind::kPersonSaved, "", person.email)));
-      ++summary.people_saved;
-      ++summary.events_written;
-    }
-
-    std::int64_t ordinal = 0;
-    for (const auto& entry : file.releases) {
-      const Release& release = entry.release;
-      auto existing = ST_TRY(store_.FindRelease(release.version));
-      if (!existing || existing->start != release.start || existing->freeze != release.freeze ||
-          existing->release != release.release ||
-          existing->report_template != release.report_template) {
-        ST_TRY(writer.SaveRelease(release));
-        Event event =
-            MakeEvent(context, existing ? event_kind::kReleaseUpdated : event_kind::kReleaseAdded,
-                      release.version, release.version);
-        event.to = FormatDate(release.freeze);
-        event.reason = fmt::format("imported from {}", file_name);
-        ST_TRY(writer.AppendEvent(event));
-        ++summary.events_written;
-        ++(existing ? summary.releases_updated : summary.releases_added);
-      }
-      for (const auto& change : release.schedule_changes) {
-        if (existing && HasScheduleChange(existing->schedule_changes, change)) continue;
-        Event event = ScheduleChangeEvent(release.version, change);
-        event.recorded_at = context.now;
-        ST_TRY(writer.AppendEvent(event));
-        ++summary.events_written;
-      }
-      for (const auto& feature_entry : entry.features) {
-        Feature feature = feature_entry.feature;
-        ++ordinal;
-        auto found = stored_by_slug.find(feature.slug);
-        const Feature* before = found == stored_by_slug.end() ? nullptr : found->second;
-        std::vector<StatusChange> known = before ? before->history : std::vector<StatusChange>{};
-        bool wrote = false;
-        for (const auto& change : feature.history) {
-          if (HasChange(known, change)) continue;
-          Event event =
-              MakeEvent(context, event_kind::kFeatureStatus, feature.release, feature.slug);
-          event.at = change.at;
-          event.actor = change.by;
-          event.from = change.from;
-          event.to = change.to;
-          event.reason = change.reason;
-          ST_TRY(writer.AppendEvent(event));
-          known.push_back(change);
-          ++summary.events_written;
-          wrote = true;
-        }
-        std::string last_status = known.empty() ? "" : known.back().to;
-        if (before != nullptr && !feature_entry.has_history) last_status = before->status;
-        if (last_status != feature.status) {
-          Event event =
-              MakeEvent(context, event_kind::kFeatureStatus, feature.release, feature.slug);
-          event.from = before != nullptr ? before->status : "";
-          event.to = feature.status;
-          event.reason = before != nullptr ? fmt::format("imported from {}", file_name) : "";
-          ST_TRY(writer.AppendEvent(event));
-          known.push_back({context.now, context.actor, event.from, event.to, event.reason});
-          ++summary.events_written;
-          wrote = true;
-        }
-        if (before == nullptr) {
-          Event event =
-              MakeEvent(context, event_kind::kFeatureAdded, feature.release, feature.slug);
-          event.to = feature.status;
-          ST_TRY(writer.AppendEvent(event));
-          ++summary.events_written;
-          ++summary.features_added;
-          feature.updated_at = known.empty() ? context.now : known.back().at;
-        } else if (!SameFeatureFields(*before, feature)) {
-          Event event =
-              MakeEvent(context, event_kind::kFeatureUpdated, feature.release, feature.slug);
-          event.detail = ChangedFields(*before, feature);
-          event.reason = fmt::format("imported from {}", file_name);
-          ST_TRY(writer.AppendEvent(event));
-          ++summary.events_written;
-          ++summary.features_updated;
-          feature.updated_at = context.now;
-        } else {
-          if (wrote) {
-            ++summary.features_updated;
-            feature.updated_at = context.now;
-          } else {
-            ++summary.features_unchanged;
-            feature.updated_at = before->updated_at;
-          }
-        }
-        ST_TRY(writer.SaveFeature(feature, ordinal));
-      }
-    }
-    ST_TRY(ImportProtocols(store_, writer, context, file, summary));
-    ST_TRY(WriteProposals(writer, context, proposal_plans, project.process.lifecycle, file_name,
-                          summary));
-    // The file is the truth for the linking rules of what it lists; only
-    // rules that differ from the stored ones are written.
-    std::map<std::pair<EvidenceOwnerKind, std::string>, EvidenceRules> stored_rules;
-    for (auto& set : ST_TRY(store_.evidence().ListRules())) {
-      stored_rules[{set.owner_kind, set.owner}] = std::move(set.rules);
-    }
-    auto save_rules = [&](EvidenceOwnerKind kind, const std::string& owner,
-                          const EvidenceRules& rules) -> Result<void> {
-      auto it = stored_rules.find({kind, owner});
-      if (it == stored_rules.end() ? rules.empty() : it->second == rules) return Ok();
-      return writer.evidence_writer().SaveRules({kind, owner, rules});
-    };
-    for (const auto& release : file.releases) {
-      for (const auto& entry : release.features) {
-        ST_TRY(save_rules(EvidenceOwnerKind::kFeature, entry.feature.slug, entry.evidence));
-      }
-    }
-    for (const auto& protocol : file.protocols) {
-      auto rules = file.protocol_evidence.find(protocol.name);
-      ST_TRY(save_rules(EvidenceOwnerKind::kProtocol, protocol.name,
-                        rules == file.protocol_evidence.end() ? EvidenceRules{} : rules->second));
-    }
+    auto snapshot = ST_TRY(import_internal::LoadImportSnapshot(store_, std::move(stored_project)));
+    auto plan = ST_TRY(import_internal::PlanImport(context, std::move(file), snapshot));
+    ST_TRY(import_internal::ApplyImport(writer, plan));
+    summary = plan.summary;
     return Ok();
-  };
-  ST_TRY(store_.Transact(write));
+  }));
   return summary;
 }
 

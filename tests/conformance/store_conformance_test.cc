@@ -398,6 +398,27 @@ TYPED_TEST(StoreConformanceTest, EvidenceIngestsOnceAndCountsAlike) {
   std::filesystem::remove(repository.parent_path() / ("msg-" + repository.filename().string()));
 }
 
+// Issue 7: database errors are mapped by SQLite result code or SQLSTATE.
+TYPED_TEST(StoreConformanceTest, AConstraintViolationIsAConflictNotAnIoError) {
+  auto result = this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    return writer.SaveFeature(this->MakeFeature("orphan", "9.9"), 1);  // no release 9.9
+  });
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kConflict) << result.error().ToString();
+  EXPECT_FALSE(ST_MUST(this->store_->FindFeature("orphan")));
+}
+
+TYPED_TEST(StoreConformanceTest, AnErrorFromTheTransactionBodyPassesUnchanged) {
+  auto result = this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.SaveRelease(this->MakeRelease("4.3")));
+    return Fail(Error::NotFound("no such thing").WithContext("here"));
+  });
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(result.error().ToString(), "here: no such thing");
+  EXPECT_FALSE(ST_MUST(this->store_->FindRelease("4.3")));
+}
+
 TEST(OpenStoreTest, MissingFileIsNotCreatedUnlessAsked) {
   auto missing = OpenStore("/nonexistent-dir/none.db");
   ASSERT_FALSE(missing);

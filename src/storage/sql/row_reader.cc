@@ -3,8 +3,6 @@
 // SOCI includes the SQLite API inside namespace sqlite_api.
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <stdexcept>
-
 namespace stocktake {
 namespace {
 
@@ -56,7 +54,10 @@ class SqliteRowReader final : public RowReader {
   }
 
  private:
-  [[noreturn]] void Throw() { throw std::runtime_error(sqlite_api::sqlite3_errmsg(db_)); }
+  [[noreturn]] void Throw() {
+    throw soci::sqlite3_soci_error(sqlite_api::sqlite3_errmsg(db_),
+                                   sqlite_api::sqlite3_extended_errcode(db_));
+  }
 
   sqlite_api::sqlite3* db_;
   sqlite_api::sqlite3_stmt* statement_ = nullptr;

@@ -21,8 +21,8 @@ using SqlParameter = std::variant<std::string, long long>;
 class RowReader {
  public:
   virtual ~RowReader() = default;
-  /// Steps to the next row; false at the end. Throws soci::soci_error (SOCI)
-  /// or std::runtime_error (SQLite) on failure, as the store's Guarded() expects.
+  /// Steps to the next row; false at the end. Throws soci::soci_error (with
+  /// the SQLite result code or SQLSTATE) on failure, as Guarded() expects.
   virtual bool Next() = 0;
   virtual bool IsNull(int column) = 0;
   /// The column as text; empty for NULL.

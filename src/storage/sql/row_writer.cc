@@ -13,7 +13,7 @@ class SqliteRowWriter final : public RowWriter {
   SqliteRowWriter(sqlite_api::sqlite3* db, const std::string& sql) : db_(db) {
     if (sqlite_api::sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement_,
                                        nullptr) != SQLITE_OK) {
-      Throw(sqlite_api::sqlite3_errcode(db_));
+      Throw(sqlite_api::sqlite3_extended_errcode(db_));
     }
   }
   ~SqliteRowWriter() override { sqlite_api::sqlite3_finalize(statement_); }

@@ -8,20 +8,11 @@
 #include "stocktake/util/text.h"
 #include "storage/sql/row_reader.h"
 #include "storage/sql/row_writer.h"
+#include "storage/sql/sql_error.h"
 #include "storage/sql/sql_evidence_internal.h"
 
 namespace stocktake {
 namespace {
-
-template <typename Body>
-auto Guarded(const char* what, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::exception& error) {
-    return Fail(
-        Error::IoError(fmt::format("database error while {}: {}", what, Trim(error.what()))));
-  }
-}
 
 long long Seconds(Timestamp at) { return at.time_since_epoch().count(); }
 Timestamp FromSeconds(long long seconds) { return Timestamp(std::chrono::seconds(seconds)); }

@@ -12,6 +12,7 @@
 #include "stocktake/util/text.h"
 #include "storage/sql/migrations.h"
 #include "storage/sql/row_reader.h"
+#include "storage/sql/sql_error.h"
 #include "storage/sql/sql_evidence_internal.h"
 
 #ifdef ST_WITH_POSTGRES
@@ -20,26 +21,6 @@
 
 namespace stocktake {
 namespace {
-
-// Every SOCI call can throw; this is the one place that turns that into an Error.
-template <typename Body>
-auto Guarded(const char* what, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const soci::soci_error& error) {
-    std::string message = error.what();
-    ErrorCode code = ErrorCode::kIoError;
-    if (message.find("UNIQUE") != std::string::npos ||
-        message.find("FOREIGN KEY") != std::string::npos ||
-        message.find("duplicate key") != std::string::npos ||
-        message.find("violates foreign key") != std::string::npos) {
-      code = ErrorCode::kConflict;
-    }
-    return Fail(Error(code, fmt::format("database error while {}: {}", what, Trim(message))));
-  } catch (const std::exception& error) {
-    return Fail(Error::IoError(fmt::format("database error while {}: {}", what, error.what())));
-  }
-}
 
 long long Seconds(Timestamp at) { return at.time_since_epoch().count(); }
 Timestamp FromSeconds(long long seconds) { return Timestamp(std::chrono::seconds(seconds)); }
@@ -577,109 +558,122 @@ Result<std::optional<Feature>> SqlStore::FindFeature(const std::string& slug) {
   return std::optional<Feature>(std::move(features.front()));
 }
 
+// The feature rows matching `where`, in list order, without their lists.
+std::vector<Feature> ReadFeatureRows(soci::session& sql, const std::string& where,
+                                     const std::vector<SqlParameter>& parameters) {
+  std::vector<Feature> features;
+  auto rows = ReadRows(
+      sql,
+      "SELECT f.slug, f.release_version, f.title, f.parent, f.status, f.external, f.must_have, "
+      "f.short_title, f.remark, f.notes, f.protocol, f.freeze_exception, f.updated_at "
+      "FROM features f JOIN releases r ON r.version = f.release_version" +
+          where + " ORDER BY r.ordinal, f.ordinal",
+      parameters);
+  while (rows->Next()) {
+    Feature feature;
+    feature.slug = rows->Text(0);
+    feature.release = rows->Text(1);
+    feature.title = rows->Text(2);
+    feature.parent = rows->Text(3);
+    feature.status = rows->Text(4);
+    feature.external = rows->Integer(5) != 0;
+    feature.must_have = rows->Integer(6) != 0;
+    feature.short_title = rows->Text(7);
+    feature.remark = rows->Text(8);
+    feature.notes = rows->Text(9);
+    feature.protocol = rows->Text(10);
+    feature.freeze_exception = rows->Text(11);
+    feature.updated_at = FromSeconds(rows->Integer(12));
+    features.push_back(std::move(feature));
+  }
+  return features;
+}
+
+// Which list rows LoadFeatureList reads, and where they go.
+struct FeatureListTarget {
+  const std::string& where;  // Empty: the whole table.
+  const std::vector<SqlParameter>& parameters;
+  // Views into `features`, which no longer grows.
+  const std::unordered_map<std::string_view, size_t>& index;
+  std::vector<Feature>& features;
+};
+
+// Reads one list table (code bases, owners, dependencies) into `member` of
+// the features in the target's index, in ordinal order.
+void LoadFeatureList(soci::session& sql, const char* table, const char* column,
+                     std::vector<std::string> Feature::*member, const FeatureListTarget& target) {
+  // No ORDER BY: sorting every list row cost more than placing items by
+  // their ordinal here.
+  std::string query =
+      target.where.empty()
+          ? fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l", column, table)
+          : fmt::format(
+                "SELECT l.feature, l.ordinal, l.{} FROM {} l JOIN features f ON f.slug = "
+                "l.feature{}",
+                column, table, target.where);
+  auto rows = ReadRows(sql, query, target.parameters);
+  // (feature position, ordinal, item), in one flat vector: one allocation
+  // per item rather than one list per feature.
+  std::vector<std::tuple<size_t, long long, std::string>> placed;
+  while (rows->Next()) {
+    auto it = target.index.find(rows->TextView(0));
+    if (it != target.index.end()) placed.emplace_back(it->second, rows->Integer(1), rows->Text(2));
+  }
+  auto by_position = [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+  };
+  if (!std::is_sorted(placed.begin(), placed.end(), by_position)) {
+    std::sort(placed.begin(), placed.end(), by_position);
+  }
+  for (auto& [position, ordinal, item] : placed) {
+    (target.features[position].*member).push_back(std::move(item));
+  }
+}
+
 Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
                                                     const std::string* slug, bool with_history) {
-  std::vector<Feature> features;
   std::string where;
-  const std::string* parameter = nullptr;
+  std::vector<SqlParameter> parameters;
   if (slug != nullptr) {
     where = " WHERE f.slug = :p";
-    parameter = slug;
+    parameters.emplace_back(*slug);
   } else if (!release.empty()) {
     where = " WHERE f.release_version = :p";
-    parameter = &release;
+    parameters.emplace_back(release);
   }
-  std::vector<SqlParameter> parameters;
-  if (parameter != nullptr) parameters.emplace_back(*parameter);
-  {
-    auto rows = ReadRows(
-        *sql_,
-        "SELECT f.slug, f.release_version, f.title, f.parent, f.status, f.external, f.must_have, "
-        "f.short_title, f.remark, f.notes, f.protocol, f.freeze_exception, f.updated_at "
-        "FROM features f JOIN releases r ON r.version = f.release_version" +
-            where + " ORDER BY r.ordinal, f.ordinal",
-        parameters);
-    while (rows->Next()) {
-      Feature feature;
-      feature.slug = rows->Text(0);
-      feature.release = rows->Text(1);
-      feature.title = rows->Text(2);
-      feature.parent = rows->Text(3);
-      feature.status = rows->Text(4);
-      feature.external = rows->Integer(5) != 0;
-      feature.must_have = rows->Integer(6) != 0;
-      feature.short_title = rows->Text(7);
-      feature.remark = rows->Text(8);
-      feature.notes = rows->Text(9);
-      feature.protocol = rows->Text(10);
-      feature.freeze_exception = rows->Text(11);
-      feature.updated_at = FromSeconds(rows->Integer(12));
-      features.push_back(std::move(feature));
-    }
-  }
+  std::vector<Feature> features = ReadFeatureRows(*sql_, where, parameters);
   if (features.empty()) return features;
-  // Views into `features`, which no longer grows.
   std::unordered_map<std::string_view, size_t> index;
   index.reserve(features.size());
   for (size_t i = 0; i < features.size(); ++i) index.emplace(features[i].slug, i);
   // When the release holds most features, scanning the list tables whole and
   // dropping other releases' rows here beats a join that probes each list for
   // every feature (a third of the read time on a 10,000-feature release).
-  std::string list_where = where;
-  std::vector<SqlParameter> list_parameters = parameters;
   if (slug == nullptr && !release.empty()) {
     auto total = ReadRows(*sql_, "SELECT COUNT(*) FROM features", {});
     if (total->Next() && static_cast<long long>(features.size()) * 2 >= total->Integer(0)) {
-      list_where.clear();
-      list_parameters.clear();
+      where.clear();
+      parameters.clear();
     }
   }
-  auto load_list = [&](const char* table, const char* column, auto member) {
-    // No ORDER BY: sorting every list row cost more than placing items by
-    // their ordinal here.
-    std::string sql =
-        list_where.empty()
-            ? fmt::format("SELECT l.feature, l.ordinal, l.{} FROM {} l", column, table)
-            : fmt::format(
-                  "SELECT l.feature, l.ordinal, l.{} FROM {} l JOIN features f ON f.slug = "
-                  "l.feature{}",
-                  column, table, list_where);
-    auto rows = ReadRows(*sql_, sql, list_parameters);
-    // (feature position, ordinal, item), in one flat vector: one allocation
-    // per item rather than one list per feature.
-    std::vector<std::tuple<size_t, long long, std::string>> placed;
-    while (rows->Next()) {
-      auto it = index.find(rows->TextView(0));
-      if (it != index.end()) placed.emplace_back(it->second, rows->Integer(1), rows->Text(2));
-    }
-    auto by_position = [](const auto& a, const auto& b) {
-      return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
-    };
-    if (!std::is_sorted(placed.begin(), placed.end(), by_position)) {
-      std::sort(placed.begin(), placed.end(), by_position);
-    }
-    for (auto& [position, ordinal, item] : placed) {
-      (features[position].*member).push_back(std::move(item));
-    }
-  };
-  load_list("feature_code_bases", "name", &Feature::code_bases);
-  load_list("feature_owners", "email", &Feature::owners);
-  load_list("feature_dependencies", "depends_on", &Feature::depends_on);
-  if (with_history) {
-    EventQuery history_query;
-    history_query.kind = event_kind::kFeatureStatus;
-    if (slug != nullptr) {
-      history_query.subject = *slug;
-    } else {
-      history_query.release = release;
-    }
-    for (auto& event : ST_TRY(ListEvents(history_query))) {
-      auto it = index.find(event.subject);
-      if (it == index.end()) continue;
-      features[it->second].history.push_back(
-          StatusChange{event.at, std::move(event.actor), std::move(event.from), std::move(event.to),
-                       std::move(event.reason)});
-    }
+  FeatureListTarget target{where, parameters, index, features};
+  LoadFeatureList(*sql_, "feature_code_bases", "name", &Feature::code_bases, target);
+  LoadFeatureList(*sql_, "feature_owners", "email", &Feature::owners, target);
+  LoadFeatureList(*sql_, "feature_dependencies", "depends_on", &Feature::depends_on, target);
+  if (!with_history) return features;
+  EventQuery history_query;
+  history_query.kind = event_kind::kFeatureStatus;
+  if (slug != nullptr) {
+    history_query.subject = *slug;
+  } else {
+    history_query.release = release;
+  }
+  for (auto& event : ST_TRY(ListEvents(history_query))) {
+    auto it = index.find(event.subject);
+    if (it == index.end()) continue;
+    features[it->second].history.push_back(StatusChange{event.at, std::move(event.actor),
+                                                        std::move(event.from), std::move(event.to),
+                                                        std::move(event.reason)});
   }
   return features;
 }
@@ -786,121 +780,143 @@ Result<std::optional<Protocol>> SqlStore::FindProtocol(const std::string& name) 
   return std::optional<Protocol>(std::move(protocols.front()));
 }
 
+// The rows of one protocol table, all or only those of one protocol.
+struct ProtocolTableQuery {
+  const std::string* name;  // Null for every protocol.
+  std::unordered_map<std::string, size_t>& index;
+  std::vector<Protocol>& protocols;
+
+  // Prepares and runs `statement` on `sql` with the name filter before `order`.
+  void Run(soci::statement& statement, const std::string& sql, const std::string& order) const {
+    if (name != nullptr) statement.exchange(soci::use(*name));
+    statement.alloc();
+    statement.prepare(sql + (name != nullptr ? " WHERE protocol = :name" : "") + order);
+    statement.define_and_bind();
+    statement.execute();
+  }
+  Protocol& Of(const std::string& protocol) const { return protocols[index.at(protocol)]; }
+};
+
+void ReadProtocolRows(soci::session& sql, const ProtocolTableQuery& query) {
+  Protocol row;
+  soci::statement statement(sql);
+  statement.exchange(soci::into(row.name));
+  statement.exchange(soci::into(row.summary));
+  statement.exchange(soci::into(row.stage));
+  statement.exchange(soci::into(row.design_doc.path));
+  statement.exchange(soci::into(row.design_doc.commit));
+  statement.exchange(soci::into(row.version));
+  statement.exchange(soci::into(row.compat_promises));
+  if (query.name != nullptr) statement.exchange(soci::use(*query.name));
+  statement.alloc();
+  statement.prepare(
+      "SELECT name, summary, stage, design_path, design_commit, version, compat_promises "
+      "FROM protocols" +
+      std::string(query.name != nullptr ? " WHERE name = :name" : "") + " ORDER BY ordinal");
+  statement.define_and_bind();
+  statement.execute();
+  while (statement.fetch()) {
+    query.index[row.name] = query.protocols.size();
+    query.protocols.push_back(row);
+  }
+}
+
+void ReadProtocolOwners(soci::session& sql, const ProtocolTableQuery& query) {
+  std::string protocol, email;
+  soci::statement statement(sql);
+  statement.exchange(soci::into(protocol));
+  statement.exchange(soci::into(email));
+  query.Run(statement, "SELECT protocol, email FROM protocol_owners",
+            " ORDER BY protocol, ordinal");
+  while (statement.fetch()) query.Of(protocol).owners.push_back(email);
+}
+
+Result<void> ReadImplementations(soci::session& sql, const ProtocolTableQuery& query) {
+  std::string protocol, code_base, role, state, refs;
+  soci::statement statement(sql);
+  statement.exchange(soci::into(protocol));
+  statement.exchange(soci::into(code_base));
+  statement.exchange(soci::into(role));
+  statement.exchange(soci::into(state));
+  statement.exchange(soci::into(refs));
+  query.Run(statement,
+            "SELECT protocol, code_base, role, state, refs FROM protocol_implementations",
+            " ORDER BY protocol, ordinal");
+  while (statement.fetch()) {
+    Implementation implementation;
+    implementation.code_base = code_base;
+    auto parsed_role = ParseImplementationRole(role);
+    auto parsed_state = ParseImplementationState(state);
+    if (!parsed_role || !parsed_state) {
+      return Fail(Error::Corruption(fmt::format(
+          "protocol_implementations of {} holds role '{}', state '{}'", protocol, role, state)));
+    }
+    implementation.role = *parsed_role;
+    implementation.state = *parsed_state;
+    for (auto ref : Split(refs, '\n')) {
+      if (!ref.empty()) implementation.refs.emplace_back(ref);
+    }
+    query.Of(protocol).implementations.push_back(std::move(implementation));
+  }
+  return Ok();
+}
+
+void ReadStageHistory(soci::session& sql, const ProtocolTableQuery& query) {
+  std::string protocol;
+  StageChange change;
+  long long at = 0, proposal_id = 0;
+  soci::statement statement(sql);
+  statement.exchange(soci::into(protocol));
+  statement.exchange(soci::into(at));
+  statement.exchange(soci::into(change.by));
+  statement.exchange(soci::into(change.from));
+  statement.exchange(soci::into(change.to));
+  statement.exchange(soci::into(proposal_id));
+  statement.exchange(soci::into(change.reason));
+  statement.exchange(soci::into(change.commit));
+  query.Run(statement,
+            "SELECT protocol, at, by_email, from_stage, to_stage, proposal_id, reason, commit_ref "
+            "FROM protocol_stage_history",
+            " ORDER BY protocol, ordinal");
+  while (statement.fetch()) {
+    StageChange entry = change;
+    entry.at = FromSeconds(at);
+    entry.proposal_id = proposal_id;
+    query.Of(protocol).history.push_back(std::move(entry));
+  }
+}
+
+void ReadWaivers(soci::session& sql, const ProtocolTableQuery& query) {
+  std::string protocol;
+  CriterionWaiver waiver;
+  long long at = 0;
+  soci::statement statement(sql);
+  statement.exchange(soci::into(protocol));
+  statement.exchange(soci::into(waiver.stage));
+  statement.exchange(soci::into(waiver.criterion));
+  statement.exchange(soci::into(waiver.by));
+  statement.exchange(soci::into(at));
+  statement.exchange(soci::into(waiver.reason));
+  query.Run(statement,
+            "SELECT protocol, stage, criterion, by_email, at, reason FROM protocol_waivers",
+            " ORDER BY protocol, at, stage, criterion");
+  while (statement.fetch()) {
+    CriterionWaiver entry = waiver;
+    entry.at = FromSeconds(at);
+    query.Of(protocol).waivers.push_back(std::move(entry));
+  }
+}
+
 Result<std::vector<Protocol>> SqlStore::LoadProtocols(const std::string* name) {
   std::vector<Protocol> protocols;
   std::unordered_map<std::string, size_t> index;
-  std::string where = name != nullptr ? " WHERE protocol = :name" : "";
-  // Runs `sql` (with `where` appended before ORDER BY) and calls `row` per row.
-  auto query = [&](soci::statement& statement, const std::string& sql, const std::string& order) {
-    if (name != nullptr) statement.exchange(soci::use(*name));
-    statement.alloc();
-    statement.prepare(sql + where + order);
-    statement.define_and_bind();
-    statement.execute();
-  };
-  {
-    Protocol row;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(row.name));
-    statement.exchange(soci::into(row.summary));
-    statement.exchange(soci::into(row.stage));
-    statement.exchange(soci::into(row.design_doc.path));
-    statement.exchange(soci::into(row.design_doc.commit));
-    statement.exchange(soci::into(row.version));
-    statement.exchange(soci::into(row.compat_promises));
-    if (name != nullptr) statement.exchange(soci::use(*name));
-    statement.alloc();
-    statement.prepare(
-        "SELECT name, summary, stage, design_path, design_commit, version, compat_promises "
-        "FROM protocols" +
-        std::string(name != nullptr ? " WHERE name = :name" : "") + " ORDER BY ordinal");
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      index[row.name] = protocols.size();
-      protocols.push_back(row);
-    }
-  }
+  ProtocolTableQuery query{name, index, protocols};
+  ReadProtocolRows(*sql_, query);
   if (protocols.empty()) return protocols;
-  {
-    std::string protocol, email;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(protocol));
-    statement.exchange(soci::into(email));
-    query(statement, "SELECT protocol, email FROM protocol_owners", " ORDER BY protocol, ordinal");
-    while (statement.fetch()) protocols[index.at(protocol)].owners.push_back(email);
-  }
-  {
-    std::string protocol, code_base, role, state, refs;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(protocol));
-    statement.exchange(soci::into(code_base));
-    statement.exchange(soci::into(role));
-    statement.exchange(soci::into(state));
-    statement.exchange(soci::into(refs));
-    query(statement, "SELECT protocol, code_base, role, state, refs FROM protocol_implementations",
-          " ORDER BY protocol, ordinal");
-    while (statement.fetch()) {
-      Implementation implementation;
-      implementation.code_base = code_base;
-      auto parsed_role = ParseImplementationRole(role);
-      auto parsed_state = ParseImplementationState(state);
-      if (!parsed_role || !parsed_state) {
-        return Fail(Error::Corruption(fmt::format(
-            "protocol_implementations of {} holds role '{}', state '{}'", protocol, role, state)));
-      }
-      implementation.role = *parsed_role;
-      implementation.state = *parsed_state;
-      for (auto ref : Split(refs, '\n')) {
-        if (!ref.empty()) implementation.refs.emplace_back(ref);
-      }
-      protocols[index.at(protocol)].implementations.push_back(std::move(implementation));
-    }
-  }
-  {
-    std::string protocol;
-    StageChange change;
-    long long at = 0, proposal_id = 0;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(protocol));
-    statement.exchange(soci::into(at));
-    statement.exchange(soci::into(change.by));
-    statement.exchange(soci::into(change.from));
-    statement.exchange(soci::into(change.to));
-    statement.exchange(soci::into(proposal_id));
-    statement.exchange(soci::into(change.reason));
-    statement.exchange(soci::into(change.commit));
-    query(statement,
-          "SELECT protocol, at, by_email, from_stage, to_stage, proposal_id, reason, commit_ref "
-          "FROM protocol_stage_history",
-          " ORDER BY protocol, ordinal");
-    while (statement.fetch()) {
-      StageChange entry = change;
-      entry.at = FromSeconds(at);
-      entry.proposal_id = proposal_id;
-      protocols[index.at(protocol)].history.push_back(std::move(entry));
-    }
-  }
-  {
-    std::string protocol;
-    CriterionWaiver waiver;
-    long long at = 0;
-    soci::statement statement(*sql_);
-    statement.exchange(soci::into(protocol));
-    statement.exchange(soci::into(waiver.stage));
-    statement.exchange(soci::into(waiver.criterion));
-    statement.exchange(soci::into(waiver.by));
-    statement.exchange(soci::into(at));
-    statement.exchange(soci::into(waiver.reason));
-    query(statement,
-          "SELECT protocol, stage, criterion, by_email, at, reason FROM protocol_waivers",
-          " ORDER BY protocol, at, stage, criterion");
-    while (statement.fetch()) {
-      CriterionWaiver entry = waiver;
-      entry.at = FromSeconds(at);
-      protocols[index.at(protocol)].waivers.push_back(std::move(entry));
-    }
-  }
+  ReadProtocolOwners(*sql_, query);
+  ST_TRY(ReadImplementations(*sql_, query));
+  ReadStageHistory(*sql_, query);
+  ReadWaivers(*sql_, query);
   return protocols;
 }
 
@@ -1161,6 +1177,7 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
   try {
     if (dialect == SqlDialect::kSqlite) {
       session = std::make_unique<soci::session>(soci::sqlite3, connect);
+      UseExtendedResultCodes(*session);
       *session << "PRAGMA foreign_keys = ON";
       *session << "PRAGMA busy_timeout = 5000";
       if (connect.find(":memory:") == std::string::npos) {
@@ -1179,12 +1196,17 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
 #endif
     }
   } catch (const std::exception& error) {
-    return Fail(Error::Unavailable(
-        fmt::format("cannot open the {} database{}: {}",
-                    dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL",
-                    // A PostgreSQL connect string may hold a password.
-                    dialect == SqlDialect::kSqlite ? " (" + connect + ")" : std::string(),
-                    Trim(error.what()))));
+    // A file SQLite cannot open is an I/O error and one that is no database
+    // is corrupt; a server that cannot be reached, or any other failure to
+    // open, leaves the database unavailable.
+    ErrorCode code = DatabaseError("opening", error).code();
+    if (code == ErrorCode::kInternal) code = ErrorCode::kUnavailable;
+    return Fail(Error(
+        code, fmt::format("cannot open the {} database{}: {}",
+                          dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL",
+                          // A PostgreSQL connect string may hold a password.
+                          dialect == SqlDialect::kSqlite ? " (" + connect + ")" : std::string(),
+                          Trim(error.what()))));
   }
   auto store = std::make_unique<SqlStore>(dialect, std::move(session));
   ST_TRY(store->Migrate());
