@@ -29,15 +29,15 @@ std::size_t ThreadCount(const std::string& corpus) {
 }
 
 TEST(ThreadingTest, NotmuchDefaultCorpusHas24Threads) {
-  if (auto missing = testing::MissingShared(kNotmuchCorpora)) GTEST_SKIP() << *missing;
+  if (auto missing = testing::MissingShared("data/mail/notmuch-corpus")) GTEST_SKIP() << *missing;
   EXPECT_EQ(ThreadCount("default"), 24u);
 }
 TEST(ThreadingTest, NotmuchLkmlCorpusHas7Threads) {
-  if (auto missing = testing::MissingShared(kNotmuchCorpora)) GTEST_SKIP() << *missing;
+  if (auto missing = testing::MissingShared("data/mail/notmuch-corpus")) GTEST_SKIP() << *missing;
   EXPECT_EQ(ThreadCount("lkml"), 7u);
 }
 TEST(ThreadingTest, NotmuchThreadingCorpusHas3Threads) {
-  if (auto missing = testing::MissingShared(kNotmuchCorpora)) GTEST_SKIP() << *missing;
+  if (auto missing = testing::MissingShared("data/mail/notmuch-corpus")) GTEST_SKIP() << *missing;
   EXPECT_EQ(ThreadCount("threading"), 3u);
 }
 
