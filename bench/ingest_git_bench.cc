@@ -1,8 +1,9 @@
-// Git ingestion benchmark: reads a repository's history (by default the Xen
-// mirror that the `fetch` tool brings to /work/.mirror) and compares with git's
-// own log commands and a Python trailer extractor, in the same run.
+// Git ingestion benchmark: reads a repository's history (the Xen hypervisor's;
+// see bench/README.md) and compares with git's own log commands and a Python
+// trailer extractor, in the same run.
 //
 // Usage: stocktake_ingest_git_bench [REPO] [--no-baseline]
+// (REPO defaults to $STOCKTAKE_BENCH_XEN_REPO; exits 2 when there is none)
 
 #include <cstring>
 #include <string>
@@ -12,6 +13,8 @@
 
 namespace {
 
+using stocktake::bench::FindInput;
+using stocktake::bench::kGitInput;
 using stocktake::bench::PeakMemoryMiB;
 using stocktake::bench::SecondsSince;
 using stocktake::bench::TimeCommand;
@@ -37,15 +40,18 @@ double TimeOurs(const std::string& repo, const stocktake::GitReadOptions& option
 }
 
 int Run(int argc, char** argv) {
-  std::string repo = "/work/.mirror/xen-project+xen/repo";
+  std::string argument;
   bool baseline = true;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--no-baseline") == 0) {
       baseline = false;
     } else {
-      repo = argv[i];
+      argument = argv[i];
     }
   }
+  std::optional<std::string> input = FindInput(kGitInput, argument, argv[0]);
+  if (!input) return 2;
+  const std::string& repo = *input;
   std::printf("repository: %s\n", repo.c_str());
   std::string git = "git -C '" + repo + "' ";
   // Warm the object cache once.

@@ -1,9 +1,10 @@
-// Mail ingestion benchmark: parses a large mbox (by default the virtualization
-// list decompressed to /tmp by scripts/bench-ingest.sh) and compares with the
-// Python baseline in bench/baselines/mail_baseline.py, run in the same process
-// tree so both see the same machine state.
+// Mail ingestion benchmark: parses a large mbox (the virtualization list; see
+// bench/README.md) and compares with the Python baseline in
+// bench/baselines/mail_baseline.py, run in the same process tree so both see
+// the same machine state.
 //
 // Usage: stocktake_ingest_mail_bench [MBOX] [--no-baseline] [--threads N]
+// (MBOX defaults to $STOCKTAKE_BENCH_MBOX; exits 2 when there is none)
 
 #include <cstring>
 #include <string>
@@ -16,12 +17,14 @@
 
 namespace {
 
+using stocktake::bench::FindInput;
+using stocktake::bench::kMboxInput;
 using stocktake::bench::PeakMemoryMiB;
 using stocktake::bench::SecondsSince;
 using stocktake::bench::TimeCommand;
 
 int Run(int argc, char** argv) {
-  std::string path = "/tmp/virtualization.mbox";
+  std::string argument;
   bool baseline = true;
   int threads = 2;
   for (int i = 1; i < argc; ++i) {
@@ -30,9 +33,12 @@ int Run(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
       threads = std::atoi(argv[++i]);
     } else {
-      path = argv[i];
+      argument = argv[i];
     }
   }
+  std::optional<std::string> input = FindInput(kMboxInput, argument, argv[0]);
+  if (!input) return 2;
+  const std::string& path = *input;
   auto opened = stocktake::MboxFile::Open(path);
   if (!opened) {
     std::fprintf(stderr, "cannot open %s: %s\n", path.c_str(), opened.error().ToString().c_str());

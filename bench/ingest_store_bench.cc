@@ -1,10 +1,12 @@
 // Full ingestion into the store: `stocktake ingest mbox` as a library call
 // (open, split, parse, thread, series, trailers, links, one transaction) into
-// a fresh SQLite file in /tmp, then the same mbox again (nothing new), then a
-// git re-run with nothing new; the Python baseline of bench/baselines runs in
-// the same process tree and the ratio is printed.
+// a fresh SQLite file in the temporary directory ($TMPDIR), then the same mbox
+// again (nothing new), then a git re-run with nothing new; the Python baseline
+// of bench/baselines runs in the same process tree and the ratio is printed.
 //
 // Usage: stocktake_ingest_store_bench [MBOX] [--git REPO] [--no-baseline]
+// (MBOX defaults to $STOCKTAKE_BENCH_MBOX; exits 2 when there is none or when
+// REPO does not exist; see bench/README.md)
 
 #include <unistd.h>
 
@@ -18,12 +20,15 @@
 
 namespace {
 
+using stocktake::bench::FindInput;
+using stocktake::bench::kGitInput;
+using stocktake::bench::kMboxInput;
 using stocktake::bench::PeakMemoryMiB;
 using stocktake::bench::SecondsSince;
 using stocktake::bench::TimeCommand;
 
 int Run(int argc, char** argv) {
-  std::string path = "/tmp/virtualization.mbox";
+  std::string argument;
   std::string repository;
   bool baseline = true;
   for (int i = 1; i < argc; ++i) {
@@ -32,10 +37,16 @@ int Run(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--git") == 0 && i + 1 < argc) {
       repository = argv[++i];
     } else {
-      path = argv[i];
+      argument = argv[i];
     }
   }
-  std::string database = "/tmp/stocktake-ingest-store-bench-" + std::to_string(getpid()) + ".db";
+  std::optional<std::string> input = FindInput(kMboxInput, argument, argv[0]);
+  if (!input) return 2;
+  if (!repository.empty() && !FindInput(kGitInput, repository, argv[0])) return 2;
+  const std::string& path = *input;
+  std::string database = (std::filesystem::temp_directory_path() /
+                          ("stocktake-ingest-store-bench-" + std::to_string(getpid()) + ".db"))
+                             .string();
   auto cleanup = [&] {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(database + suffix);
   };

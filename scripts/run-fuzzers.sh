@@ -12,6 +12,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_CO
   -DSTOCKTAKE_BUILD_BENCHMARKS=OFF >/dev/null
 ninja -C "$build" -j2 stocktake_fuzz_mbox_fuzzer stocktake_fuzz_mail_message_fuzzer
 malformed=$root/../shared/data/mail/malformed
+[ -d "$malformed" ] || echo "run-fuzzers: no $malformed (Patchwork's malformed mails," \
+  "see ../shared/data/README.md); fuzzing from fuzz/seeds only"
 status=0
 for name in mbox_fuzzer mail_message_fuzzer; do
   seeds=$root/fuzz/seeds/${name%_fuzzer}

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "stocktake/util/utf8.h"
+
 extern char** environ;
 
 namespace stocktake {
@@ -65,11 +67,11 @@ GitCommit ParseRecord(std::string_view record) {
     if (space == std::string_view::npos) break;
     parents.remove_prefix(space + 1);
   }
-  commit.author = {ToValidUtf8(fields[2]), ToValidUtf8(fields[3])};
+  commit.author = {RepairUtf8(fields[2]), RepairUtf8(fields[3])};
   commit.author_date = ParseUnixSeconds(fields[4]);
-  commit.committer = {ToValidUtf8(fields[5]), ToValidUtf8(fields[6])};
+  commit.committer = {RepairUtf8(fields[5]), RepairUtf8(fields[6])};
   commit.commit_date = ParseUnixSeconds(fields[7]);
-  commit.message = ToValidUtf8(body);
+  commit.message = RepairUtf8(body);
   commit.subject = commit.message.substr(0, commit.message.find('\n'));
   TrailerOptions trailer_options;
   trailer_options.has_title = true;

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "stocktake/util/text.h"
+#include "stocktake/util/utf8.h"
 
 namespace stocktake {
 namespace {
@@ -63,49 +64,6 @@ bool IsAscii(std::string_view text) {
   return true;
 }
 
-bool IsValidUtf8(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t i = 0, n = text.size();
-  while (i < n) {
-    if (i + 8 <= n) {
-      std::uint64_t word;
-      std::memcpy(&word, bytes + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = bytes[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length;
-    std::uint32_t minimum;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      minimum = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      minimum = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      minimum = 0x10000;
-    } else {
-      return false;
-    }
-    if (i + length > n) return false;
-    std::uint32_t code = c & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((bytes[i + k] & 0xC0) != 0x80) return false;
-      code = (code << 6) | (bytes[i + k] & 0x3F);
-    }
-    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
-
 std::string Latin1ToUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
@@ -119,6 +77,29 @@ std::string Latin1ToUtf8(std::string_view text) {
     }
   }
   return out;
+}
+
+// Every text a mail yields is stored, printed and sent as JSON, so it must be
+// valid UTF-8: ill-formed bytes become U+FFFD. ASCII, the common case, is
+// checked a word at a time first.
+std::string ValidUtf8(std::string_view text) {
+  if (IsAscii(text)) return std::string(text);
+  return RepairUtf8(text);
+}
+
+// Text in a charset we cannot convert: kept when it is UTF-8 already, else read
+// as Latin-1, which every byte is and which mislabelled mail usually is.
+std::string GuessUnknownCharset(std::string_view text) {
+  if (IsValidUtf8(text)) return std::string(text);
+  return Latin1ToUtf8(text);
+}
+
+// Cutting at a byte limit must not leave half a UTF-8 sequence at the end.
+void TruncateUtf8(std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
 }
 
 // One header field of interest; the value may span folded lines.
@@ -290,7 +271,7 @@ std::string ParseSingleId(std::string_view value) {
     auto u = static_cast<unsigned char>(c);
     if (u > 0x20 && u != 0x7F && c != '<' && c != '>') out.push_back(c);
   }
-  return ToValidUtf8(out);
+  return ValidUtf8(out);
 }
 
 // --- Content-Type and bodies -------------------------------------------------
@@ -384,22 +365,22 @@ bool IsLatin1(std::string_view charset) {
 }
 
 std::string ConvertCharset(std::string_view text, std::string_view charset) {
-  if (IsUtf8Compatible(charset) || IsAscii(text)) return ToValidUtf8(text);
+  if (IsUtf8Compatible(charset) || IsAscii(text)) return ValidUtf8(text);
   if (IsLatin1(charset)) return Latin1ToUtf8(text);
   bool printable = !charset.empty() && charset.size() < 64;
   for (char c : charset) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7F) printable = false;
   }
-  if (!printable) return ToValidUtf8(text);
+  if (!printable) return GuessUnknownCharset(text);
   EnsureGMime();
   std::string name(charset);
   iconv_t converter = g_mime_iconv_open("UTF-8", g_mime_charset_iconv_name(name.c_str()));
-  if (converter == reinterpret_cast<iconv_t>(-1)) return ToValidUtf8(text);
+  if (converter == reinterpret_cast<iconv_t>(-1)) return GuessUnknownCharset(text);
   char* converted = g_mime_iconv_strndup(converter, text.data(), text.size());
   g_mime_iconv_close(converter);
-  if (converted == nullptr) return ToValidUtf8(text);
-  std::string out = ToValidUtf8(converted);
+  if (converted == nullptr) return GuessUnknownCharset(text);
+  std::string out = ValidUtf8(converted);
   g_free(converted);
   return out;
 }
@@ -418,7 +399,7 @@ std::string NormalizeLineEnds(std::string text) {
 std::string DecodeText(std::string_view content, const ContentType& type,
                        std::string_view transfer_encoding) {
   if (transfer_encoding.empty() && IsUtf8Compatible(type.charset)) {
-    return NormalizeLineEnds(ToValidUtf8(content));
+    return NormalizeLineEnds(ValidUtf8(content));
   }
   std::string decoded = DecodeTransfer(content, transfer_encoding);
   return NormalizeLineEnds(ConvertCharset(decoded, type.charset));
@@ -438,7 +419,7 @@ struct BodyCollector {
   void Append(std::string part) {
     if (!text.empty() && !text.ends_with('\n')) text.push_back('\n');
     text.append(part);
-    if (text.size() > limit) text.resize(limit);
+    TruncateUtf8(text, limit);
   }
 };
 
@@ -575,19 +556,14 @@ std::optional<int> ZoneOffsetMinutes(std::string_view zone) {
 
 }  // namespace
 
-std::string ToValidUtf8(std::string_view text) {
-  if (IsValidUtf8(text)) return std::string(text);
-  return Latin1ToUtf8(text);
-}
-
 std::string DecodeHeaderText(std::string_view value) {
   std::string collapsed = CollapseSpaces(value);
-  if (collapsed.find("=?") == std::string::npos) return ToValidUtf8(collapsed);
+  if (collapsed.find("=?") == std::string::npos) return ValidUtf8(collapsed);
   EnsureGMime();
   std::string input = DropControlCharacters(collapsed);
   char* decoded = g_mime_utils_header_decode_text(nullptr, input.c_str());
-  if (decoded == nullptr) return ToValidUtf8(collapsed);
-  std::string out = ToValidUtf8(decoded);
+  if (decoded == nullptr) return ValidUtf8(collapsed);
+  std::string out = ValidUtf8(decoded);
   g_free(decoded);
   return CollapseSpaces(out);
 }
@@ -625,7 +601,7 @@ MailAddress ParseMailAddress(std::string_view raw_value) {
     unquoted.push_back(name[i]);
   }
   address.name = DecodeHeaderText(unquoted);
-  address.email = ToValidUtf8(DropControlCharacters(address.email));
+  address.email = ValidUtf8(DropControlCharacters(address.email));
   return address;
 }
 
@@ -748,7 +724,7 @@ Result<MailMessage> ParseMailMessage(std::string_view raw, const MailParseOption
     std::string_view list = fields[kListIdHeader].raw;
     message.list_id = list.find('<') != std::string_view::npos
                           ? ParseSingleId(list)
-                          : ToValidUtf8(DropControlCharacters(TrimSpace(Unfold(list))));
+                          : ValidUtf8(DropControlCharacters(TrimSpace(Unfold(list))));
   }
   if (options.extract_body) {
     BodyCollector collector;

@@ -12,13 +12,10 @@
 #include <tuple>
 
 #include "stocktake/ingest/mail_batch.h"
+#include "tests/support/test_support.h"
 
 namespace stocktake {
 namespace {
-
-std::string DataPath(const std::string& relative) {
-  return std::string(ST_SOURCE_DIR) + "/../shared/data/" + relative;
-}
 
 class TempDir {
  public:
@@ -239,7 +236,9 @@ TEST(MboxReaderTest, ListsMaildirFilesWithColonsAndCommas) {
 }
 
 TEST(MboxReaderTest, ReadsNotmuchDefaultCorpus) {
-  Result<MailBatch> batch = ReadMaildir(DataPath("mail/notmuch-corpus/default"));
+  const std::string corpus = "data/mail/notmuch-corpus/default";
+  if (auto missing = testing::MissingShared(corpus)) GTEST_SKIP() << *missing;
+  Result<MailBatch> batch = ReadMaildir(testing::SharedPath(corpus));
   ASSERT_TRUE(batch) << batch.error().ToString();
   EXPECT_EQ(batch->messages.size(), 53u);
   EXPECT_TRUE(batch->failures.empty());
@@ -249,7 +248,9 @@ TEST(MboxReaderTest, ReadsNotmuchDefaultCorpus) {
 }
 
 TEST(MboxReaderTest, EveryMalformedFileParsesOrIsReported) {
-  Result<std::vector<std::string>> files = ListMaildirFiles(DataPath("mail/malformed"));
+  const std::string folder = "data/mail/malformed";
+  if (auto missing = testing::MissingShared(folder)) GTEST_SKIP() << *missing;
+  Result<std::vector<std::string>> files = ListMaildirFiles(testing::SharedPath(folder));
   ASSERT_TRUE(files);
   int mailboxes = 0;
   for (const std::string& path : *files) {

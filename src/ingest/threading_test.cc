@@ -3,13 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "stocktake/ingest/mail_batch.h"
+#include "tests/support/test_support.h"
 
 namespace stocktake {
 namespace {
-
-std::string CorpusPath(const std::string& name) {
-  return std::string(ST_SOURCE_DIR) + "/../shared/data/mail/notmuch-corpus/" + name;
-}
 
 MailMessage Mail(std::string id, std::string subject, std::string in_reply_to = "",
                  std::vector<std::string> references = {}) {
@@ -21,17 +18,28 @@ MailMessage Mail(std::string id, std::string subject, std::string in_reply_to = 
   return message;
 }
 
+const char kNotmuchCorpora[] = "data/mail/notmuch-corpus/";
+
 std::size_t ThreadCount(const std::string& corpus) {
-  Result<MailBatch> batch = ReadMaildir(CorpusPath(corpus));
+  Result<MailBatch> batch = ReadMaildir(testing::SharedPath(kNotmuchCorpora + corpus));
   EXPECT_TRUE(batch) << batch.error().ToString();
   if (!batch) return 0;
   EXPECT_TRUE(batch->failures.empty());
   return ThreadMessages(batch->messages).threads.size();
 }
 
-TEST(ThreadingTest, NotmuchDefaultCorpusHas24Threads) { EXPECT_EQ(ThreadCount("default"), 24u); }
-TEST(ThreadingTest, NotmuchLkmlCorpusHas7Threads) { EXPECT_EQ(ThreadCount("lkml"), 7u); }
-TEST(ThreadingTest, NotmuchThreadingCorpusHas3Threads) { EXPECT_EQ(ThreadCount("threading"), 3u); }
+TEST(ThreadingTest, NotmuchDefaultCorpusHas24Threads) {
+  if (auto missing = testing::MissingShared("data/mail/notmuch-corpus")) GTEST_SKIP() << *missing;
+  EXPECT_EQ(ThreadCount("default"), 24u);
+}
+TEST(ThreadingTest, NotmuchLkmlCorpusHas7Threads) {
+  if (auto missing = testing::MissingShared("data/mail/notmuch-corpus")) GTEST_SKIP() << *missing;
+  EXPECT_EQ(ThreadCount("lkml"), 7u);
+}
+TEST(ThreadingTest, NotmuchThreadingCorpusHas3Threads) {
+  if (auto missing = testing::MissingShared("data/mail/notmuch-corpus")) GTEST_SKIP() << *missing;
+  EXPECT_EQ(ThreadCount("threading"), 3u);
+}
 
 TEST(ThreadingTest, GhostParentsJoinSiblings) {
   std::vector<MailMessage> messages = {

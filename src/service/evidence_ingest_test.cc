@@ -84,6 +84,7 @@ class EvidenceIngestTest : public ::testing::Test {
 TEST_F(EvidenceIngestTest, NotmuchCorporaKeepTheirThreadsAndUniqueMessages) {
   const std::vector<std::pair<std::string, std::int64_t>> corpora = {
       {"default", 24}, {"lkml", 7}, {"threading", 3}};
+  if (auto missing = testing::MissingShared("data/mail/notmuch-corpus")) GTEST_SKIP() << *missing;
   for (const auto& [name, threads] : corpora) {
     store_ = ST_MUST(OpenStore(":memory:"));
     std::string root = SharedPath("data/mail/notmuch-corpus/" + name);
@@ -138,6 +139,7 @@ TEST_F(EvidenceIngestTest, DuplicateMessageIdIsOneMessage) {
 }
 
 TEST_F(EvidenceIngestTest, MalformedMailboxesIngestAndReportSkippedOffsets) {
+  if (auto missing = testing::MissingShared("data/mail/malformed")) GTEST_SKIP() << *missing;
   std::string folder = SharedPath("data/mail/malformed");
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
@@ -153,7 +155,9 @@ TEST_F(EvidenceIngestTest, MalformedMailboxesIngestAndReportSkippedOffsets) {
   }
   EXPECT_EQ(files, 17);
   EXPECT_GT(Stats().messages, 0);
-  // Junk between messages is skipped with its offset; the messages around it are kept.
+}
+
+TEST_F(EvidenceIngestTest, JunkBetweenMessagesIsSkippedAndTheMessagesAroundItKept) {
   std::string junk = Write(
       "junk.mbox", Mail("a@x", "ok", "1") + "From x\n\x01\x02\n\n" + Mail("b@x", "ok too", "2"));
   EvidenceIngest ingest(*store_);

@@ -34,6 +34,16 @@ json_has() { python3 -c "import json,sys; d=json.load(sys.stdin); assert $1, d" 
 json_get() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <"$work/out"; }
 err_has() { grep -q -- "$1" "$work/err" || { echo "  stderr lacks '$1': $(cat "$work/err")"; return 1; }; }
 out_has() { grep -q -- "$1" "$work/out" || { echo "  stdout lacks '$1'"; return 1; }; }
+# The real corpora of ../shared/data (see its README), which only the project's
+# own machines have: a script that needs one exits 77, which CTest reports as
+# skipped, naming what is missing and where it comes from.
+shared="$root/../shared"
+require_shared() {  # require_shared RELATIVE-PATH ORIGIN
+  [ -e "$shared/$1" ] && return 0
+  echo "SKIP: needs ../shared/$1 beside the project: $2, kept outside the repository" \
+    "(see ../shared/data/README.md); not present here"
+  exit 77
+}
 finish() {  # prints the closing line CTest logs show and exits with the verdict
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

@@ -82,8 +82,4 @@ MailAddress ParseMailAddress(std::string_view value);
 /// The ids ("<id>" tokens) of a References or In-Reply-To value, in order.
 std::vector<std::string> ParseMessageIds(std::string_view value);
 
-/// `text` as valid UTF-8: returned as is when it already is, else read as
-/// Latin-1 (the fallback for bogus charsets).
-std::string ToValidUtf8(std::string_view text);
-
 }  // namespace stocktake
