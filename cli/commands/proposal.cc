@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "cli/cli.h"
 #include "stocktake/process/lazy_consensus.h"
@@ -29,12 +30,22 @@ Result<std::int64_t> ParseNumber(const std::string& text, const char* what) {
   return std::stoll(std::string(digits));
 }
 
+// The sentence a write prints, phrased from the proposal's state (stage
+// names and windows come from the process in the view, not a second read).
+using ProposalSentence = std::function<std::string(const view::ProposalState&)>;
+
 // A write's result: the proposal evaluated now, after a one-line summary.
-Result<int> PrintProposal(Invocation& run, Proposal proposal, const std::string& message) {
+Result<int> PrintProposal(Invocation& run, Proposal proposal, const ProposalSentence& sentence) {
   view::ProposalState state =
       ST_TRY(view::BuildProposalState(*run.store, std::move(proposal), run.context.now));
-  run.printer.Print(view::Changed<view::ProposalState>{message, std::move(state)});
+  std::string message = sentence(state);
+  run.printer.Print(view::Changed<view::ProposalState>{std::move(message), std::move(state)});
   return kExitOk;
+}
+
+// For sentences that need nothing from the state.
+ProposalSentence Saying(std::string message) {
+  return [message = std::move(message)](const view::ProposalState&) { return message; };
 }
 
 // answer, reply and resolve act on one objection with a text.
@@ -54,7 +65,8 @@ Runner DeclareObjectionAction(CLI::App& command, const char* text_help, bool tex
     std::int64_t id = ST_TRY(ParseNumber(options->id, "objection"));
     Lifecycle lifecycle(*run.store);
     Proposal proposal = ST_TRY((lifecycle.*action)(run.context, id, options->text));
-    return PrintProposal(run, std::move(proposal), fmt::format("{} objection {}.", done, id));
+    return PrintProposal(run, std::move(proposal),
+                         Saying(fmt::format("{} objection {}.", done, id)));
   };
 }
 
@@ -80,12 +92,13 @@ Runner DeclarePropose(CLI::App& command) {
     Lifecycle lifecycle(*run.store);
     Proposal proposal = ST_TRY(
         lifecycle.Propose(run.context, options->protocol, options->to, options->thread, window));
-    ProtocolProcess process = ST_TRY(lifecycle.LoadProcess());
-    ProposalStatus status = EvaluateProposal(proposal, process, run.context.now);
-    std::string message = fmt::format(
-        "Opened proposal {} to move {} to {}; objections until {}.", proposal.id, proposal.protocol,
-        process.StageName(proposal.to_stage), FormatTimestamp(status.window_ends));
-    return PrintProposal(run, std::move(proposal), message);
+    return PrintProposal(run, std::move(proposal), [](const view::ProposalState& state) {
+      const Proposal& opened = state.proposal;
+      ProposalStatus status = EvaluateProposal(opened, state.process, state.now);
+      return fmt::format("Opened proposal {} to move {} to {}; objections until {}.", opened.id,
+                         opened.protocol, state.process.StageName(opened.to_stage),
+                         FormatTimestamp(status.window_ends));
+    });
   };
 }
 
@@ -130,8 +143,8 @@ Runner DeclareWithdraw(CLI::App& command) {
     Lifecycle lifecycle(*run.store);
     Withdrawal withdrawal = ST_TRY(lifecycle.Withdraw(run.context, id));
     return PrintProposal(run, std::move(withdrawal.proposal),
-                         withdrawal.objection ? fmt::format("Withdrew objection {}.", id)
-                                              : fmt::format("Withdrew proposal {}.", id));
+                         Saying(withdrawal.objection ? fmt::format("Withdrew objection {}.", id)
+                                                     : fmt::format("Withdrew proposal {}.", id)));
   };
 }
 
@@ -158,13 +171,14 @@ Runner DeclareDecide(CLI::App& command) {
     Lifecycle lifecycle(*run.store);
     Proposal proposal = ST_TRY(
         lifecycle.Decide(run.context, id, options->accept, options->rationale, options->waive));
-    ProtocolProcess process = ST_TRY(lifecycle.LoadProcess());
-    std::string message = options->accept
-                              ? fmt::format("Accepted: {} is now at {}.", proposal.protocol,
-                                            process.StageName(proposal.to_stage))
-                              : fmt::format("Rejected: {} stays at {}.", proposal.protocol,
-                                            process.StageName(proposal.from_stage));
-    return PrintProposal(run, std::move(proposal), message);
+    bool accepted = options->accept;
+    return PrintProposal(run, std::move(proposal), [accepted](const view::ProposalState& state) {
+      const Proposal& decided = state.proposal;
+      return accepted ? fmt::format("Accepted: {} is now at {}.", decided.protocol,
+                                    state.process.StageName(decided.to_stage))
+                      : fmt::format("Rejected: {} stays at {}.", decided.protocol,
+                                    state.process.StageName(decided.from_stage));
+    });
   };
 }
 

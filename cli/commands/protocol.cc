@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <sstream>
 
 #include "cli/cli.h"
@@ -11,11 +12,16 @@
 namespace stocktake::cli {
 namespace {
 
+// The sentence a write prints, phrased from the protocol's state (stage
+// names come from the process in the view, not from a second read).
+using ProtocolSentence = std::function<std::string(const view::ProtocolState&)>;
+
 // A write's result: the protocol now, with its process and proposals.
-Result<int> PrintProtocol(Invocation& run, Protocol protocol, const std::string& message) {
+Result<int> PrintProtocol(Invocation& run, Protocol protocol, const ProtocolSentence& sentence) {
   view::ProtocolState state =
       ST_TRY(view::BuildProtocolState(*run.store, std::move(protocol), run.context.now));
-  run.printer.Print(view::Changed<view::ProtocolState>{message, std::move(state)});
+  std::string message = sentence(state);
+  run.printer.Print(view::Changed<view::ProtocolState>{std::move(message), std::move(state)});
   return kExitOk;
 }
 
@@ -51,10 +57,10 @@ Runner DeclareProtocolAdd(CLI::App& command) {
   return [draft](Invocation& run) -> Result<int> {
     Lifecycle lifecycle(*run.store);
     Protocol added = ST_TRY(lifecycle.AddProtocol(run.context, *draft));
-    ProtocolProcess process = ST_TRY(lifecycle.LoadProcess());
-    return PrintProtocol(
-        run, added,
-        fmt::format("Added protocol {} at stage {}.", added.name, process.StageName(added.stage)));
+    return PrintProtocol(run, added, [](const view::ProtocolState& state) {
+      return fmt::format("Added protocol {} at stage {}.", state.protocol.name,
+                         state.process.StageName(state.protocol.stage));
+    });
   };
 }
 
@@ -105,7 +111,9 @@ Runner DeclareProtocolSet(CLI::App& command) {
     if (!options->owners.empty()) update.owners = options->owners;
     Lifecycle lifecycle(*run.store);
     Protocol protocol = ST_TRY(lifecycle.UpdateProtocol(run.context, options->name, update));
-    return PrintProtocol(run, protocol, fmt::format("Updated protocol {}.", protocol.name));
+    return PrintProtocol(run, protocol, [](const view::ProtocolState& state) {
+      return fmt::format("Updated protocol {}.", state.protocol.name);
+    });
   };
 }
 
@@ -127,10 +135,11 @@ Runner DeclareProtocolImpl(CLI::App& command) {
     Lifecycle lifecycle(*run.store);
     Protocol protocol =
         ST_TRY(lifecycle.SetImplementation(run.context, options->name, implementation));
-    return PrintProtocol(run, protocol,
-                         fmt::format("Recorded the {} {} of {} as {}.", implementation.code_base,
-                                     ImplementationRoleName(implementation.role), protocol.name,
-                                     ImplementationStateName(implementation.state)));
+    return PrintProtocol(run, protocol, [&implementation](const view::ProtocolState& state) {
+      return fmt::format("Recorded the {} {} of {} as {}.", implementation.code_base,
+                         ImplementationRoleName(implementation.role), state.protocol.name,
+                         ImplementationStateName(implementation.state));
+    });
   };
 }
 
@@ -147,12 +156,11 @@ Runner DeclareProtocolWaive(CLI::App& command) {
     Lifecycle lifecycle(*run.store);
     Protocol protocol = ST_TRY(lifecycle.Waive(run.context, options->name, options->criterion,
                                                options->reason, options->stage));
-    ProtocolProcess process = ST_TRY(lifecycle.LoadProcess());
-    const CriterionWaiver& waiver = protocol.waivers.back();
-    return PrintProtocol(
-        run, protocol,
-        fmt::format("Waived {} for {} entering {}: {}", waiver.criterion, protocol.name,
-                    process.StageName(waiver.stage), waiver.reason));
+    return PrintProtocol(run, protocol, [](const view::ProtocolState& state) {
+      const CriterionWaiver& waiver = state.protocol.waivers.back();
+      return fmt::format("Waived {} for {} entering {}: {}", waiver.criterion, state.protocol.name,
+                         state.process.StageName(waiver.stage), waiver.reason);
+    });
   };
 }
 
