@@ -72,6 +72,43 @@ TEST(TextPrinterTest, FeatureShowListsEvidenceOnlyWhenLinked) {
       << text;
 }
 
+Proposal SampleProposal() {
+  Proposal proposal;
+  proposal.id = 1;
+  proposal.protocol = "pvcalls";
+  proposal.from_stage = "design";
+  proposal.to_stage = "prototype";
+  proposal.proposer = "dev@example.org";
+  proposal.opened_at = At("2026-11-01");
+  ProposalAction objection;
+  objection.kind = ProposalActionKind::kObject;
+  objection.at = At("2026-11-02");
+  objection.by = "reviewer@example.org";
+  objection.objection_id = 1;
+  objection.text = "the ring size is not negotiated";
+  proposal.actions.push_back(objection);
+  return proposal;
+}
+
+TEST(TextPrinterTest, ProposalPageShowsStateWindowAndObjections) {
+  ProposalState view{SampleProposal(), XenProtocolProcess(), At("2026-11-03")};
+  std::string text = Printed(view);
+  EXPECT_EQ(text.rfind("Proposal 1: pvcalls ", 0), 0u) << text;
+  EXPECT_NE(text.find("  state        blocked (as of 2026-11-03T00:00:00Z)\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  proposer     dev@example.org\n"), std::string::npos);
+  EXPECT_NE(text.find("    1  live by reviewer@example.org at 2026-11-02T00:00:00Z: the ring size "
+                      "is not negotiated\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(TextPrinterTest, ProposalWritesAddTheStateToTheirSentence) {
+  ProposalState state{SampleProposal(), XenProtocolProcess(), At("2026-11-03")};
+  EXPECT_EQ(Printed(Changed<ProposalState>{"Answered objection 1.", state}),
+            "Answered objection 1. Proposal 1 is blocked.\n");
+}
+
 TEST(TextPrinterTest, WritesPrintTheirSentence) {
   EXPECT_EQ(Printed(Changed<ObjectionRaised>{"Raised objection 2 to proposal 1.", {2, 1}}),
             "Raised objection 2 to proposal 1.\n");

@@ -110,6 +110,11 @@ check "import of a directory says so" err_has "is a directory: name a file"
 check "unknown subcommand" exit_is 2 st frobnicate
 check "help" exit_is 0 st --help
 check "help lists commands" grep -q "report" "$work/out"
+check "help groups commands in order" python3 -c "
+t = open('$work/out').read()
+at = [t.index('\n' + h + ':\n') for h in
+      ('Planning', 'Protocols and lazy consensus', 'Evidence', 'Administration')]
+assert at == sorted(at), at"
 check "version" exit_is 0 st --version
 check "version names the schemas" out_has "database schema"
 
