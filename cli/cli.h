@@ -32,6 +32,23 @@ inline constexpr int kExitSkipped = 8;
 /// A bug: an invariant broke (EX_SOFTWARE from sysexits.h).
 inline constexpr int kExitInternal = 70;
 
+/// What each exit status means, as `stocktake --help` lists them.
+struct ExitStatus {
+  int code;
+  const char* meaning;
+};
+inline constexpr ExitStatus kExitStatuses[] = {
+    {kExitOk, "ok"},
+    {kExitAlerts, "check found alerts"},
+    {kExitUsage, "bad arguments or input"},
+    {kExitNotFound, "not found"},
+    {kExitConflict, "conflict or not permitted"},
+    {kExitMalformed, "malformed data"},
+    {kExitIoError, "I/O error"},
+    {kExitUnavailable, "database unavailable"},
+    {kExitSkipped, "ingest skipped messages it could not parse (the rest was stored)"},
+};
+
 struct GlobalOptions {
   std::string db;   ///< --db, $STOCKTAKE_DB, else ./stocktake.db
   std::string now;  ///< --now, $STOCKTAKE_NOW, else the clock

@@ -110,11 +110,25 @@ const char* GroupHeading(Group group) {
   return "Commands";
 }
 
-constexpr const char* kFooter =
-    "Start with 'stocktake import examples/xen-4.3.yaml' and 'stocktake --now 2013-01-21 "
-    "report 4.3'.\nExit status: 0 ok, 1 check found alerts, 2 bad arguments or input, 3 not "
-    "found,\n4 conflict or not permitted, 5 malformed data, 6 I/O error, 7 database "
-    "unavailable,\n8 ingest skipped messages it could not parse (the rest was stored).";
+// The --help footer: where to start, and the exit statuses from
+// kExitStatuses, wrapped to fit a terminal.
+std::string Footer() {
+  std::string text =
+      "Start with 'stocktake import examples/xen-4.3.yaml' and 'stocktake --now 2013-01-21 "
+      "report 4.3'.\n";
+  std::string line = "Exit status:";
+  for (const ExitStatus& status : kExitStatuses) {
+    std::string item = fmt::format(" {} {}{}", status.code, status.meaning,
+                                   &status == std::end(kExitStatuses) - 1 ? "." : ",");
+    if (line.size() + item.size() > 88) {
+      text += line + "\n";
+      line = item.substr(1);
+    } else {
+      line += item;
+    }
+  }
+  return text + line;
+}
 
 std::string Environment(const char* name) {
   const char* value = std::getenv(name);
@@ -265,18 +279,21 @@ Result<int> RunMain(int argc, char** argv) {
       "stocktake: release planning and feature lifecycles for projects that decide by lazy "
       "consensus on mailing lists.",
       "stocktake"};
+  // Global options may also follow the command: `stocktake feature list --json`.
   app.fallthrough();
   app.require_subcommand(1);
   app.set_version_flag("--version",
                        fmt::format("stocktake {} (database schema {}, JSON schema {})", ST_VERSION,
                                    LatestSchemaVersion(), kJsonSchemaVersion));
-  app.footer(kFooter);
+  app.footer(Footer());
   AddGlobalOptions(app, options);
   std::vector<Runner> runners;
   std::vector<CLI::App*> commands = AddCommands(app, runners);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    // --help and --version end parsing by throwing too; app.exit prints them
+    // (or the usage error) and says which it was.
     return app.exit(error) == 0 ? kExitOk : kExitUsage;
   }
   for (std::size_t index = 0; index < commands.size(); ++index) {
