@@ -1,5 +1,10 @@
 // stocktake: release planning and feature lifecycles for projects that decide
 // by lazy consensus on mailing lists.
+//
+// Every command is one row of kCommands below: start there to find one. The
+// harness (RunMain) parses argv with CLI11, prepares what the chosen row
+// needs (who and when, the store) once, and runs it with the printer --json
+// chose.
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -11,20 +16,119 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "cli/cli.h"
-#include "stocktake/report/json_views.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/util/time.h"
+#include "stocktake/util/utf8.h"
+#include "stocktake/view/json_views.h"
 
 namespace stocktake::cli {
 namespace {
 
-constexpr std::array<Registrar, 9> kCommands = {
-    RegisterInit,   RegisterPerson,   RegisterProjectFile, RegisterRelease,  RegisterFeature,
-    RegisterReport, RegisterProtocol, RegisterIngest,      RegisterEvidence,
+using enum Group;
+using enum Needs;
+
+// clang-format off
+constexpr Command kCommands[] = {
+    // family, verb, summary, group, needs, declare
+    {"release", "list", "List releases with their schedules", kPlanning, kStore, DeclareReleaseList},
+    {"release", "show", "Show a release, where it stands and its slips", kPlanning, kContextAndStore, DeclareReleaseShow},
+    {"release", "add", "Add a release with its schedule", kPlanning, kContextAndStore, DeclareReleaseAdd},
+    {"release", "slip", "Move the feature freeze and/or release date (release managers only)", kPlanning, kContextAndStore, DeclareReleaseSlip},
+    {"feature", "add", "Add a feature at the end of a release's list", kPlanning, kContextAndStore, DeclareFeatureAdd},
+    {"feature", "set", "Change a feature: status, release, parent, …", kPlanning, kContextAndStore, DeclareFeatureSet},
+    {"feature", "show", "Show a feature with its status history", kPlanning, kStore, DeclareFeatureShow},
+    {"feature", "list", "List features with their slugs and statuses", kPlanning, kStore, DeclareFeatureList},
+    {"feature", "history", "Every recorded change of a feature", kPlanning, kStore, DeclareFeatureHistory},
+    {"", "report", "The Taking-stock report of a release", kPlanning, kContextAndStore, DeclareReport},
+    {"", "check", "Early warnings for a release; exits 1 when there are alerts", kPlanning, kContextAndStore, DeclareCheck},
+    {"protocol", "add", "Register a protocol", kLifecycle, kContextAndStore, DeclareProtocolAdd},
+    {"protocol", "list", "List protocols and their stages", kLifecycle, kContextAndStore, DeclareProtocolList},
+    {"protocol", "show", "A protocol's stage, evidence, entry criteria of the next stage and history", kLifecycle, kContextAndStore, DeclareProtocolShow},
+    {"protocol", "history", "Everything recorded about a protocol", kLifecycle, kStore, DeclareProtocolHistory},
+    {"protocol", "set", "Record a protocol's evidence", kLifecycle, kContextAndStore, DeclareProtocolSet},
+    {"protocol", "impl", "Record a frontend or backend implementation in a code base", kLifecycle, kContextAndStore, DeclareProtocolImpl},
+    {"protocol", "waive", "The Czar waives an entry criterion of the next stage, with a reason", kLifecycle, kContextAndStore, DeclareProtocolWaive},
+    {"protocol", "check", "Stalled protocols, proposals waiting for the Czar, lapsing objections; exits 1 on alerts", kLifecycle, kContextAndStore, DeclareProtocolCheck},
+    {"", "propose", "Open a lazy-consensus proposal to move a protocol to its next stage", kLifecycle, kContextAndStore, DeclarePropose},
+    {"", "object", "Raise a specific technical objection to a proposal", kLifecycle, kContextAndStore, DeclareObject},
+    {"", "answer", "Answer an objection; its objector must then respond in time", kLifecycle, kContextAndStore, DeclareAnswer},
+    {"", "reply", "The objector responds to an answer; the objection stays live", kLifecycle, kContextAndStore, DeclareReply},
+    {"", "resolve", "The Czar marks an objection resolved", kLifecycle, kContextAndStore, DeclareResolve},
+    {"", "withdraw", "Withdraw your proposal or your objection (by its number)", kLifecycle, kContextAndStore, DeclareWithdraw},
+    {"", "decide", "The Czar accepts or rejects a proposal", kLifecycle, kContextAndStore, DeclareDecide},
+    {"proposal", "list", "Proposals and their states now", kLifecycle, kContextAndStore, DeclareProposalList},
+    {"proposal", "show", "A proposal, its objections and its state now", kLifecycle, kContextAndStore, DeclareProposalShow},
+    {"", "design-check", "Check a design document covers the handshake, the ABI and the protocol, without C structs; exits 1 when it does not", kLifecycle, kNothing, DeclareDesignCheck},
+    {"", "support-matrix", "Each protocol's stage at each release's date", kLifecycle, kStore, DeclareSupportMatrix},
+    {"ingest", "mbox", "Read mbox files (plain, .gz or .xz)", kEvidence, kContextAndNewStore, DeclareIngestMbox},
+    {"ingest", "maildir", "Read every message of a Maildir tree", kEvidence, kContextAndNewStore, DeclareIngestMaildir},
+    {"ingest", "git", "Read the commits of a git repository", kEvidence, kContextAndNewStore, DeclareIngestGit},
+    {"ingest", "relink", "Apply the features' and protocols' evidence rules again to all stored evidence", kEvidence, kContextAndNewStore, DeclareIngestRelink},
+    {"series", "list", "Every posted version of every series", kEvidence, kStore, DeclareSeriesList},
+    {"thread", "show", "The thread of a message, as a tree", kEvidence, kStore, DeclareThreadShow},
+    {"", "stats", "Counts of the stored evidence", kEvidence, kStore, DeclareStats},
+    {"draft-objection", "list", "Draft objections, oldest first", kEvidence, kStore, DeclareDraftObjectionList},
+    {"draft-objection", "confirm", "Record a draft as the sender's objection on its proposal", kEvidence, kContextAndStore, DeclareDraftObjectionConfirm},
+    {"draft-objection", "dismiss", "Drop a draft: not an objection", kEvidence, kContextAndStore, DeclareDraftObjectionDismiss},
+    {"", "init", "Create a database with the Xen default process", kAdministration, kContextAndNewStore, DeclareInit},
+    {"person", "add", "Add a person or replace their name and roles", kAdministration, kContextAndStore, DeclarePersonAdd},
+    {"person", "list", "List people and their roles", kAdministration, kStore, DeclarePersonList},
+    {"", "import", "Check a project file (YAML) whole, then write it in one transaction", kAdministration, kContextAndNewStore, DeclareImport},
+    {"", "export", "Write the whole project as a project file (YAML)", kAdministration, kStore, DeclareExport},
 };
+
+// The families: a noun whose verbs are rows above. `stocktake --help` lists
+// groups, and commands within them, in the order of the rows.
+constexpr std::pair<const char*, const char*> kFamilies[] = {
+    {"person", "People, their e-mail identities and roles"},
+    {"release", "Releases and their schedules"},
+    {"feature", "Features of releases and their statuses"},
+    {"protocol", "PV protocols, their stages and evidence"},
+    {"proposal", "Lazy-consensus proposals"},
+    {"ingest", "Read mail and commits as evidence (incremental: a re-run adds only what is new)"},
+    {"series", "Patch series read from mail"},
+    {"thread", "Mail threads"},
+    {"draft-objection", "NAKs found in proposal threads, for the Czar to confirm or dismiss"},
+};
+// clang-format on
+
+const char* GroupHeading(Group group) {
+  switch (group) {
+    case kPlanning:
+      return "Planning";
+    case kLifecycle:
+      return "Protocols and lazy consensus";
+    case kEvidence:
+      return "Evidence";
+    case kAdministration:
+      return "Administration";
+  }
+  return "Commands";
+}
+
+// The --help footer: where to start, and the exit statuses from
+// kExitStatuses, wrapped to fit a terminal.
+std::string Footer() {
+  std::string text =
+      "Start with 'stocktake import examples/xen-4.3.yaml' and 'stocktake --now 2013-01-21 "
+      "report 4.3'.\n";
+  std::string line = "Exit status:";
+  for (const ExitStatus& status : kExitStatuses) {
+    std::string item = fmt::format(" {} {}{}", status.code, status.meaning,
+                                   &status == std::end(kExitStatuses) - 1 ? "." : ",");
+    if (line.size() + item.size() > 88) {
+      text += line + "\n";
+      line = item.substr(1);
+    } else {
+      line += item;
+    }
+  }
+  return text + line;
+}
 
 std::string Environment(const char* name) {
   const char* value = std::getenv(name);
@@ -47,70 +151,50 @@ int ExitCodeFor(const Error& error) {
     case ErrorCode::kInvalidArgument:
       return kExitUsage;
     case ErrorCode::kNotFound:
-      return 3;
+      return kExitNotFound;
     case ErrorCode::kConflict:
-      return 4;
+      return kExitConflict;
     case ErrorCode::kCorruption:
-      return 5;
+      return kExitMalformed;
     case ErrorCode::kIoError:
-      return 6;
+      return kExitIoError;
     case ErrorCode::kUnavailable:
-      return 7;
+      return kExitUnavailable;
     case ErrorCode::kInternal:
-      return 70;
+      return kExitInternal;
   }
-  return 70;
+  return kExitInternal;
 }
 
-Result<int> RunMain(int argc, char** argv) {
-  Cli cli;
-  CLI::App app{
-      "stocktake: release planning and feature lifecycles for projects that decide by lazy "
-      "consensus on mailing lists.",
-      "stocktake"};
-  app.fallthrough();
-  app.require_subcommand(1);
-  app.set_version_flag("--version",
-                       fmt::format("stocktake 0.1.0 (database schema {}, JSON schema {})",
-                                   LatestSchemaVersion(), kJsonSchemaVersion));
-  app.footer(
-      "Start with 'stocktake import examples/xen-4.3.yaml' and 'stocktake --now 2013-01-21 "
-      "report 4.3'.\nExit status: 0 ok, 1 check found alerts, 2 bad arguments or input, 3 not "
-      "found,\n4 conflict or not permitted, 5 malformed data, 6 I/O error, 7 database "
-      "unavailable,\n8 ingest skipped messages it could not parse (the rest was stored).");
-  app.add_option("--db", cli.options.db,
-                 "database: a SQLite file or a postgresql:// URL (default $STOCKTAKE_DB, else "
-                 "./stocktake.db)");
-  app.add_option("--now", cli.options.now,
-                 "act as if it were DATE or DATETIME, ISO 8601 (default $STOCKTAKE_NOW, else the "
-                 "clock)");
-  app.add_option("--as", cli.options.as,
-                 "e-mail of the person acting (default git config user.email)");
-  app.add_flag("--json", cli.options.json, "print machine-readable JSON");
-  for (Registrar registrar : kCommands) registrar(app, cli);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
-    return code == 0 ? kExitOk : kExitUsage;
+// Arguments become option values and then database text: refuse bytes that
+// are not UTF-8 before anything runs, so nothing invalid is ever stored.
+Result<void> CheckArgumentsAreUtf8(int argc, char** argv) {
+  for (int index = 1; index < argc; ++index) {
+    std::string_view argument(argv[index]);
+    std::size_t offset = FindInvalidUtf8(argument);
+    if (offset == std::string_view::npos) continue;
+    return Fail(Error::InvalidArgument(fmt::format("argument {}: not valid UTF-8 (byte {}): {}",
+                                                   index, offset + 1, RepairUtf8(argument))));
   }
-  if (cli.options.db.empty()) cli.options.db = Environment("STOCKTAKE_DB");
-  if (cli.options.db.empty()) cli.options.db = "stocktake.db";
-  if (cli.options.now.empty()) cli.options.now = Environment("STOCKTAKE_NOW");
-  if (cli.options.as.empty()) cli.options.as = GitUserEmail();
-  if (cli.options.as.empty()) {
+  return Ok();
+}
+
+// The options that default to the environment, git and the host are filled
+// after parsing, so --help never runs git.
+void FillDefaults(GlobalOptions& options) {
+  if (options.db.empty()) options.db = Environment("STOCKTAKE_DB");
+  if (options.db.empty()) options.db = "stocktake.db";
+  if (options.now.empty()) options.now = Environment("STOCKTAKE_NOW");
+  if (options.as.empty()) options.as = GitUserEmail();
+  if (options.as.empty()) {
     std::string user = Environment("USER");
     std::array<char, 256> host{};
     gethostname(host.data(), host.size() - 1);
-    cli.options.as = (user.empty() ? "unknown" : user) + "@" + host.data();
+    options.as = (user.empty() ? "unknown" : user) + "@" + host.data();
   }
-  if (!cli.action) return Fail(Error::Internal("no command ran"));
-  return cli.action();
 }
 
-}  // namespace
-
-Result<Timestamp> Cli::Now() const {
+Result<Timestamp> Now(const GlobalOptions& options) {
   if (options.now.empty()) {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   }
@@ -119,30 +203,113 @@ Result<Timestamp> Cli::Now() const {
   return *now;
 }
 
-Result<Context> Cli::MakeContext() const { return Context{options.as, ST_TRY(Now())}; }
-
-Result<std::unique_ptr<Store>> Cli::Open(bool create) const {
-  StoreOptions store_options;
-  store_options.create_if_missing = create;
-  return OpenStore(options.db, store_options);
+// The SQLite file --db names, or empty for a server URL or ":memory:".
+std::string DatabaseFile(const std::string& location) {
+  if (location.find("://") != std::string::npos || location == ":memory:") return "";
+  return location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location;
 }
 
-void Cli::PrintJson(const nlohmann::json& value) { std::cout << value.dump(2) << '\n'; }
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
+  app.add_option("--db", options.db,
+                 "database: a SQLite file or a postgresql:// URL (default $STOCKTAKE_DB, else "
+                 "./stocktake.db)");
+  app.add_option("--now", options.now,
+                 "act as if it were DATE or DATETIME, ISO 8601 (default $STOCKTAKE_NOW, else the "
+                 "clock)");
+  app.add_option("--as", options.as, "e-mail of the person acting (default git config user.email)");
+  app.add_flag("--json", options.json, "print machine-readable JSON");
+}
 
-int PrintEvents(const Cli& cli, const std::vector<Event>& events) {
-  if (cli.options.json) {
-    nlohmann::json json = nlohmann::json::array();
-    for (const auto& event : events) json.push_back(EventJson(event));
-    Cli::PrintJson(json);
-    return kExitOk;
+// One CLI11 subcommand per row, under its family's subcommand; returns the
+// subcommand of each row, parallel to kCommands.
+std::vector<CLI::App*> AddCommands(CLI::App& app, std::vector<Runner>& runners) {
+  std::map<std::string, std::string> summaries(std::begin(kFamilies), std::end(kFamilies));
+  std::map<std::string, CLI::App*> families;
+  std::vector<CLI::App*> commands;
+  for (const Command& row : kCommands) {
+    CLI::App* command = nullptr;
+    if (*row.family == '\0') {
+      command = app.add_subcommand(row.verb, row.summary)->group(GroupHeading(row.group));
+    } else {
+      CLI::App*& family = families[row.family];
+      if (family == nullptr) {
+        family = app.add_subcommand(row.family, summaries.at(row.family))
+                     ->require_subcommand(1)
+                     ->group(GroupHeading(row.group));
+      }
+      command = family->add_subcommand(row.verb, row.summary)->group("Commands");
+    }
+    runners.push_back(row.declare(*command));
+    commands.push_back(command);
   }
-  for (const auto& event : events) {
-    std::string change = event.from.empty() ? event.to : event.from + " -> " + event.to;
-    std::cout << fmt::format("{}  {:<28} {:<17} {}{}{}\n", FormatTimestamp(event.at), event.actor,
-                             event.kind, change, event.reason.empty() ? "" : ": " + event.reason,
-                             event.detail.empty() ? "" : "  " + event.detail);
+  return commands;
+}
+
+// Prepares what `row` needs and runs it. A command that made a new SQLite
+// file and then failed removes it: a failed command leaves no trace.
+Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options) {
+  FillDefaults(options);
+  auto printer =
+      view::MakePrinter(options.json ? view::Format::kJson : view::Format::kText, std::cout);
+  Invocation run{options, nullptr, {}, *printer};
+  if (row.needs == kNothing) return runner(run);
+  if (row.needs != kStore) run.context = Context{options.as, ST_TRY(Now(options))};
+  std::string database = DatabaseFile(options.db);
+  std::error_code ignored;
+  bool existed = database.empty() || std::filesystem::exists(database, ignored);
+  StoreOptions store_options;
+  store_options.create_if_missing = row.needs == kContextAndNewStore;
+  auto result = [&]() -> Result<int> {
+    auto store = ST_TRY(OpenStore(options.db, store_options));
+    run.store = store.get();
+    return runner(run);
+  }();
+  if (!result && !existed) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(database + suffix, ignored);
+    }
   }
-  return kExitOk;
+  return result;
+}
+
+Result<int> RunMain(int argc, char** argv) {
+  ST_TRY(CheckArgumentsAreUtf8(argc, argv));
+  GlobalOptions options;
+  CLI::App app{
+      "stocktake: release planning and feature lifecycles for projects that decide by lazy "
+      "consensus on mailing lists.",
+      "stocktake"};
+  // Global options may also follow the command: `stocktake feature list --json`.
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       fmt::format("stocktake {} (database schema {}, JSON schema {})", ST_VERSION,
+                                   LatestSchemaVersion(), kJsonSchemaVersion));
+  app.footer(Footer());
+  AddGlobalOptions(app, options);
+  std::vector<Runner> runners;
+  std::vector<CLI::App*> commands = AddCommands(app, runners);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version end parsing by throwing too; app.exit prints them
+    // (or the usage error) and says which it was.
+    return app.exit(error) == 0 ? kExitOk : kExitUsage;
+  }
+  for (std::size_t index = 0; index < commands.size(); ++index) {
+    if (commands[index]->parsed()) return Run(kCommands[index], runners[index], options);
+  }
+  return Fail(Error::Internal("no command ran"));
+}
+
+}  // namespace
+
+Result<Date> DateOption(const std::string& text, const char* option) {
+  auto date = ParseDate(text);
+  if (!date) {
+    return Fail(Error::InvalidArgument(fmt::format("{}: {}", option, date.error().message())));
+  }
+  return *date;
 }
 
 Result<std::string> ReadFile(const std::string& path) {

@@ -109,7 +109,30 @@ check "import of a directory says so" err_has "is a directory: name a file"
 check "unknown subcommand" exit_is 2 st frobnicate
 check "help" exit_is 0 st --help
 check "help lists commands" grep -q "report" "$work/out"
+check "help groups commands in order" python3 -c "
+t = open('$work/out').read()
+at = [t.index('\n' + h + ':\n') for h in
+      ('Planning', 'Protocols and lazy consensus', 'Evidence', 'Administration')]
+assert at == sorted(at), at"
 check "version" exit_is 0 st --version
 check "version names the schemas" out_has "database schema"
+
+# Arguments that are not UTF-8 are refused before anything runs.
+st export -o "$work/before-utf8.yaml"
+check "non-UTF-8 argument refused" exit_is 2 st --now 2013-02-04 feature add $'bad\xffname' --release 4.3
+check "non-UTF-8 argument named" err_has "^stocktake: error: argument 7: not valid UTF-8"
+check "non-UTF-8 argument prints nothing" test ! -s "$work/out"
+st export -o "$work/after-utf8.yaml"
+check "non-UTF-8 argument wrote nothing" cmp "$work/before-utf8.yaml" "$work/after-utf8.yaml"
+
+# JSON never aborts on bytes that are not UTF-8 in data stored by older versions.
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$work/st.db" "UPDATE events SET reason = CAST(x'6f6e20ff206c65617665' AS TEXT)
+    WHERE reason = 'maintainer on leave'"
+  check "--json history with a stored \\xff" exit_is 0 st --json feature history rationalized-backend-scripts
+  check "\\xff printed as U+FFFD" json_has 'any(e["reason"] == "on \ufffd leave" for e in d)'
+  check "--json show with a stored \\xff" exit_is 0 st --json feature show rationalized-backend-scripts
+  check "--json show parses" json_ok
+fi
 
 finish

@@ -1,4 +1,4 @@
-#include "stocktake/report/json_views.h"
+#include "stocktake/view/json_views.h"
 
 namespace stocktake {
 

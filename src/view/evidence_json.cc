@@ -1,4 +1,4 @@
-#include "stocktake/report/evidence_json.h"
+#include "stocktake/view/evidence_json.h"
 
 #include "stocktake/util/time.h"
 

@@ -1,4 +1,4 @@
-#include "stocktake/report/lifecycle_json.h"
+#include "stocktake/view/lifecycle_json.h"
 
 #include "stocktake/process/lazy_consensus.h"
 #include "stocktake/process/stage_criteria.h"

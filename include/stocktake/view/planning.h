@@ -1,0 +1,124 @@
+#pragma once
+
+// Views of releases, features, people and their history: what `stocktake`
+// prints for planning reads, and what the HTTP API will send. Each view is a
+// plain value; a Build* function reads it from a Store (through the services,
+// so the rules are the CLI's and the server's alike), and a Printer (printer.h)
+// writes it as text or JSON. Views are values: copy them between threads
+// freely. A Build* call uses its Store from one thread at a time.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stocktake/analysis/release_check.h"
+#include "stocktake/analysis/schedule.h"
+#include "stocktake/model/event.h"
+#include "stocktake/model/feature.h"
+#include "stocktake/model/person.h"
+#include "stocktake/model/release.h"
+#include "stocktake/report/taking_stock.h"
+#include "stocktake/result.h"
+#include "stocktake/service/planning.h"
+#include "stocktake/storage/store.h"
+#include "stocktake/util/time.h"
+#include "stocktake/view/evidence.h"
+
+namespace stocktake::view {
+
+/// `person list`: everyone, in the store's order.
+struct PersonList {
+  std::vector<Person> people;
+};
+
+/// `release list`: every release with its schedule.
+struct ReleaseList {
+  std::vector<Release> releases;
+};
+
+/// `release show`: a release, where it stands on `as_of`, and how many of its
+/// own features have each status.
+struct ReleaseShow {
+  Release release;
+  Timestamp as_of{};
+  SchedulePosition position;
+  /// The process's status ids in their order, so text lists every status.
+  std::vector<std::string> status_ids;
+  std::map<std::string, int> features_by_status;
+};
+
+/// `feature list`: features in list order.
+struct FeatureList {
+  std::vector<Feature> features;
+};
+
+/// `feature show`: a feature with its status history and linked evidence.
+struct FeatureShow {
+  Feature feature;
+  LinkedEvidence evidence;
+};
+
+/// `feature history`, `protocol history`: events, oldest first.
+struct EventLog {
+  std::vector<Event> events;
+};
+
+/// `check VERSION`: the release's alerts followed by the lifecycle alerts.
+struct ReleaseCheck {
+  std::string version;
+  Timestamp as_of{};
+  std::vector<Alert> alerts;
+};
+
+/// `import FILE`: what the import changed.
+struct ImportReport {
+  std::string file;
+  std::string database;  ///< Where it went, as --db named it.
+  ImportSummary summary;
+};
+
+/// `init`: the database made and its process.
+struct InitDone {
+  std::string database;
+  std::string process = "xen";
+};
+
+/// `report --format email`: the report and its envelope.
+struct TakingStockMail {
+  TakingStock report;
+  Person from;     ///< The person acting, or just their e-mail when unknown.
+  std::string to;  ///< The project's mailing list.
+};
+
+/// Everyone; kUnavailable/kIoError from the store.
+[[nodiscard]] Result<PersonList> BuildPersonList(Store& store);
+/// Every release; store errors only.
+[[nodiscard]] Result<ReleaseList> BuildReleaseList(Store& store);
+/// The release `version` as of `now`; kNotFound names the known releases.
+[[nodiscard]] Result<ReleaseShow> BuildReleaseShow(Store& store, const std::string& version,
+                                                   Timestamp now);
+/// Features of `release` (all when empty) with status `status` (any when
+/// empty); kNotFound when `release` is named but unknown.
+[[nodiscard]] Result<FeatureList> BuildFeatureList(Store& store, const std::string& release,
+                                                   const std::string& status);
+/// The feature named by slug or exact title; kNotFound otherwise.
+[[nodiscard]] Result<FeatureShow> BuildFeatureShow(Store& store, const std::string& name);
+/// Every event of a feature; kNotFound for an unknown feature.
+[[nodiscard]] Result<EventLog> BuildFeatureHistory(Store& store, const std::string& name);
+/// Every alert of release `version` at `now`, the protocol lifecycle's
+/// included (their `title` is their subject); kNotFound for an unknown release.
+[[nodiscard]] Result<ReleaseCheck> BuildReleaseCheck(Store& store, const std::string& version,
+                                                     Timestamp now);
+
+/// The Taking-stock report of `version` at `now`, with the changes since
+/// `since` when given; kNotFound for an unknown release.
+[[nodiscard]] Result<TakingStock> BuildTakingStock(Store& store, const std::string& version,
+                                                   Timestamp now, std::optional<Date> since);
+/// The report as a mail from `from_email` to the project's list;
+/// kInvalidArgument when the project has no mailing list.
+[[nodiscard]] Result<TakingStockMail> BuildTakingStockMail(Store& store, const std::string& version,
+                                                           Timestamp now, std::optional<Date> since,
+                                                           const std::string& from_email);
+
+}  // namespace stocktake::view

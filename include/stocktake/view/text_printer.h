@@ -1,0 +1,52 @@
+#pragma once
+
+// The text Printer: what a person reads at a terminal, laid out as the CLI
+// has always printed it (tests/integration/*.sh check these lines). Bytes are
+// written as they are stored.
+
+#include <ostream>
+
+#include "stocktake/view/printer.h"
+
+namespace stocktake::view {
+
+class TextPrinter final : public Printer {
+ public:
+  /// `out` must outlive the printer.
+  explicit TextPrinter(std::ostream& out) : out_(out) {}
+
+  void Print(const PersonList& view) override;
+  void Print(const ReleaseList& view) override;
+  void Print(const ReleaseShow& view) override;
+  void Print(const FeatureList& view) override;
+  void Print(const FeatureShow& view) override;
+  void Print(const EventLog& view) override;
+  void Print(const ReleaseCheck& view) override;
+  void Print(const ImportReport& view) override;
+  void Print(const TakingStock& view) override;
+  void Print(const ProtocolList& view) override;
+  void Print(const ProtocolShow& view) override;
+  void Print(const ProposalList& view) override;
+  void Print(const ProposalState& view) override;
+  void Print(const LifecycleCheck& view) override;
+  void Print(const DesignCheckShow& view) override;
+  void Print(const SupportMatrix& view) override;
+  void Print(const SeriesList& view) override;
+  void Print(const ThreadShow& view) override;
+  void Print(const EvidenceStats& view) override;
+  void Print(const DraftObjectionList& view) override;
+  void Print(const IngestReport& view) override;
+  void Print(const Changed<InitDone>& view) override;
+  void Print(const Changed<Person>& view) override;
+  void Print(const Changed<Release>& view) override;
+  void Print(const Changed<Feature>& view) override;
+  void Print(const Changed<ProtocolState>& view) override;
+  void Print(const Changed<ProposalState>& view) override;
+  void Print(const Changed<ObjectionRaised>& view) override;
+  void Print(const Changed<DraftSettled>& view) override;
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace stocktake::view
