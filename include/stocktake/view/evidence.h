@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "stocktake/ingest/evidence_ingest.h"
+#include "stocktake/service/evidence_ingest.h"
 #include "stocktake/model/evidence.h"
 #include "stocktake/result.h"
 #include "stocktake/storage/store.h"
