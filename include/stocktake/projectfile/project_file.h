@@ -9,7 +9,8 @@
 //
 // Parsing checks the document on its own (syntax, types, dates, unknown keys,
 // known statuses and roles, references between its features, cycles). Checks
-// against a database's contents belong to the importer (service/importer.h).
+// against a database's contents belong to the importer (Planning::Import in
+// service/planning.h).
 // All functions are pure and thread-safe.
 
 #include <map>
@@ -80,7 +81,9 @@ struct ProjectFile {
 
 /// Parses and checks `text`. Errors are kInvalidArgument (or kCorruption for a
 /// YAML syntax error) with context "FILE:LINE:COLUMN" and a message that says
-/// what is wrong and how to fix it. Statuses are checked against the file's own
+/// what is wrong and how to fix it. Text that is not valid UTF-8 is refused
+/// first, with the position of its first bad byte (the column in characters)
+/// and the message "not valid UTF-8". Statuses are checked against the file's own
 /// process, else `fallback_process` when given, else the Xen process.
 [[nodiscard]] Result<ProjectFile> ParseProjectFile(std::string_view text,
                                                    std::string_view file_name,
