@@ -464,6 +464,11 @@ void ImportPlanner::PlanPeople() {
 }
 
 void ImportPlanner::PlanReleases() {
+  size_t feature_count = 0;
+  for (const auto& entry : file_.releases) feature_count += entry.features.size();
+  plan_.features.reserve(feature_count);
+  // A new feature takes two events: its status and its addition.
+  plan_.events.reserve(plan_.events.size() + 2 * feature_count);
   std::int64_t ordinal = 0;
   for (const auto& entry : file_.releases) {
     const Release& release = entry.release;
@@ -540,7 +545,7 @@ void ImportPlanner::PlanFeature(const FeatureEntry& entry, std::int64_t ordinal)
     ++summary.features_unchanged;
     feature.updated_at = before->updated_at;
   }
-  plan_.features.push_back({std::move(feature), ordinal});
+  plan_.features.push_back(FeatureRow{std::move(feature), ordinal});
 }
 
 // New protocols with their whole history, known ones with their changed

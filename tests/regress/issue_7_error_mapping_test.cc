@@ -64,7 +64,7 @@ TEST_F(ErrorMappingTest, AFailureInsideAWriteThatIsNotIoIsNotReportedAsIo) {
       [](StoreWriter&) -> Result<void> { throw std::invalid_argument("not a database failure"); });
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code(), ErrorCode::kInternal);
-  EXPECT_EQ(result.error().message(), "database error while writing: not a database failure");
+  EXPECT_EQ(result.error().message(), "internal error while writing: not a database failure");
 }
 
 TEST_F(ErrorMappingTest, AConstraintViolationIsAConflictWithItsResultCode) {

@@ -64,7 +64,12 @@ Error DatabaseError(std::string_view what, const std::exception& error) {
     if (!sqlstate.empty()) context = "SQLSTATE " + sqlstate;
   }
 #endif
-  return Error(code, fmt::format("database error while {}: {}", what, Trim(error.what())),
+  // Only a failure the database reported is called a database error: a bug
+  // in a transaction body (a JSON exception, say) is not one.
+  bool from_database = dynamic_cast<const soci::soci_error*>(&error) != nullptr;
+  return Error(code,
+               fmt::format("{} error while {}: {}", from_database ? "database" : "internal", what,
+                           Trim(error.what())),
                std::move(context));
 }
 

@@ -31,7 +31,8 @@ ErrorCode ErrorCodeForSqlState(std::string_view sqlstate);
 /// The Error for `error`, thrown while doing `what` ("writing", "reading
 /// features"): "database error while WHAT: MESSAGE", with the SQLite result
 /// code or SQLSTATE as its context. Exceptions that carry no database code
-/// are kInternal.
+/// are kInternal; those that do not come from SOCI or SQLite read "internal
+/// error while WHAT: MESSAGE".
 Error DatabaseError(std::string_view what, const std::exception& error);
 
 /// Has SQLite report extended result codes (SQLITE_CONSTRAINT_UNIQUE rather

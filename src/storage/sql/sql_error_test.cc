@@ -80,7 +80,7 @@ TEST_F(SqlErrorTest, ExceptionsWithoutADatabaseCodeAreInternal) {
   auto result = Guarded("reading", []() -> Result<int> { throw std::out_of_range("stoll"); });
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code(), ErrorCode::kInternal);
-  EXPECT_EQ(result.error().message(), "database error while reading: stoll");
+  EXPECT_EQ(result.error().message(), "internal error while reading: stoll");
   EXPECT_EQ(result.error().context(), "");
 }
 
