@@ -31,6 +31,11 @@ namespace {
 using enum Group;
 using enum Needs;
 
+// A read that evaluates something at an instant (a schedule, a proposal's
+// state) needs the context for --now; a read that shows what is stored needs
+// only the store. init, import and ingest may create the database: evidence
+// needs no project, so ingesting mail first and importing the project later
+// is fine.
 // clang-format off
 constexpr Command kCommands[] = {
     // family, verb, summary, group, needs, declare

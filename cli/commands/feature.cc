@@ -8,6 +8,8 @@
 namespace stocktake::cli {
 namespace {
 
+// `feature set --external false` must be able to clear a flag, which a CLI11
+// flag cannot express, so these options take a word.
 Result<bool> BoolOption(const std::string& text, const char* option) {
   std::string value = ToLower(text);
   if (value == "true" || value == "yes" || value == "1") return true;

@@ -58,6 +58,7 @@ int Report(Invocation& run, const IngestSummary& summary, double seconds) {
   return summary.skipped.empty() ? kExitOk : kExitSkipped;
 }
 
+// One set of options for the four ingest commands; each reads its own.
 struct IngestCommand {
   std::vector<std::string> files;
   std::string directory, repository, revision, format = "mboxrd", code_base;
@@ -66,6 +67,7 @@ struct IngestCommand {
 
 using Ingest = std::function<Result<IngestSummary>(EvidenceIngest&, const IngestOptions&)>;
 
+// Times the whole run, including the progress bar, for the summary line.
 Runner IngestRunner(std::shared_ptr<IngestCommand> command, std::string label, Ingest ingest) {
   return [command, label, ingest](Invocation& run) -> Result<int> {
     auto started = std::chrono::steady_clock::now();

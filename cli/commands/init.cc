@@ -45,6 +45,7 @@ Runner DeclarePersonAdd(CLI::App& command) {
       }
       person.roles.push_back(*role);
     }
+    // The role everyone not in the store acts with already (see Lifecycle).
     if (person.roles.empty()) person.roles.push_back(Role::kContributor);
     Planning planning(*run.store);
     person = ST_TRY(planning.SavePerson(run.context, person));
