@@ -10,7 +10,7 @@
 #include <set>
 
 #include "stocktake/projectfile/project_file.h"
-#include "stocktake/report/lifecycle_json.h"
+#include "stocktake/view/lifecycle_json.h"
 #include "stocktake/service/lifecycle.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <set>
 
-#include "stocktake/report/evidence_json.h"
+#include "stocktake/view/evidence_json.h"
 #include "stocktake/service/lifecycle.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "stocktake/report/lifecycle_json.h"
+#include "stocktake/view/lifecycle_json.h"
 #include "stocktake/storage/open_store.h"
 #include "tests/support/test_support.h"
 
