@@ -11,7 +11,7 @@
 #   ingest | projectfile | report                   (one level: none includes another)
 #   service         operations in one transaction
 #   view            typed views for every front end (service, report and below;
-#                   not ingest or projectfile)
+#                   not projectfile)
 #   cli             (outside include/ and src/, may include everything)
 #
 # Checked: every `#include "stocktake/<layer>/..."` in include/ and src/, and
@@ -38,9 +38,10 @@ awk '
     rank["storage"] = 4; rank["ingest"] = 5; rank["projectfile"] = 5; rank["report"] = 5
     rank["service"] = 6; rank["view"] = 7; rank["cli"] = 8
     order = "util, model, process, analysis, storage, ingest|projectfile|report, service, view, cli"
-    # view builds what front ends print from services and reports; it reads
-    # no mail and no project file itself.
-    denied["view", "ingest"] = 1; denied["view", "projectfile"] = 1
+    # view builds what front ends print from services, reports and the pure
+    # algorithms below them (threading a stored thread); it never reads a
+    # project file itself.
+    denied["view", "projectfile"] = 1
     problems = 0
   }
   FNR == 1 {
@@ -81,7 +82,7 @@ awk '
       printf "%s:%d: \"%s\": a private header of %s; only %s itself may include it: move what %s needs into a public header of a layer below it\n", FILENAME, FNR, target, used, used, layer
       problems++
     } else if ((layer, used) in denied) {
-      printf "%s:%d: \"%s\": %s may not include %s: it builds on service and report instead\n", FILENAME, FNR, target, layer, used
+      printf "%s:%d: \"%s\": %s may not include %s: a view never reads a file itself\n", FILENAME, FNR, target, layer, used
       problems++
     } else if (used != layer && rank[used] >= rank[layer]) {
       printf "%s:%d: \"%s\": %s may not include %s: includes point down only (%s)\n", FILENAME, FNR, target, layer, used, order

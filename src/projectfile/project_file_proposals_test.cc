@@ -10,10 +10,10 @@
 #include <set>
 
 #include "stocktake/projectfile/project_file.h"
-#include "stocktake/view/lifecycle_json.h"
 #include "stocktake/service/lifecycle.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
+#include "stocktake/view/lifecycle_json.h"
 #include "tests/support/test_support.h"
 
 namespace stocktake {

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <set>
 
-#include "stocktake/view/evidence_json.h"
 #include "stocktake/service/lifecycle.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/open_store.h"
+#include "stocktake/view/evidence_json.h"
 #include "tests/support/test_support.h"
 
 namespace stocktake {

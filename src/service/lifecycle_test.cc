@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "stocktake/view/lifecycle_json.h"
 #include "stocktake/storage/open_store.h"
+#include "stocktake/view/lifecycle_json.h"
 #include "tests/support/test_support.h"
 
 namespace stocktake {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "stocktake/service/evidence_ingest.h"
 #include "stocktake/model/evidence.h"
 #include "stocktake/result.h"
+#include "stocktake/service/evidence_ingest.h"
 #include "stocktake/storage/store.h"
 #include "stocktake/util/time.h"
 
