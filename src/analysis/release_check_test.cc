@@ -30,6 +30,7 @@ class ReleaseCheckTest : public ::testing::Test {
 
   static std::vector<std::string> Rules(const std::vector<Alert>& alerts) {
     std::vector<std::string> rules;
+    rules.reserve(alerts.size());
     for (const auto& alert : alerts) rules.push_back(alert.subject + ":" + alert.rule);
     return rules;
   }

@@ -109,6 +109,7 @@ Result<Child> Spawn(const std::vector<std::string>& arguments) {
   posix_spawn_file_actions_adddup2(&actions, error_pipe[1], STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   std::vector<char*> argv;
+  argv.reserve(arguments.size() + 1);
   for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
   argv.push_back(nullptr);
   Child child;

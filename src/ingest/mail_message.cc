@@ -416,7 +416,7 @@ struct BodyCollector {
   bool have_main_text = false;
   std::size_t limit = 0;
 
-  void Append(std::string part) {
+  void Append(const std::string& part) {
     if (!text.empty() && !text.ends_with('\n')) text.push_back('\n');
     text.append(part);
     TruncateUtf8(text, limit);

@@ -61,7 +61,7 @@ TEST(SubjectPrefixTest, ListTagsAndReplies) {
 class SeriesBuilder {
  public:
   MailMessage& Add(std::string id, std::string subject, std::string from = "jane@example.org",
-                   std::string in_reply_to = "", std::string body = "") {
+                   const std::string& in_reply_to = "", std::string body = "") {
     MailMessage message;
     message.message_id = std::move(id);
     message.subject = std::move(subject);

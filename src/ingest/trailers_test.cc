@@ -7,6 +7,7 @@ namespace {
 
 std::vector<std::string> Keys(const std::vector<Trailer>& trailers) {
   std::vector<std::string> keys;
+  keys.reserve(trailers.size());
   for (const Trailer& trailer : trailers) keys.push_back(trailer.canonical_key);
   return keys;
 }

@@ -33,16 +33,17 @@ class LazyConsensusTest : public ::testing::Test {
   // Records an action, failing the test when it is refused.
   void Act(const Person& actor, ProposalActionKind kind, const char* at, std::string text = {},
            std::int64_t objection_id = 0) {
-    auto recorded = RecordAction(proposal_, {kind, T(at), actor.email, objection_id, text, {}},
-                                 protocol_, process_, actor);
+    auto recorded =
+        RecordAction(proposal_, {kind, T(at), actor.email, objection_id, std::move(text), {}},
+                     protocol_, process_, actor);
     ASSERT_TRUE(recorded) << recorded.error().ToString();
     proposal_ = *recorded;
   }
 
   Result<Proposal> Try(const Person& actor, ProposalActionKind kind, const char* at,
                        std::string text = {}, std::int64_t objection_id = 0) {
-    return RecordAction(proposal_, {kind, T(at), actor.email, objection_id, text, {}}, protocol_,
-                        process_, actor);
+    return RecordAction(proposal_, {kind, T(at), actor.email, objection_id, std::move(text), {}},
+                        protocol_, process_, actor);
   }
 
   ProposalState StateAt(const char* now) {

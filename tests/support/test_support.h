@@ -31,7 +31,8 @@ inline std::string SharedPath(const std::string& relative) {
 /// nothing when the data is there. Use it as
 /// `if (auto missing = MissingShared("data/mail/malformed")) GTEST_SKIP() << *missing;`
 inline std::optional<std::string> MissingShared(const std::string& relative) {
-  if (std::filesystem::exists(SharedPath(relative))) return std::nullopt;
+  std::error_code error;
+  if (std::filesystem::exists(SharedPath(relative), error)) return std::nullopt;
   // Where each corpus comes from, as ../shared/data/README.md tells it.
   static const std::pair<const char*, const char*> kOrigins[] = {
       {"data/mail/notmuch-corpus",
