@@ -68,7 +68,8 @@ struct IngestCommand {
 using Ingest = std::function<Result<IngestSummary>(EvidenceIngest&, const IngestOptions&)>;
 
 // Times the whole run, including the progress bar, for the summary line.
-Runner IngestRunner(std::shared_ptr<IngestCommand> command, std::string label, Ingest ingest) {
+Runner IngestRunner(const std::shared_ptr<IngestCommand>& command, const std::string& label,
+                    const Ingest& ingest) {
   return [command, label, ingest](Invocation& run) -> Result<int> {
     auto started = std::chrono::steady_clock::now();
     IngestOptions options;

@@ -88,9 +88,9 @@ std::vector<Trailer> ReadBlock(const std::vector<std::string_view>& lines, std::
     if (separator != std::string_view::npos) {
       trailers.push_back(MakeTrailer(line, separator));
       last_is_trailer = true;
-    } else if (IsGitGenerated(line)) {
-      last_is_trailer = false;  // "(cherry picked from ...)" has no token
     } else {
+      // Neither a git-generated line ("(cherry picked from ...)") nor free
+      // text is a trailer, and a continuation cannot follow either.
       last_is_trailer = false;
     }
   }

@@ -515,8 +515,8 @@ class Parser : public YamlReader {
       if (YAML::Node node = root["process"]) process = ST_TRY(ParseProcess(node));
       project.process = process;
       file.project = std::move(project);
-    } else if (fallback_ != nullptr) {
-      process = *fallback_;
+    } else if (fallback_process != nullptr) {
+      process = *fallback_process;
     }
     if (YAML::Node people = root["people"]) {
       ST_TRY(ExpectSequence(people, "people"));
@@ -583,7 +583,7 @@ class Parser : public YamlReader {
     return file;
   }
 
-  const Process* fallback_ = nullptr;
+  const Process* fallback_process = nullptr;
 };
 
 void EmitEvidence(YamlWriter& out, const EvidenceRules* rules) {
@@ -905,7 +905,7 @@ Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view fil
                     .WithContext(std::string(file_name)));
   }
   Parser parser(file_name);
-  parser.fallback_ = fallback_process;
+  parser.fallback_process = fallback_process;
   try {
     return parser.ParseDocument(root);
   } catch (const YAML::Exception& error) {

@@ -102,7 +102,7 @@ void YamlWriter::Scalar(std::string_view key, std::string_view value) {
   out_ += '\n';
   for (auto line : Split(body, '\n')) {
     if (!line.empty()) {
-      out_.append(static_cast<size_t>(indent_ + 2), ' ');
+      out_.append(static_cast<size_t>(indent_) + 2, ' ');
       out_ += line;
     }
     out_ += '\n';

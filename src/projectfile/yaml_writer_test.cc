@@ -68,10 +68,9 @@ TEST(YamlWriterTest, MultiLineTextIsALiteralBlockWithTheRightChomping) {
   EXPECT_EQ(Written("one\n\n"), "v: |+\n  one\n\n");
   EXPECT_EQ(Written("one\n\ntwo"), "v: |-\n  one\n\n  two\n");
   EXPECT_EQ(Written("  indented\nnext"), "v: |2-\n    indented\n  next\n");
-  for (const char* value : {"one\ntwo", "one\ntwo\n", "one\n\n", "one\n\n\n", "one\n\ntwo",
-                            "  indented\nnext", "\nleading blank", "\tx\ny", "- a\nkey: b",
-                            "{{schedule}}\n\n# not a "
-                            "comment"}) {
+  for (const char* value :
+       {"one\ntwo", "one\ntwo\n", "one\n\n", "one\n\n\n", "one\n\ntwo", "  indented\nnext",
+        "\nleading blank", "\tx\ny", "- a\nkey: b", "{{schedule}}\n\n# not a comment"}) {
     EXPECT_EQ(ReadBack(Written(value)), value) << Written(value);
   }
 }

@@ -140,9 +140,9 @@ const TopicRule kProtocol{{"protocol", "overview", "how it works", "operation", 
                           2};
 
 const std::regex& StructPattern() {
-  static const std::regex pattern(
+  static const std::regex kPattern(
       R"(^\s*(typedef\s+)?(struct|union)(\s+[A-Za-z_]\w*)?\s*(\{.*)?$)");
-  return pattern;
+  return kPattern;
 }
 
 }  // namespace

@@ -65,7 +65,8 @@ class TakingStockTest : public ::testing::Test {
                  other};
   }
 
-  TakingStock Build(std::optional<Date> since = std::nullopt, std::vector<Event> events = {}) {
+  TakingStock Build(std::optional<Date> since = std::nullopt,
+                    const std::vector<Event>& events = {}) {
     return BuildTakingStock(process_, release_, features_, T("2020-03-02T09:00:00Z"), since,
                             events);
   }

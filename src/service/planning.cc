@@ -64,6 +64,7 @@ std::string ChangedFields(const Feature& before, const Feature& after) {
 Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& features,
                          const std::function<Error(const Feature&, const std::string&)>& error) {
   std::vector<const Feature*> ordered;
+  ordered.reserve(features.size());
   for (const auto& [slug, feature] : features) ordered.push_back(feature);
   std::sort(ordered.begin(), ordered.end(),
             [](const Feature* a, const Feature* b) { return a->slug < b->slug; });
@@ -106,6 +107,7 @@ Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& 
   };
   // Visit in slug order so the same file always reports the same cycle.
   std::vector<std::string> slugs;
+  slugs.reserve(features.size());
   for (const auto& [slug, feature] : features) slugs.push_back(slug);
   std::sort(slugs.begin(), slugs.end());
   for (const auto& slug : slugs) {

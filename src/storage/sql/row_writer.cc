@@ -106,7 +106,7 @@ class SociRowWriter final : public RowWriter {
 }  // namespace
 
 std::unique_ptr<RowWriter> PrepareRowWriter(soci::session& session, const std::string& sql,
-                                            std::vector<SqlType> types) {
+                                            const std::vector<SqlType>& types) {
   if (session.get_backend_name() == "sqlite3") {
     auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
     return std::make_unique<SqliteRowWriter>(backend->conn_, sql);
@@ -122,25 +122,23 @@ BatchInsert::BatchInsert(soci::session& session, std::string head, std::vector<S
       tail_(std::move(tail)),
       rows_per_statement_(std::max(1, rows_per_statement)),
       columns_(static_cast<int>(types_.size())),
-      values_(static_cast<std::size_t>(rows_per_statement_ * columns_)) {}
+      values_(static_cast<std::size_t>(rows_per_statement_) * static_cast<std::size_t>(columns_)) {}
 
 BatchInsert::~BatchInsert() = default;
 
 void BatchInsert::Text(int index, std::string_view value) {
-  Value& slot = values_[static_cast<std::size_t>(rows_ * columns_ + index)];
+  Value& slot = values_[Slot(index)];
   slot.kind = Value::Kind::kText;
   slot.text = value;
 }
 
 void BatchInsert::Integer(int index, long long value) {
-  Value& slot = values_[static_cast<std::size_t>(rows_ * columns_ + index)];
+  Value& slot = values_[Slot(index)];
   slot.kind = Value::Kind::kInteger;
   slot.integer = value;
 }
 
-void BatchInsert::Null(int index) {
-  values_[static_cast<std::size_t>(rows_ * columns_ + index)].kind = Value::Kind::kNull;
-}
+void BatchInsert::Null(int index) { values_[Slot(index)].kind = Value::Kind::kNull; }
 
 void BatchInsert::EndRow() {
   if (++rows_ == rows_per_statement_) {
@@ -160,7 +158,7 @@ std::unique_ptr<RowWriter> BatchInsert::Prepare(int rows) {
   std::string sql = head_;
   sql += " VALUES ";
   std::vector<SqlType> types;
-  types.reserve(static_cast<std::size_t>(rows * columns_));
+  types.reserve(static_cast<std::size_t>(rows) * static_cast<std::size_t>(columns_));
   for (int row = 0; row < rows; ++row) {
     sql += row == 0 ? "(" : ", (";
     for (int column = 0; column < columns_; ++column) {
@@ -171,7 +169,7 @@ std::unique_ptr<RowWriter> BatchInsert::Prepare(int rows) {
     sql += ')';
   }
   if (!tail_.empty()) sql += " " + tail_;
-  return PrepareRowWriter(session_, sql, std::move(types));
+  return PrepareRowWriter(session_, sql, types);
 }
 
 void BatchInsert::Write(int rows) {

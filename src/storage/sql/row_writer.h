@@ -34,7 +34,7 @@ class RowWriter {
 
 /// Prepares `sql`, whose parameters have `types`, on `session`.
 std::unique_ptr<RowWriter> PrepareRowWriter(soci::session& session, const std::string& sql,
-                                            std::vector<SqlType> types);
+                                            const std::vector<SqlType>& types);
 
 /// A multi-row INSERT: rows are gathered and written `rows_per_statement` at a
 /// time as `head VALUES (...), (...), ... tail` (one SQL text for every back
@@ -70,6 +70,11 @@ class BatchInsert {
     std::string_view text;
   };
   void Write(int rows);
+  /// Where column `index` of the row being filled sits in values_.
+  std::size_t Slot(int index) const {
+    return static_cast<std::size_t>(rows_) * static_cast<std::size_t>(columns_) +
+           static_cast<std::size_t>(index);
+  }
   std::unique_ptr<RowWriter> Prepare(int rows);
 
   soci::session& session_;
