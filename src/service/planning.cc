@@ -362,8 +362,51 @@ Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
 Result<Feature> Planning::UpdateFeature(const Context& context, const std::string& name,
                                         const FeatureUpdate& update) {
   ST_TRY(CheckUpdateText(update));
-  Project project = ST_TRY(LoadProject());
-  Feature before = ST_TRY(ResolveFeature(name));
+  std::string slug;
+  // Read the feature inside the transaction that writes it back: SQLite's
+  // BEGIN IMMEDIATE holds the write lock from the first read, so a concurrent
+  // `feature set` cannot slip its change in between our read and our write
+  // and then be overwritten by the whole row we save.
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    Project project = ST_TRY(LoadProject());
+    Feature before = ST_TRY(ResolveFeature(name));
+    Feature after = ST_TRY(ApplyUpdate(project, before, update));
+    bool status_changed = after.status != before.status;
+    bool fields_changed = !SameFeatureFields(before, after);
+    if (!status_changed && !fields_changed) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("nothing to change: '{}' already is like that", before.title)));
+    }
+    // Cycles can only appear through the changed feature.
+    if (after.parent != before.parent || after.depends_on != before.depends_on) {
+      ST_TRY(CheckNoCycleThrough(after));
+    }
+    after.updated_at = context.now;
+    // Keep the feature's place in its list; moving releases puts it last.
+    std::int64_t ordinal = 0;
+    if (after.release != before.release) ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
+    ST_TRY(writer.SaveFeature(after, ordinal));
+    if (fields_changed) {
+      Event event = MakeEvent(context, event_kind::kFeatureUpdated, after.release, after.slug);
+      event.detail = ChangedFields(before, after);
+      event.reason = update.reason;
+      ST_TRY(writer.AppendEvent(event));
+    }
+    if (status_changed) {
+      Event event = MakeEvent(context, event_kind::kFeatureStatus, after.release, after.slug);
+      event.from = before.status;
+      event.to = after.status;
+      event.reason = update.reason;
+      ST_TRY(writer.AppendEvent(event));
+    }
+    slug = after.slug;
+    return Ok();
+  }));
+  return ResolveFeature(slug);
+}
+
+Result<Feature> Planning::ApplyUpdate(const Project& project, const Feature& before,
+                                      const FeatureUpdate& update) {
   Feature after = before;
   if (update.status && project.process.FindStatus(*update.status) == nullptr) {
     return Fail(Error::InvalidArgument(fmt::format("unknown status '{}': use one of {}",
@@ -408,45 +451,17 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
   if (update.protocol) after.protocol = *update.protocol;
   if (update.freeze_exception) after.freeze_exception = *update.freeze_exception;
   if (update.status) after.status = *update.status;
+  return after;
+}
 
-  bool status_changed = after.status != before.status;
-  bool fields_changed = !SameFeatureFields(before, after);
-  if (!status_changed && !fields_changed) {
-    return Fail(Error::InvalidArgument(
-        fmt::format("nothing to change: '{}' already is like that", before.title)));
-  }
-  // Cycles can only appear through the changed feature.
-  if (after.parent != before.parent || after.depends_on != before.depends_on) {
-    auto features = ST_TRY(store_.ListFeatures({}));
-    std::unordered_map<std::string, const Feature*> by_slug;
-    for (const auto& feature : features) by_slug[feature.slug] = &feature;
-    by_slug[after.slug] = &after;
-    ST_TRY(CheckCycles(by_slug, [](const Feature&, const std::string& message) {
-      return Error::InvalidArgument(message);
-    }));
-  }
-  after.updated_at = context.now;
-  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
-    // Keep the feature's place in its list; moving releases puts it last.
-    std::int64_t ordinal = 0;
-    if (after.release != before.release) ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
-    ST_TRY(writer.SaveFeature(after, ordinal));
-    if (fields_changed) {
-      Event event = MakeEvent(context, event_kind::kFeatureUpdated, after.release, after.slug);
-      event.detail = ChangedFields(before, after);
-      event.reason = update.reason;
-      ST_TRY(writer.AppendEvent(event));
-    }
-    if (status_changed) {
-      Event event = MakeEvent(context, event_kind::kFeatureStatus, after.release, after.slug);
-      event.from = before.status;
-      event.to = after.status;
-      event.reason = update.reason;
-      ST_TRY(writer.AppendEvent(event));
-    }
-    return Ok();
-  }));
-  return ResolveFeature(after.slug);
+Result<void> Planning::CheckNoCycleThrough(const Feature& changed) {
+  auto features = ST_TRY(store_.ListFeatures({}));
+  std::unordered_map<std::string, const Feature*> by_slug;
+  for (const auto& feature : features) by_slug[feature.slug] = &feature;
+  by_slug[changed.slug] = &changed;
+  return CheckCycles(by_slug, [](const Feature&, const std::string& message) {
+    return Error::InvalidArgument(message);
+  });
 }
 
 Result<std::vector<Event>> Planning::FeatureHistory(const std::string& name) {

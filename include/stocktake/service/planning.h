@@ -131,6 +131,14 @@ class Planning {
   [[nodiscard]] Result<std::vector<Alert>> Check(const std::string& version, Timestamp now);
 
  private:
+  /// `before` with `update` applied: names resolved, statuses and releases
+  /// checked. Reads the store, so UpdateFeature runs it inside its transaction.
+  Result<Feature> ApplyUpdate(const Project& project, const Feature& before,
+                              const FeatureUpdate& update);
+  /// kInvalidArgument when the stored features, with `changed` in place of its
+  /// stored row, hold a dependency or parent cycle.
+  Result<void> CheckNoCycleThrough(const Feature& changed);
+
   Store& store_;
 };
 
