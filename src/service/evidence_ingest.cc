@@ -645,7 +645,9 @@ Result<void> WriteMail(StoreWriter& writer, const std::vector<const EvidenceMess
   ST_TRY(evidence.ReplaceThreads(run.thread_rows));
   ST_TRY(evidence.ReplaceSeries(run.series_rows));
   ST_TRY(evidence.ReplaceLinks({"message", "series"}, run.links));
-  for (const auto& feature : run.touched) ST_TRY(writer.SaveFeature(feature, 0));
+  for (const auto& feature : run.touched) {
+    ST_TRY(writer.TouchFeature(feature.slug, feature.updated_at));
+  }
   for (const auto& draft : run.drafts) {
     if (ST_TRY(evidence.AddDraftObjection(draft))) ++summary.draft_objections;
   }
@@ -902,15 +904,18 @@ Result<IngestSummary> EvidenceIngest::IngestGit(const std::string& repository,
   summary.links = static_cast<std::int64_t>(links.size());
   std::vector<Feature> touched = ST_TRY(TouchFeatures(store_, links));
   summary.features_touched = static_cast<std::int64_t>(touched.size());
-  std::vector<Protocol> protocols = ST_TRY(store_.ListProtocols());
   std::string code_base = options.code_base.empty() ? Basename(repository) : options.code_base;
-  std::vector<Protocol> filled =
-      FillCriteria(protocols, rules, commits, code_base, summary.criteria_filled);
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    // The protocols are read inside the transaction that saves them, so a
+    // `protocol set` that commits while the history is read is not undone.
+    std::vector<Protocol> filled = FillCriteria(ST_TRY(store_.ListProtocols()), rules, commits,
+                                                code_base, summary.criteria_filled);
     EvidenceWriter& evidence = writer.evidence_writer();
     summary.commits_added = ST_TRY(evidence.InsertCommits(commits));
     ST_TRY(evidence.ReplaceLinks({}, links));
-    for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
+    for (const auto& feature : touched) {
+      ST_TRY(writer.TouchFeature(feature.slug, feature.updated_at));
+    }
     for (const auto& protocol : filled) ST_TRY(writer.SaveProtocol(protocol));
     ST_TRY(evidence.SaveSource(source));
     if (summary.commits_added > 0 || !filled.empty()) {
@@ -938,7 +943,9 @@ Result<IngestSummary> EvidenceIngest::Relink(const IngestOptions& options) {
   summary.features_touched = static_cast<std::int64_t>(touched.size());
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     ST_TRY(writer.evidence_writer().ReplaceLinks({"message", "series", "commit"}, links));
-    for (const auto& feature : touched) ST_TRY(writer.SaveFeature(feature, 0));
+    for (const auto& feature : touched) {
+      ST_TRY(writer.TouchFeature(feature.slug, feature.updated_at));
+    }
     summary.event_id =
         ST_TRY(writer.AppendEvent(RunEvent(options, "ingest.relink", "evidence", summary)));
     return Ok();

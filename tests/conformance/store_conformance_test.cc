@@ -249,6 +249,30 @@ TYPED_TEST(StoreConformanceTest, AFailedTransactionWritesNothing) {
   EXPECT_TRUE(ST_MUST(this->store_->FindFeature("let-in")));
 }
 
+// Ingestion says a feature is alive through TouchFeature; it must never put
+// back fields that people changed since it read the feature (issue 8).
+TYPED_TEST(StoreConformanceTest, TouchingAFeatureMovesOnlyItsLastActivityForward) {
+  this->Seed();
+  Feature stored = this->MakeFeature("touched");
+  stored.owners = {"owner@example.org"};
+  ASSERT_TRUE(this->store_->Transact(
+      [&](StoreWriter& writer) -> Result<void> { return writer.SaveFeature(stored, 1); }));
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    Feature changed = stored;
+    changed.status = "at-risk";
+    changed.notes = "owner on leave";
+    ST_TRY(writer.SaveFeature(changed, 0));
+    ST_TRY(writer.TouchFeature("touched", At("2013-01-25T08:00:00Z")));
+    ST_TRY(writer.TouchFeature("touched", At("2013-01-22T08:00:00Z")));  // older: ignored
+    return writer.TouchFeature("no-such-feature", At("2013-01-25T08:00:00Z"));
+  }));
+  Feature read = *ST_MUST(this->store_->FindFeature("touched"));
+  EXPECT_EQ(read.status, "at-risk");
+  EXPECT_EQ(read.notes, "owner on leave");
+  EXPECT_EQ(read.owners, std::vector<std::string>{"owner@example.org"});
+  EXPECT_EQ(read.updated_at, At("2013-01-25T08:00:00Z"));
+}
+
 TYPED_TEST(StoreConformanceTest, ForeignKeysRefuseAFeatureOfAnUnknownRelease) {
   this->Seed();
   auto result = this->store_->Transact([&](StoreWriter& writer) -> Result<void> {

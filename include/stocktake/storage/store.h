@@ -75,6 +75,11 @@ class StoreWriter {
   /// `ordinal` orders features within a release's lists; 0 keeps the stored
   /// feature's place (and must not be used for a new feature).
   [[nodiscard]] virtual Result<void> SaveFeature(const Feature& feature, std::int64_t ordinal) = 0;
+  /// Moves feature `slug`'s last activity forward to `at`, and changes nothing
+  /// else: evidence (a linked mail or commit) may say a feature is alive, but
+  /// never rewrites what people set. Does nothing when the stored time is
+  /// already `at` or later, or when no feature is called `slug`.
+  [[nodiscard]] virtual Result<void> TouchFeature(const std::string& slug, Timestamp at) = 0;
   /// Appends one event row and returns its id. Events are never changed.
   [[nodiscard]] virtual Result<std::int64_t> AppendEvent(const Event& event) = 0;
 

@@ -129,6 +129,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<void> SavePerson(const Person& person) override;
   Result<void> SaveRelease(const Release& release) override;
   Result<void> SaveFeature(const Feature& feature, std::int64_t ordinal) override;
+  Result<void> TouchFeature(const std::string& slug, Timestamp at) override;
   Result<std::int64_t> AppendEvent(const Event& event) override;
   Result<void> SaveProtocol(const Protocol& protocol) override;
   Result<void> AppendStageChange(const std::string& protocol, const StageChange& change) override;
@@ -543,6 +544,14 @@ Result<void> SqlStore::SaveFeature(const Feature& feature, std::int64_t ordinal)
   insert_all(feature.code_bases, *insert_code_base_);
   insert_all(feature.owners, *insert_owner_);
   insert_all(feature.depends_on, *insert_dependency_);
+  return Ok();
+}
+
+Result<void> SqlStore::TouchFeature(const std::string& slug, Timestamp at) {
+  long long seconds = Seconds(at);
+  long long later_than = seconds;
+  *sql_ << "UPDATE features SET updated_at = :at WHERE slug = :slug AND updated_at < :later",
+      soci::use(seconds, "at"), soci::use(slug, "slug"), soci::use(later_than, "later");
   return Ok();
 }
 
