@@ -54,6 +54,7 @@ struct GlobalOptions {
   std::string now;  ///< --now, $STOCKTAKE_NOW, else the clock
   std::string as;   ///< --as, else git config user.email
   bool json = false;
+  double wait = 10;  ///< --wait: seconds a write waits for another writer
 };
 
 /// What a command needs the harness to prepare before it runs.

@@ -223,6 +223,9 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "clock)");
   app.add_option("--as", options.as, "e-mail of the person acting (default git config user.email)");
   app.add_flag("--json", options.json, "print machine-readable JSON");
+  app.add_option("--wait", options.wait,
+                 "seconds a write waits while another command writes (default 10)")
+      ->check(CLI::Range(0.0, 86400.0));
 }
 
 // One CLI11 subcommand per row, under its family's subcommand; returns the
@@ -264,6 +267,8 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
   bool existed = database.empty() || std::filesystem::exists(database, ignored);
   StoreOptions store_options;
   store_options.create_if_missing = row.needs == kContextAndNewStore;
+  store_options.busy_wait =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.wait * 1000));
   auto result = [&]() -> Result<int> {
     auto store = ST_TRY(OpenStore(options.db, store_options));
     run.store = store.get();

@@ -18,12 +18,15 @@ int LatestSchemaVersion() {
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const StoreOptions& options) {
   if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
-    return OpenSqlStore(SqlDialect::kPostgres, ST_TRY(PostgresConnectString(location)));
+    return OpenSqlStore(SqlDialect::kPostgres, ST_TRY(PostgresConnectString(location)),
+                        options.busy_wait);
   }
   std::string path = location;
   if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
   if (path.empty()) return Fail(Error::InvalidArgument("the database path is empty"));
-  if (path == ":memory:") return OpenSqlStore(SqlDialect::kSqlite, "db=:memory:");
+  if (path == ":memory:") {
+    return OpenSqlStore(SqlDialect::kSqlite, "db=:memory:", options.busy_wait);
+  }
   std::error_code error;
   bool exists = std::filesystem::exists(path, error);
   if (!exists && !options.create_if_missing) {
@@ -41,7 +44,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const Stor
     if (c == '"') quoted += '\\';
     quoted += c;
   }
-  return OpenSqlStore(SqlDialect::kSqlite, fmt::format("db=\"{}\"", quoted));
+  return OpenSqlStore(SqlDialect::kSqlite, fmt::format("db=\"{}\"", quoted), options.busy_wait);
 }
 
 }  // namespace stocktake

@@ -3,6 +3,8 @@
 # field of the same feature: every change must survive, once, in the final
 # state and in the event log (issue 8: the row was read outside the
 # transaction and written back whole, losing the others' changes).
+# A writer that finds the write lock held waits --wait seconds, then fails
+# with exit 7 and says so.
 # Usage: concurrent_writes.sh path/to/stocktake
 source "$(dirname "$0")/lib.sh" "$1"
 
@@ -27,5 +29,17 @@ check "every field holds its last round's value" json_has \
 "$stocktake" --json feature history $feature >"$work/out"
 check "every change is in the event log once" json_has \
   "sum(1 for e in d if e['kind'] == 'feature.updated') == 6 * $rounds"
+
+# sqlite3 holds the write lock for 3 seconds; a 1-second wait gives up.
+(printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 3; printf 'COMMIT;\n') | sqlite3 stocktake.db >/dev/null &
+holder=$!
+sleep 0.5
+check "a write that waits 1 s for a held lock exits 7" \
+  exit_is 7 "$stocktake" --wait 1 feature set $feature --notes "while busy"
+check "and says the database is busy" err_has "database is busy: another stocktake command holds"
+wait "$holder"
+check "once the lock is free, the same write succeeds" \
+  exit_is 0 "$stocktake" --wait 1 feature set $feature --notes "after busy"
+check "--wait takes seconds, not a negative number" exit_is 2 "$stocktake" --wait -1 stats
 
 finish

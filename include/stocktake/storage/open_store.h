@@ -5,6 +5,7 @@
 // in-memory database; "postgresql://…" or "postgres://…" a PostgreSQL
 // database. The schema is migrated to the newest version on open.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,10 @@ namespace stocktake {
 struct StoreOptions {
   /// Create the SQLite file when it does not exist; otherwise kNotFound.
   bool create_if_missing = false;
+  /// How long a write waits for another writer's transaction to end before
+  /// it fails with kUnavailable ("database is busy"). SQLite retries with its
+  /// own backoff; PostgreSQL waits on the writers' lock (lock_timeout).
+  std::chrono::milliseconds busy_wait{10'000};
 };
 
 /// Errors: kNotFound (no such SQLite file), kUnavailable (server unreachable),

@@ -46,6 +46,23 @@ ErrorCode ErrorCodeForSqlState(std::string_view sqlstate) {
   return ErrorCode::kInternal;
 }
 
+namespace {
+
+// Another writer held the lock for longer than the store's busy wait.
+bool IsBusy(const std::exception& error) {
+  if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+    return (sqlite->result() & 0xff) == SQLITE_BUSY;
+  }
+#ifdef ST_WITH_POSTGRES
+  if (const auto* postgres = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+    return postgres->sqlstate() == "55P03";  // lock_not_available
+  }
+#endif
+  return false;
+}
+
+}  // namespace
+
 Error DatabaseError(std::string_view what, const std::exception& error) {
   ErrorCode code = ErrorCode::kInternal;
   std::string context;
@@ -64,6 +81,11 @@ Error DatabaseError(std::string_view what, const std::exception& error) {
     if (!sqlstate.empty()) context = "SQLSTATE " + sqlstate;
   }
 #endif
+  if (IsBusy(error)) {
+    return Error(ErrorCode::kUnavailable,
+                 "database is busy: another stocktake command holds the write lock; try again, "
+                 "or wait longer with --wait SECONDS");
+  }
   // Only a failure the database reported is called a database error: a bug
   // in a transaction body (a JSON exception, say) is not one.
   bool from_database = dynamic_cast<const soci::soci_error*>(&error) != nullptr;

@@ -22,6 +22,9 @@
 namespace stocktake {
 namespace {
 
+// The PostgreSQL advisory lock that serialises writers: "STKT" in ASCII.
+constexpr long long kWriterLockKey = 0x53544b54;
+
 long long Seconds(Timestamp at) { return at.time_since_epoch().count(); }
 Timestamp FromSeconds(long long seconds) { return Timestamp(std::chrono::seconds(seconds)); }
 
@@ -225,7 +228,17 @@ Result<void> SqlStore::Migrate() {
 Result<void> SqlStore::Transact(const std::function<Result<void>(StoreWriter&)>& body) {
   if (in_transaction_) return Fail(Error::Internal("Transact() is not reentrant"));
   auto begun = Guarded("starting a transaction", [&]() -> Result<void> {
-    *sql_ << (dialect_ == SqlDialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (dialect_ == SqlDialect::kSqlite) {
+      *sql_ << "BEGIN IMMEDIATE";
+    } else {
+      // One writer at a time, as SQLite's BEGIN IMMEDIATE gives: every
+      // command reads what it changes inside its transaction, and under READ
+      // COMMITTED two writers could otherwise both read a row before either
+      // saves it. The lock ends with the transaction; lock_timeout bounds
+      // the wait.
+      *sql_ << "BEGIN";
+      *sql_ << "SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLockKey) + ")";
+    }
     return Ok();
   });
   if (!begun) return begun;
@@ -1181,14 +1194,15 @@ Result<std::vector<Proposal>> SqlStore::LoadProposals(const std::string* protoco
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::string& connect) {
+Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::string& connect,
+                                            std::chrono::milliseconds busy_wait) {
   std::unique_ptr<soci::session> session;
   try {
     if (dialect == SqlDialect::kSqlite) {
       session = std::make_unique<soci::session>(soci::sqlite3, connect);
       UseExtendedResultCodes(*session);
       *session << "PRAGMA foreign_keys = ON";
-      *session << "PRAGMA busy_timeout = 5000";
+      *session << "PRAGMA busy_timeout = " + std::to_string(busy_wait.count());
       if (connect.find(":memory:") == std::string::npos) {
         std::string mode;
         *session << "PRAGMA journal_mode = WAL", soci::into(mode);
@@ -1198,6 +1212,7 @@ Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::strin
 #ifdef ST_WITH_POSTGRES
       session = std::make_unique<soci::session>(soci::postgresql, connect);
       *session << "SET client_min_messages TO WARNING";
+      *session << "SET lock_timeout = " + std::to_string(busy_wait.count());
 #else
       return Fail(
           Error::InvalidArgument("this stocktake was built without PostgreSQL: rebuild with "
