@@ -274,30 +274,34 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
   if (Trim(reason).empty()) {
     return Fail(Error::InvalidArgument("a slip is an intervention: say why with --reason TEXT"));
   }
-  auto person = ST_TRY(store_.FindPerson(context.actor));
-  if (!person || !(person->HasRole(Role::kReleaseManager) || person->HasRole(Role::kAdmin))) {
-    return Fail(Error::Conflict(fmt::format(
-        "only a release manager may slip a release, and {} is not one: act as one with --as "
-        "EMAIL, or have an admin run 'stocktake person add {} --role release-manager'",
-        context.actor, context.actor)));
-  }
-  Release release = ST_TRY(FindRelease(version));
-  ScheduleChange change{context.now,
-                        context.actor,
-                        release.freeze,
-                        freeze.value_or(release.freeze),
-                        release.release,
-                        release_date.value_or(release.release),
-                        std::string(Trim(reason))};
-  if (change.new_freeze == change.old_freeze && change.new_release == change.old_release) {
-    return Fail(Error::InvalidArgument(
-        fmt::format("{} already has feature freeze {} and release date {}: nothing to slip",
-                    version, FormatDate(release.freeze), FormatDate(release.release))));
-  }
-  release.freeze = change.new_freeze;
-  release.release = change.new_release;
-  ST_TRY(CheckDates(release));
+  Release release;
+  ScheduleChange change;
+  // Read the schedule inside the transaction that changes it, so two slips
+  // at once (one of the freeze, one of the release date) both hold.
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    auto person = ST_TRY(store_.FindPerson(context.actor));
+    if (!person || !(person->HasRole(Role::kReleaseManager) || person->HasRole(Role::kAdmin))) {
+      return Fail(Error::Conflict(fmt::format(
+          "only a release manager may slip a release, and {} is not one: act as one with --as "
+          "EMAIL, or have an admin run 'stocktake person add {} --role release-manager'",
+          context.actor, context.actor)));
+    }
+    release = ST_TRY(FindRelease(version));
+    change = ScheduleChange{context.now,
+                            context.actor,
+                            release.freeze,
+                            freeze.value_or(release.freeze),
+                            release.release,
+                            release_date.value_or(release.release),
+                            std::string(Trim(reason))};
+    if (change.new_freeze == change.old_freeze && change.new_release == change.old_release) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("{} already has feature freeze {} and release date {}: nothing to slip",
+                      version, FormatDate(release.freeze), FormatDate(release.release))));
+    }
+    release.freeze = change.new_freeze;
+    release.release = change.new_release;
+    ST_TRY(CheckDates(release));
     ST_TRY(writer.SaveRelease(release));
     Event event = ScheduleChangeEvent(version, change);
     event.recorded_at = context.now;
@@ -320,32 +324,34 @@ Result<Feature> Planning::ResolveFeature(const std::string& name) {
 }
 
 Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
-  Project project = ST_TRY(LoadProject());
   ST_TRY(CheckFeatureText(draft));
   draft.title = std::string(Trim(draft.title));
   if (draft.title.empty()) return Fail(Error::InvalidArgument("a feature needs a title"));
-  Release release = ST_TRY(FindRelease(draft.release));
-  if (draft.status.empty()) draft.status = project.process.statuses.front().id;
-  if (project.process.FindStatus(draft.status) == nullptr) {
-    return Fail(Error::InvalidArgument(fmt::format("unknown status '{}': use one of {}",
-                                                   draft.status, project.process.StatusIds())));
-  }
   if (draft.slug.empty()) draft.slug = Slugify(draft.DisplayName());
   if (draft.slug.empty() || Slugify(draft.slug) != draft.slug) {
     return Fail(Error::InvalidArgument(
         fmt::format("'{}' cannot be a slug: use lower-case words joined by hyphens", draft.slug)));
   }
-  if (ST_TRY(store_.FindFeature(draft.slug))) {
-    return Fail(Error::Conflict(fmt::format(
-        "a feature with slug '{}' already exists: change it with 'stocktake feature set {}', or "
-        "give this one another --slug",
-        draft.slug, draft.slug)));
-  }
-  if (!draft.parent.empty()) draft.parent = ST_TRY(ResolveFeature(draft.parent)).slug;
-  for (auto& dependency : draft.depends_on) dependency = ST_TRY(ResolveFeature(dependency)).slug;
   draft.updated_at = context.now;
   draft.history.clear();
+  // The checks read the store inside the transaction that writes: a feature
+  // added by another command meanwhile is seen, never overwritten.
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    Project project = ST_TRY(LoadProject());
+    Release release = ST_TRY(FindRelease(draft.release));
+    if (draft.status.empty()) draft.status = project.process.statuses.front().id;
+    if (project.process.FindStatus(draft.status) == nullptr) {
+      return Fail(Error::InvalidArgument(fmt::format("unknown status '{}': use one of {}",
+                                                     draft.status, project.process.StatusIds())));
+    }
+    if (ST_TRY(store_.FindFeature(draft.slug))) {
+      return Fail(Error::Conflict(fmt::format(
+          "a feature with slug '{}' already exists: change it with 'stocktake feature set {}', "
+          "or give this one another --slug",
+          draft.slug, draft.slug)));
+    }
+    if (!draft.parent.empty()) draft.parent = ST_TRY(ResolveFeature(draft.parent)).slug;
+    for (auto& dependency : draft.depends_on) dependency = ST_TRY(ResolveFeature(dependency)).slug;
     std::int64_t ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
     ST_TRY(writer.SaveFeature(draft, ordinal));
     Event added = MakeEvent(context, event_kind::kFeatureAdded, release.version, draft.slug);

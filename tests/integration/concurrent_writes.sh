@@ -30,6 +30,15 @@ check "every field holds its last round's value" json_has \
 check "every change is in the event log once" json_has \
   "sum(1 for e in d if e['kind'] == 'feature.updated') == 6 * $rounds"
 
+# Two slips at once, one of the freeze and one of the release date: both hold.
+rm_as=george.dunlap@eu.citrix.com
+"$stocktake" --as $rm_as release slip 4.3 --freeze 2013-04-08 --reason "PVH" >/dev/null &
+"$stocktake" --as $rm_as release slip 4.3 --release 2013-07-01 --reason "QA" >/dev/null &
+wait
+"$stocktake" --json release show 4.3 >"$work/out"
+check "two concurrent slips both hold" json_has \
+  "d['freeze'] == '2013-04-08' and d['release'] == '2013-07-01' and len(d['schedule_changes']) == 2"
+
 # sqlite3 holds the write lock for 3 seconds; a 1-second wait gives up.
 (printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 3; printf 'COMMIT;\n') | sqlite3 stocktake.db >/dev/null &
 holder=$!
