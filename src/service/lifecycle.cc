@@ -235,8 +235,13 @@ Result<Proposal> Lifecycle::Act(const Context& context, const Proposal& proposal
   ProtocolProcess process = ST_TRY(LoadProcess());
   Proposal result;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
-    Protocol protocol = ST_TRY(FindProtocol(proposal.protocol));
-    result = ST_TRY(Record(writer, context, process, proposal, protocol, action, objection_id));
+    // The proposal as it stands now, inside the transaction that adds to it:
+    // two decisions (or an objection and a decision) sent at once are
+    // validated one after the other, never both against the same old state.
+    auto current = ST_TRY(store_.FindProposal(proposal.id));
+    if (!current) return Fail(NoProposal(proposal.id));
+    Protocol protocol = ST_TRY(FindProtocol(current->protocol));
+    result = ST_TRY(Record(writer, context, process, *current, protocol, action, objection_id));
     return Ok();
   }));
   return result;
@@ -443,6 +448,8 @@ Result<Proposal> Lifecycle::Decide(const Context& context, std::int64_t proposal
       return Fail(Error::InvalidArgument(
           "a decision needs a rationale: it is also the reason recorded with each waiver"));
     }
+    proposal = ST_TRY(store_.FindProposal(proposal_id));  // as it stands now (see Act)
+    if (!proposal) return Fail(NoProposal(proposal_id));
     Protocol protocol = ST_TRY(FindProtocol(proposal->protocol));
     std::vector<std::string> criteria;
     for (const auto& name : waive) {

@@ -39,6 +39,21 @@ wait
 check "two concurrent slips both hold" json_has \
   "d['freeze'] == '2013-04-08' and d['release'] == '2013-07-01' and len(d['schedule_changes']) == 2"
 
+# The Czar's accept and reject of one proposal at once: exactly one is recorded.
+pv="--db pv.db"
+"$stocktake" $pv import "$root/examples/xen-pv-protocols.yaml" >/dev/null
+"$stocktake" $pv person add czar@example.org --name Czar --role czar >/dev/null
+"$stocktake" $pv --now 2026-11-01 --as dev@example.org propose pvcalls --to production >/dev/null
+"$stocktake" $pv protocol set pvcalls --compat "Backward compatible from version 1 on" >/dev/null
+"$stocktake" $pv --now 2026-11-12 --as czar@example.org decide 1 --accept --rationale "ok" \
+  >/dev/null 2>&1 &
+"$stocktake" $pv --now 2026-11-12 --as czar@example.org decide 1 --reject --rationale "no" \
+  >/dev/null 2>&1 &
+wait
+"$stocktake" $pv --json proposal show 1 >"$work/out"
+check "two concurrent decisions: exactly one is recorded" json_has \
+  "[a['kind'] for a in d['actions']].count('accept') + [a['kind'] for a in d['actions']].count('reject') == 1"
+
 # sqlite3 holds the write lock for 3 seconds; a 1-second wait gives up.
 (printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 3; printf 'COMMIT;\n') | sqlite3 stocktake.db >/dev/null &
 holder=$!
