@@ -30,6 +30,21 @@ check "every field holds its last round's value" json_has \
 check "every change is in the event log once" json_has \
   "sum(1 for e in d if e['kind'] == 'feature.updated') == 6 * $rounds"
 
+# Opposite dependencies at once: one is refused as a cycle, never both kept.
+other=xl-pvusb-pass-through-for-pv-guests
+cycles=0
+for round in 1 2 3 4 5; do
+  "$stocktake" feature set $feature --depends-on $other >/dev/null 2>&1 &
+  "$stocktake" feature set $other --depends-on $feature >/dev/null 2>&1 &
+  wait
+  mine=$("$stocktake" --json feature show $feature | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["depends_on"]))')
+  theirs=$("$stocktake" --json feature show $other | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["depends_on"]))')
+  [ "$mine" -eq 1 ] && [ "$theirs" -eq 1 ] && cycles=$((cycles + 1))
+  [ "$mine" -eq 1 ] && "$stocktake" feature set $feature --no-depends-on $other >/dev/null
+  [ "$theirs" -eq 1 ] && "$stocktake" feature set $other --no-depends-on $feature >/dev/null
+done
+check "opposite concurrent dependencies never make a cycle" test "$cycles" -eq 0
+
 # Two slips at once, one of the freeze and one of the release date: both hold.
 rm_as=george.dunlap@eu.citrix.com
 "$stocktake" --as $rm_as release slip 4.3 --freeze 2013-04-08 --reason "PVH" >/dev/null &
