@@ -290,20 +290,18 @@ Result<void> SqlEvidenceImpl::ReplaceThreads(std::span<const EvidenceThread> thr
   return Ok();
 }
 
-Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> series) {
-  sql_ << "DELETE FROM series_trailers";
-  sql_ << "DELETE FROM series_patches";
-  sql_ << "DELETE FROM series";
-  // Trailers are referenced by (source, ordinal): each one's ordinal is the
-  // first stored trailer of its message with the same key and value. They are
-  // read in one query rather than looked up one by one.
+// Trailers are referenced by (source, ordinal): each one's ordinal is the
+// first stored trailer of its message with the same key and value. They are
+// read in one query rather than looked up one by one.
+std::unordered_map<std::string, long long> StoredTrailerOrdinals(
+    soci::session& sql, std::span<const EvidenceSeries> series) {
   std::unordered_set<std::string_view> sources;
   for (const auto& one : series) {
     for (const auto& trailer : one.trailers) sources.insert(trailer.source_id);
   }
   std::unordered_map<std::string, long long> ordinals;
   if (!sources.empty()) {
-    auto rows = ReadRows(sql_,
+    auto rows = ReadRows(sql,
                          "SELECT source_id, canonical_key, value, ordinal FROM trailers "
                          "WHERE source_kind = 'message' ORDER BY source_id, ordinal",
                          {});
@@ -315,6 +313,10 @@ Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> seri
       ordinals.emplace(key, rows->Integer(3));  // The first (lowest) ordinal wins.
     }
   }
+  return ordinals;
+}
+
+void InsertSeriesRows(soci::session& sql, std::span<const EvidenceSeries> series) {
   // Written many rows per statement; the texts bound must live until the
   // rows are written, so tags and missing lists are joined first.
   std::vector<std::string> tags(series.size()), missing(series.size());
@@ -323,7 +325,7 @@ Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> seri
     missing[i] = JoinInts(series[i].missing);
   }
   {
-    BatchInsert insert_series(sql_,
+    BatchInsert insert_series(sql,
                               "INSERT INTO series(id, ordinal, name, cover_letter, submitter_name, "
                               "submitter_email, date, version, total, is_rfc, is_resend, tags, "
                               "missing, lineage)",
@@ -355,6 +357,14 @@ Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> seri
     }
     insert_series.Flush();
   }
+}
+
+Result<void> SqlEvidenceImpl::ReplaceSeries(std::span<const EvidenceSeries> series) {
+  sql_ << "DELETE FROM series_trailers";
+  sql_ << "DELETE FROM series_patches";
+  sql_ << "DELETE FROM series";
+  std::unordered_map<std::string, long long> ordinals = StoredTrailerOrdinals(sql_, series);
+  InsertSeriesRows(sql_, series);
   BatchInsert insert_patch(sql_, "INSERT INTO series_patches(series, patch_index, message_id)",
                            {kText, kInteger, kText}, "", kRowsPerInsert);
   for (const auto& one : series) {
