@@ -292,6 +292,17 @@ Result<int> RunMain(int argc, char** argv) {
   // Global options may also follow the command: `stocktake feature list --json`.
   app.fallthrough();
   app.require_subcommand(1);
+  // Usage errors read like every other error, and say where help is.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
+    // Name the (sub)command that was being parsed, e.g. "feature set ".
+    std::string where;
+    for (const CLI::App* at = failed; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      where += at->get_name() + " ";
+    }
+    return fmt::format("stocktake: error: {}\nRun 'stocktake {}--help' for more information.\n",
+                       error.what(), where);
+  });
   app.set_version_flag("--version",
                        fmt::format("stocktake {} (database schema {}, JSON schema {})", ST_VERSION,
                                    LatestSchemaVersion(), kJsonSchemaVersion));

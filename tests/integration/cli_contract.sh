@@ -86,6 +86,10 @@ check "unknown release" exit_is 3 st report 9.9
 check "unknown release message" grep -q "^stocktake: error: no release '9.9': known releases are 4.3" "$work/err"
 check "bad --now" exit_is 2 st --now 2013-13-01 report 4.3
 check "bad --now message" grep -q "not a valid date" "$work/err"
+check "a usage error exits 2" exit_is 2 st report 4.3 --format bogus
+check "and reads like every other error, naming the command's help" \
+  grep -qx "stocktake: error: --format: bogus not in {text,markdown,json,email}" "$work/err"
+check "with the help of that command" err_has "Run 'stocktake report --help'"
 check "unknown feature" exit_is 3 st feature show "no such thing"
 check "missing database" exit_is 3 "$stocktake" --db "$work/none.db" report 4.3
 check "missing database hint" grep -q "stocktake init" "$work/err"
