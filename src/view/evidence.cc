@@ -131,7 +131,7 @@ Result<ThreadShow> BuildThreadShow(Store& store, const std::string& message_id) 
   }
   for (const auto& thread : ThreadMessages(headers).threads) {
     for (const auto& node : thread.nodes) {
-      ThreadNode item{node.message_id, node.parent_id, node.depth, std::nullopt};
+      ThreadEntry item{node.message_id, node.parent_id, node.depth, std::nullopt};
       if (!node.ghost()) item.message = messages[*node.message];
       view.nodes.push_back(std::move(item));
     }

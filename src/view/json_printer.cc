@@ -33,7 +33,7 @@ nlohmann::json LinkedSeriesJson(const LinkedSeries& one) {
   return item;
 }
 
-nlohmann::json ThreadNodeJson(const ThreadNode& node) {
+nlohmann::json ThreadEntryJson(const ThreadEntry& node) {
   if (!node.message) {
     return {{"message_id", node.message_id},
             {"parent", OrNull(node.parent_id)},
@@ -199,7 +199,7 @@ void JsonPrinter::Print(const ThreadShow& view) {
   Write({{"root", view.root},
          {"subject", view.subject},
          {"message_count", view.message_count},
-         {"messages", Array(view.nodes, ThreadNodeJson)}});
+         {"messages", Array(view.nodes, ThreadEntryJson)}});
 }
 
 void JsonPrinter::Print(const EvidenceStats& view) { Write(EvidenceStatsJson(view)); }

@@ -177,7 +177,7 @@ void PrintProposalPage(std::ostream& out, const ProposalState& view) {
   }
 }
 
-void PrintThreadNode(std::ostream& out, const ThreadNode& node, const std::string& wanted) {
+void PrintThreadEntry(std::ostream& out, const ThreadEntry& node, const std::string& wanted) {
   std::string indent(static_cast<std::size_t>(node.depth) * 2, ' ');
   if (!node.message) {
     out << fmt::format("{}(not received) <{}>\n", indent, node.message_id);
@@ -356,7 +356,7 @@ void TextPrinter::Print(const SeriesList& view) {
 }
 
 void TextPrinter::Print(const ThreadShow& view) {
-  for (const auto& node : view.nodes) PrintThreadNode(out_, node, view.wanted);
+  for (const auto& node : view.nodes) PrintThreadEntry(out_, node, view.wanted);
 }
 
 void TextPrinter::Print(const EvidenceStats& view) {

@@ -67,7 +67,7 @@ struct SeriesList {
 
 /// One node of a thread tree, depth-first from the root. A ghost (referenced,
 /// never received) has no `message`.
-struct ThreadNode {
+struct ThreadEntry {
   std::string message_id;
   std::string parent_id;  ///< Empty at a root.
   int depth = 0;
@@ -80,7 +80,7 @@ struct ThreadShow {
   std::string root;
   std::string subject;
   std::size_t message_count = 0;  ///< Received messages.
-  std::vector<ThreadNode> nodes;
+  std::vector<ThreadEntry> nodes;
 };
 
 /// `draft-objection list`: NAKs found in proposal threads, oldest first.
