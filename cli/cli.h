@@ -149,5 +149,9 @@ Result<std::string> ReadFile(const std::string& path);
 Result<void> WriteOutput(const std::string& path, const std::string& text);
 /// `text` as a date for `option`; kInvalidArgument naming the option.
 Result<Date> DateOption(const std::string& text, const char* option);
+/// CLI11 checks that refuse a bad date (YYYY-MM-DD) or date-time (ISO 8601)
+/// while parsing, before anything is opened or written.
+CLI::Validator IsoDate();
+CLI::Validator IsoDateTime();
 
 }  // namespace stocktake::cli

@@ -220,7 +220,8 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "./stocktake.db)");
   app.add_option("--now", options.now,
                  "act as if it were DATE or DATETIME, ISO 8601 (default $STOCKTAKE_NOW, else the "
-                 "clock)");
+                 "clock)")
+      ->check(IsoDateTime());
   app.add_option("--as", options.as, "e-mail of the person acting (default git config user.email)");
   app.add_flag("--json", options.json, "print machine-readable JSON");
   app.add_option("--wait", options.wait,
@@ -324,6 +325,24 @@ Result<int> RunMain(int argc, char** argv) {
 }
 
 }  // namespace
+
+CLI::Validator IsoDate() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        auto date = ParseDate(text);
+        return date ? "" : date.error().message();
+      },
+      "DATE");
+}
+
+CLI::Validator IsoDateTime() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        auto at = ParseTimestamp(text);
+        return at ? "" : at.error().message();
+      },
+      "DATE|DATETIME");
+}
 
 Result<Date> DateOption(const std::string& text, const char* option) {
   auto date = ParseDate(text);

@@ -28,9 +28,15 @@ Runner DeclareReleaseAdd(CLI::App& command) {
   };
   auto options = std::make_shared<Options>();
   command.add_option("version", options->version, "e.g. 4.4")->required();
-  command.add_option("--start", options->start, "start of development, YYYY-MM-DD")->required();
-  command.add_option("--freeze", options->freeze, "feature freeze, YYYY-MM-DD")->required();
-  command.add_option("--release", options->release, "planned release date, YYYY-MM-DD")->required();
+  command.add_option("--start", options->start, "start of development, YYYY-MM-DD")
+      ->required()
+      ->check(IsoDate());
+  command.add_option("--freeze", options->freeze, "feature freeze, YYYY-MM-DD")
+      ->required()
+      ->check(IsoDate());
+  command.add_option("--release", options->release, "planned release date, YYYY-MM-DD")
+      ->required()
+      ->check(IsoDate());
   return [options](Invocation& run) -> Result<int> {
     Release item;
     item.version = options->version;
@@ -50,8 +56,10 @@ Runner DeclareReleaseSlip(CLI::App& command) {
   };
   auto options = std::make_shared<Options>();
   command.add_option("version", options->version, "e.g. 4.3")->required();
-  command.add_option("--freeze", options->freeze, "new feature freeze, YYYY-MM-DD");
-  command.add_option("--release", options->release, "new release date, YYYY-MM-DD");
+  command.add_option("--freeze", options->freeze, "new feature freeze, YYYY-MM-DD")
+      ->check(IsoDate());
+  command.add_option("--release", options->release, "new release date, YYYY-MM-DD")
+      ->check(IsoDate());
   command.add_option("--reason", options->reason, "why: a slip is an intervention")->required();
   return [options](Invocation& run) -> Result<int> {
     std::optional<Date> freeze, release_date;

@@ -14,7 +14,8 @@ Runner DeclareReport(CLI::App& command) {
   command.add_option("version", options->version, "e.g. 4.3")->required();
   command.add_option("--format", options->format, "text, markdown, json or email")
       ->check(CLI::IsMember({"text", "markdown", "json", "email"}));
-  command.add_option("--since", options->since, "add the changes since this date");
+  command.add_option("--since", options->since, "add the changes since this date")
+      ->check(IsoDate());
   command.add_option("-o,--output", options->output, "file to write (default: stdout)");
   return [options](Invocation& run) -> Result<int> {
     std::optional<Date> since;

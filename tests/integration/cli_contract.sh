@@ -90,6 +90,12 @@ check "a usage error exits 2" exit_is 2 st report 4.3 --format bogus
 check "and reads like every other error, naming the command's help" \
   grep -qx "stocktake: error: --format: bogus not in {text,markdown,json,email}" "$work/err"
 check "with the help of that command" err_has "Run 'stocktake report --help'"
+check "a bad --now is refused even by a read that does not use it" \
+  exit_is 2 st --now garbage feature list
+check "a bad date is refused before the database is opened" \
+  exit_is 2 "$stocktake" --db "$work/none.db" release add 9.9 --start 2020-13-01 \
+  --freeze 2020-03-01 --release 2020-04-01
+check "naming the option" err_has "stocktake: error: --start: '2020-13-01' is not a valid date"
 check "unknown feature" exit_is 3 st feature show "no such thing"
 check "missing database" exit_is 3 "$stocktake" --db "$work/none.db" report 4.3
 check "missing database hint" grep -q "stocktake init" "$work/err"
