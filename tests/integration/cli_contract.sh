@@ -96,6 +96,12 @@ check "a bad date is refused before the database is opened" \
   exit_is 2 "$stocktake" --db "$work/none.db" release add 9.9 --start 2020-13-01 \
   --freeze 2020-03-01 --release 2020-04-01
 check "naming the option" err_has "stocktake: error: --start: '2020-13-01' is not a valid date"
+# Stored text never drives the terminal: escapes show as caret notation.
+check "a title with terminal escapes is stored" \
+  exit_is 0 st feature add $'Evil\e]0;pwned\a\e[2J title' --release 4.3 --slug evil-title
+check "and listed without an escape byte" exit_is 0 st feature list --release 4.3
+check "shown as ^[ and ^G" out_has 'Evil^\[\]0;pwned^G^\[\[2J title'
+check "no ESC reaches the terminal" bash -c "! grep -q $'\e' '$work/out'"
 check "unknown feature" exit_is 3 st feature show "no such thing"
 check "missing database" exit_is 3 "$stocktake" --db "$work/none.db" report 4.3
 check "missing database hint" grep -q "stocktake init" "$work/err"

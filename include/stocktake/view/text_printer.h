@@ -1,19 +1,21 @@
 #pragma once
 
 // The text Printer: what a person reads at a terminal, laid out as the CLI
-// has always printed it (tests/integration/*.sh check these lines). Bytes are
-// written as they are stored.
+// has always printed it (tests/integration/*.sh check these lines). Stored
+// text passes through a TerminalSafeBuffer: control characters are shown,
+// never sent to the terminal.
 
 #include <ostream>
 
 #include "stocktake/view/printer.h"
+#include "stocktake/view/terminal_safe.h"
 
 namespace stocktake::view {
 
 class TextPrinter final : public Printer {
  public:
   /// `out` must outlive the printer.
-  explicit TextPrinter(std::ostream& out) : out_(out) {}
+  explicit TextPrinter(std::ostream& out) : safe_buffer_(out.rdbuf()), out_(&safe_buffer_) {}
 
   void Print(const PersonList& view) override;
   void Print(const ReleaseList& view) override;
@@ -46,7 +48,8 @@ class TextPrinter final : public Printer {
   void Print(const Changed<DraftSettled>& view) override;
 
  private:
-  std::ostream& out_;
+  TerminalSafeBuffer safe_buffer_;
+  std::ostream out_;  // Writes through safe_buffer_.
 };
 
 }  // namespace stocktake::view
