@@ -14,6 +14,7 @@
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/store.h"
 #include "stocktake/view/printer.h"
+#include "stocktake/view/terminal_safe.h"
 
 namespace stocktake::cli {
 

@@ -202,7 +202,7 @@ Runner DeclareSupportMatrix(CLI::App& command) {
     } else {
       std::string text = RenderSupportMatrix(matrix, format);
       if (!text.empty() && text.back() != '\n') text.push_back('\n');
-      out << text;
+      out << view::TerminalSafe(text);
     }
     ST_TRY(WriteOutput(options->output, out.str()));
     return kExitOk;

@@ -30,7 +30,8 @@ Runner DeclareReport(CLI::App& command) {
     } else {
       TakingStock report = ST_TRY(view::BuildTakingStock(*run.store, options->version, now, since));
       if (format == "markdown") {
-        text = RenderTakingStockMarkdown(report);
+        // Markdown goes to terminals and pagers too: show control characters.
+        text = view::TerminalSafe(RenderTakingStockMarkdown(report));
       } else {
         // Text and JSON go through the printers, but -o may send them to a file.
         std::ostringstream out;
