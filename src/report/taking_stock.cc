@@ -10,6 +10,17 @@
 namespace stocktake {
 namespace {
 
+// A header value on one line: every control character (a CR or LF above all,
+// which would start a header of its own, such as a Bcc:) becomes a space.
+std::string OneHeaderLine(std::string_view value) {
+  std::string line(value);
+  for (char& c : line) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) c = ' ';
+  }
+  return CollapseSpaces(line);
+}
+
 constexpr char kDefaultTemplate[] =
     "{{schedule}}\n\nBelow are the features on my list, sorted by how likely they are to be "
     "completed.\n\n\n{{features}}";
@@ -363,22 +374,27 @@ std::string RenderTakingStockEmail(const TakingStock& report, const Person& from
     hash ^= static_cast<unsigned char>(c);
     hash *= 1099511628211ULL;
   }
+  // Every value from the store or the command line is made one header line;
+  // an address or version holding a newline must not add a header.
+  std::string email = OneHeaderLine(from.email);
+  std::string name = OneHeaderLine(from.name);
+  std::string version = OneHeaderLine(report.version);
   std::string domain = "stocktake.invalid";
-  if (size_t at = from.email.rfind('@'); at != std::string::npos) {
-    domain = from.email.substr(at + 1);
+  if (size_t at = email.rfind('@'); at != std::string::npos && at + 1 < email.size()) {
+    domain = email.substr(at + 1);
+    std::erase(domain, ' ');
   }
   std::string stamp = FormatTimestamp(report.as_of);
   stamp.erase(
       std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
       stamp.end());
-  std::string from_header =
-      from.name.empty() ? from.email : EncodeDisplayName(from.name) + " <" + from.email + ">";
+  std::string from_header = name.empty() ? email : EncodeDisplayName(name) + " <" + email + ">";
   return fmt::format(
       "From: {}\nTo: {}\nSubject: {} Planning: Taking stock\nDate: {}\n"
       "Message-ID: <taking-stock.{}.{}.{:016x}@{}>\nMIME-Version: 1.0\n"
       "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
       "X-Mailer: stocktake\n\n{}",
-      from_header, to, report.version, FormatRfc5322(report.as_of), Slugify(report.version), stamp,
+      from_header, OneHeaderLine(to), version, FormatRfc5322(report.as_of), Slugify(version), stamp,
       hash, domain, body);
 }
 

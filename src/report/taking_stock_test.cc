@@ -196,5 +196,24 @@ TEST_F(TakingStockTest, EmailHeadersQuoteOrEncodeTheSendersName) {
   EXPECT_EQ(accent.rfind("From: =?UTF-8?B?Sm9zw6k=?= <rm@example.org>\n", 0), 0u);
 }
 
+// A newline in any value (a release version, --as, a name) must not start a
+// header of its own: piped into `sendmail -t`, a Bcc: would be obeyed.
+TEST_F(TakingStockTest, EmailHeadersStayOneLineEachWhateverTheValuesHold) {
+  TakingStock report = Build();
+  report.version = "1.0\nBcc: victim@example.org";
+  std::string mail = RenderTakingStockEmail(
+      report, {"rm@example.org\r\nBcc: a@example.org", "Release\nManager", {}, {}},
+      "devel@example.org\nBcc: b@example.org");
+  std::string headers = mail.substr(0, mail.find("\n\n"));
+  EXPECT_EQ(headers.find("\nBcc:"), std::string::npos) << headers;
+  EXPECT_EQ(headers.find('\r'), std::string::npos) << headers;
+  EXPECT_EQ(headers.rfind("From: Release Manager <rm@example.org Bcc: a@example.org>\n"
+                          "To: devel@example.org Bcc: b@example.org\n"
+                          "Subject: 1.0 Bcc: victim@example.org Planning: Taking stock\n",
+                          0),
+            0u)
+      << headers;
+}
+
 }  // namespace
 }  // namespace stocktake
