@@ -8,6 +8,8 @@ find_package(CLI11 REQUIRED)
 find_package(tl-expected REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
+# RE2: linear-time matching for patterns that anyone may write into a project file.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 find_package(LibLZMA REQUIRED)
 find_package(ZLIB REQUIRED)
 

@@ -9,6 +9,7 @@
 
 #include "projectfile/yaml_reader_internal.h"
 #include "stocktake/projectfile/yaml_writer.h"
+#include "stocktake/util/pattern.h"
 #include "stocktake/util/text.h"
 #include "stocktake/util/utf8.h"
 
@@ -192,6 +193,12 @@ class Parser : public YamlReader {
     ST_TRY(OnlyKeys(node, kWhat, {"subjects", "paths", "tags"}));
     EvidenceRules rules;
     rules.subjects = ST_TRY(List(node, "subjects", kWhat));
+    // A subject is a pattern: one that does not compile is refused here,
+    // where its line is known, not silently matched as something else later.
+    for (std::size_t index = 0; index < rules.subjects.size(); ++index) {
+      auto pattern = Pattern::Compile(rules.subjects[index]);
+      if (!pattern) return Fail(At(node["subjects"][index], pattern.error().message()));
+    }
     rules.paths = ST_TRY(List(node, "paths", kWhat));
     rules.tags = ST_TRY(List(node, "tags", kWhat));
     return rules;

@@ -8,7 +8,6 @@
 #include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -17,6 +16,7 @@
 #include "stocktake/ingest/patch_series.h"
 #include "stocktake/ingest/threading.h"
 #include "stocktake/ingest/trailers.h"
+#include "stocktake/util/pattern.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake {
@@ -173,7 +173,7 @@ MailMessage HeadersOf(const EvidenceMessage& message) {
 struct CompiledRules {
   EvidenceOwnerKind kind = EvidenceOwnerKind::kFeature;
   std::string owner;
-  std::vector<std::pair<std::string, std::regex>> subjects;
+  std::vector<Pattern> subjects;
   std::vector<std::string> paths;
   std::vector<std::string> tags;  // lower case
 };
@@ -183,21 +183,10 @@ std::vector<CompiledRules> Compile(const std::vector<EvidenceRuleSet>& sets) {
   for (const auto& set : sets) {
     CompiledRules rules{set.owner_kind, set.owner, {}, set.rules.paths, {}};
     for (const auto& subject : set.rules.subjects) {
-      try {
-        rules.subjects.emplace_back(
-            subject, std::regex(subject, std::regex::ECMAScript | std::regex::icase));
-      } catch (const std::regex_error&) {
-        // Not a regex: match it as literal text.
-        std::string escaped;
-        for (char c : subject) {
-          if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) {
-            escaped += '\\';
-          }
-          escaped += c;
-        }
-        rules.subjects.emplace_back(
-            subject, std::regex(escaped, std::regex::ECMAScript | std::regex::icase));
-      }
+      // Import refuses a pattern that does not compile; one stored before
+      // that check existed is matched as literal text.
+      auto pattern = Pattern::Compile(subject);
+      rules.subjects.push_back(pattern ? *std::move(pattern) : Pattern::Literal(subject));
     }
     for (const auto& tag : set.rules.tags) rules.tags.push_back(ToLower(tag));
     out.push_back(std::move(rules));
@@ -206,8 +195,8 @@ std::vector<CompiledRules> Compile(const std::vector<EvidenceRuleSet>& sets) {
 }
 
 std::optional<std::string> MatchSubject(const CompiledRules& rules, const std::string& subject) {
-  for (const auto& [text, regex] : rules.subjects) {
-    if (std::regex_search(subject, regex)) return "subject:" + text;
+  for (const auto& pattern : rules.subjects) {
+    if (pattern.Search(subject)) return "subject:" + pattern.text();
   }
   return std::nullopt;
 }

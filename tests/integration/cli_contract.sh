@@ -96,6 +96,13 @@ check "a bad date is refused before the database is opened" \
   exit_is 2 "$stocktake" --db "$work/none.db" release add 9.9 --start 2020-13-01 \
   --freeze 2020-03-01 --release 2020-04-01
 check "naming the option" err_has "stocktake: error: --start: '2020-13-01' is not a valid date"
+# A subject rule that is no pattern is refused at import, with its place.
+printf 'project:\n  name: X\nreleases:\n  - version: "1.0"\n    start: 2020-01-01\n    freeze: 2020-06-01\n    release: 2020-07-01\n    features:\n      - title: W\n        evidence:\n          subjects: ["(unclosed"]\n' >"$work/badrule.yaml"
+check "an invalid subject pattern is refused" \
+  exit_is 2 "$stocktake" --db "$work/rule.db" import "$work/badrule.yaml"
+check "naming its line and the problem" err_has "badrule.yaml:11:22: '(unclosed' is not a valid pattern: missing )"
+check "and writing nothing" test ! -e "$work/rule.db"
+
 # Stored text never drives the terminal: escapes show as caret notation.
 check "a title with terminal escapes is stored" \
   exit_is 0 st feature add $'Evil\e]0;pwned\a\e[2J title' --release 4.3 --slug evil-title
