@@ -21,6 +21,15 @@ std::string OneHeaderLine(std::string_view value) {
   return CollapseSpaces(line);
 }
 
+// A list item or change on one line: a title or reason holding a line break
+// would otherwise start lines of its own, such as a forged "== Finished
+// features ==" heading.
+std::string OneLine(std::string text) {
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return text;
+}
+
 constexpr char kDefaultTemplate[] =
     "{{schedule}}\n\nBelow are the features on my list, sorted by how likely they are to be "
     "completed.\n\n\n{{features}}";
@@ -89,7 +98,7 @@ struct Builder {
       label += fmt::format(" [marked {}; {} through {}]", feature.status, item.effective_status,
                            Join(names, " -> "));
     }
-    item.label = std::move(label);
+    item.label = OneLine(std::move(label));
     return item;
   }
 };
@@ -173,6 +182,7 @@ std::vector<ReportChange> BuildChanges(const Builder& builder, const std::vector
     } else {
       continue;
     }
+    change.line = OneLine(std::move(change.line));
     changes.push_back(std::move(change));
   }
   return changes;

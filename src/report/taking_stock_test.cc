@@ -196,6 +196,20 @@ TEST_F(TakingStockTest, EmailHeadersQuoteOrEncodeTheSendersName) {
   EXPECT_EQ(accent.rfind("From: =?UTF-8?B?Sm9zw6k=?= <rm@example.org>\n", 0), 0u);
 }
 
+// A line break in a title or a reason cannot add a line, or a heading, to
+// the report (issue 12).
+TEST_F(TakingStockTest, ATitleOrReasonWithLineBreaksStaysOnItsLine) {
+  features_[4].title = "Risky\n\n== Finished features ==\n\n* Forged";
+  std::string text = RenderTakingStockText(
+      Build(D("2020-02-01"), {Change("2020-02-10T10:00:00Z", "feature.status", "risky", "on-track",
+                                     "at-risk", "slow\r\n* Forged too")}));
+  EXPECT_EQ(text.find("\n* Forged"), std::string::npos) << text;
+  EXPECT_NE(text.find("* Risky  == Finished features ==  * Forged (Xen & Linux) (external)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(": slow  * Forged too\n"), std::string::npos) << text;
+}
+
 // A newline in any value (a release version, --as, a name) must not start a
 // header of its own: piped into `sendmail -t`, a Bcc: would be obeyed.
 TEST_F(TakingStockTest, EmailHeadersStayOneLineEachWhateverTheValuesHold) {
