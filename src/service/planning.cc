@@ -61,18 +61,24 @@ std::string ChangedFields(const Feature& before, const Feature& after) {
   return changed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& features,
-                         const std::function<Error(const Feature&, const std::string&)>& error) {
-  std::vector<const Feature*> ordered;
-  ordered.reserve(features.size());
-  for (const auto& [slug, feature] : features) ordered.push_back(feature);
-  std::sort(ordered.begin(), ordered.end(),
-            [](const Feature* a, const Feature* b) { return a->slug < b->slug; });
+namespace {
+
+using FeatureMap = std::unordered_map<std::string, const Feature*>;
+using CycleError = std::function<Error(const Feature&, const std::string&)>;
+
+// Walks up from each feature in slug order. A feature whose walk reached the
+// top is remembered, and later walks stop there: each parent link is followed
+// once, so 20,000 nested features take linear time (issue 12), and the first
+// cycle is reported exactly as a walk from that feature finds it.
+Result<void> CheckParentCycles(const std::vector<const Feature*>& ordered,
+                               const FeatureMap& features, const CycleError& error) {
+  std::unordered_set<std::string> reaches_top;
   for (const Feature* feature : ordered) {
     std::set<std::string> seen = {feature->slug};
+    std::vector<std::string> walked = {feature->slug};
     const Feature* at = feature;
     std::vector<std::string> path = {feature->title};
-    while (!at->parent.empty()) {
+    while (!at->parent.empty() && reaches_top.count(at->parent) == 0) {
       path.push_back(at->parent);
       if (!seen.insert(at->parent).second) {
         return Fail(error(*feature, "parent cycle: " + Join(path, " -> ") +
@@ -82,38 +88,65 @@ Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& 
       if (it == features.end()) break;
       at = it->second;
       path.back() = at->title;
+      walked.push_back(at->slug);
     }
-  }
-  // Dependencies: depth-first search with colours.
-  std::unordered_map<std::string, int> colour;
-  std::vector<std::string> stack;
-  std::function<Result<void>(const Feature&)> visit = [&](const Feature& feature) -> Result<void> {
-    colour[feature.slug] = 1;
-    stack.push_back(feature.title);
-    for (const auto& dependency : feature.depends_on) {
-      auto it = features.find(dependency);
-      if (it == features.end()) continue;
-      int state = colour[dependency];
-      if (state == 1) {
-        stack.push_back(it->second->title);
-        return Fail(error(feature, "dependency cycle: " + Join(stack, " -> ") +
-                                       ": remove one of these dependencies"));
-      }
-      if (state == 0) ST_TRY(visit(*it->second));
-    }
-    stack.pop_back();
-    colour[feature.slug] = 2;
-    return Ok();
-  };
-  // Visit in slug order so the same file always reports the same cycle.
-  std::vector<std::string> slugs;
-  slugs.reserve(features.size());
-  for (const auto& [slug, feature] : features) slugs.push_back(slug);
-  std::sort(slugs.begin(), slugs.end());
-  for (const auto& slug : slugs) {
-    if (colour[slug] == 0) ST_TRY(visit(*features.at(slug)));
+    reaches_top.insert(walked.begin(), walked.end());
   }
   return Ok();
+}
+
+// Depth-first search with colours, on an explicit stack so that a chain of
+// 30,000 dependencies cannot overflow the call stack.
+Result<void> CheckDependencyCycles(const std::vector<const Feature*>& ordered,
+                                   const FeatureMap& features, const CycleError& error) {
+  enum class Colour { kWhite, kGrey, kBlack };  // Colour{} is kWhite
+  struct Frame {
+    const Feature* feature;
+    std::size_t next = 0;  // the next of its dependencies to look at
+  };
+  std::unordered_map<std::string, Colour> colour;
+  for (const Feature* root : ordered) {
+    if (colour[root->slug] != Colour::kWhite) continue;
+    std::vector<Frame> stack = {{root}};
+    colour[root->slug] = Colour::kGrey;
+    while (!stack.empty()) {
+      Frame& frame = stack.back();
+      if (frame.next == frame.feature->depends_on.size()) {
+        colour[frame.feature->slug] = Colour::kBlack;
+        stack.pop_back();
+        continue;
+      }
+      const std::string& dependency = frame.feature->depends_on[frame.next++];
+      auto it = features.find(dependency);
+      if (it == features.end()) continue;
+      Colour& state = colour[dependency];
+      if (state == Colour::kGrey) {
+        std::vector<std::string> titles;
+        for (const Frame& on_path : stack) titles.push_back(on_path.feature->title);
+        titles.push_back(it->second->title);
+        return Fail(error(*frame.feature, "dependency cycle: " + Join(titles, " -> ") +
+                                              ": remove one of these dependencies"));
+      }
+      if (state == Colour::kWhite) {
+        state = Colour::kGrey;
+        stack.push_back({it->second});
+      }
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<void> CheckCycles(const FeatureMap& features, const CycleError& error) {
+  // Slug order, so the same file always reports the same cycle.
+  std::vector<const Feature*> ordered;
+  ordered.reserve(features.size());
+  for (const auto& [slug, feature] : features) ordered.push_back(feature);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Feature* a, const Feature* b) { return a->slug < b->slug; });
+  ST_TRY(CheckParentCycles(ordered, features, error));
+  return CheckDependencyCycles(ordered, features, error);
 }
 
 }  // namespace planning_internal
