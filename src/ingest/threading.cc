@@ -14,6 +14,7 @@ struct Container {
   std::size_t parent = kNone;
   std::vector<std::size_t> children;
   bool pruned = false;
+  bool was_parent = false;  // Some container has been linked under this one.
 
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 };
@@ -63,8 +64,13 @@ class Threader {
   }
 
   void SetParent(std::size_t child, std::size_t parent) {
-    if (child == parent || IsAncestor(child, parent)) return;  // would make a loop
+    if (child == parent) return;
+    // Only a container with something under it can be an ancestor: checking
+    // that first keeps a long reply chain linear instead of walking the whole
+    // chain for each new reply.
+    if (containers_[child].was_parent && IsAncestor(child, parent)) return;  // would make a loop
     containers_[child].parent = parent;
+    containers_[parent].was_parent = true;
   }
 
   // A container per Message-ID; returns the input indexes of first copies.
@@ -104,12 +110,24 @@ class Threader {
   }
 
   // Ghosts without received descendants carry nothing: marks them pruned and
-  // returns whether `c` keeps a received message.
-  bool MarkPruned(std::size_t c) {
-    bool any = containers_[c].message.has_value();
-    for (std::size_t child : containers_[c].children) any = MarkPruned(child) || any;
-    containers_[c].pruned = !any;
-    return any;
+  // returns whether `root` keeps a received message. Children before parents,
+  // on an explicit stack: a reply chain can be 150,000 messages deep.
+  bool MarkPruned(std::size_t root) {
+    std::vector<std::pair<std::size_t, std::size_t>> stack = {{root, 0}};  // node, next child
+    while (!stack.empty()) {
+      auto& [c, next] = stack.back();
+      const auto& children = containers_[c].children;
+      if (next < children.size()) {
+        std::size_t child = children[next++];
+        stack.emplace_back(child, 0);
+        continue;
+      }
+      bool any = containers_[c].message.has_value();
+      for (std::size_t child : children) any = any || !containers_[child].pruned;
+      containers_[c].pruned = !any;
+      stack.pop_back();
+    }
+    return !containers_[root].pruned;
   }
 
   // A reference-less reply joins the root whose subject it answers.
@@ -147,10 +165,17 @@ class Threader {
     return *messages_[*container.message].date;
   }
 
-  std::size_t FirstInput(std::size_t c) const {
-    std::size_t best = containers_[c].message.value_or(static_cast<std::size_t>(-1));
-    for (std::size_t child : containers_[c].children) {
-      if (!containers_[child].pruned) best = std::min(best, FirstInput(child));
+  // The earliest input position of a received message under `root`.
+  std::size_t FirstInput(std::size_t root) const {
+    std::size_t best = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> stack = {root};
+    while (!stack.empty()) {
+      std::size_t c = stack.back();
+      stack.pop_back();
+      if (containers_[c].message) best = std::min(best, *containers_[c].message);
+      for (std::size_t child : containers_[c].children) {
+        if (!containers_[child].pruned) stack.push_back(child);
+      }
     }
     return best;
   }
