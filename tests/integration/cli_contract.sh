@@ -109,6 +109,8 @@ check "a title with terminal escapes is stored" \
 check "and listed without an escape byte" exit_is 0 st feature list --release 4.3
 check "shown as ^[ and ^G" out_has 'Evil^\[\]0;pwned^G^\[\[2J title'
 check "no ESC reaches the terminal" bash -c "! grep -q $'\e' '$work/out'"
+check "the Markdown report shows it too" exit_is 0 st --now 2013-01-21 report 4.3 --format markdown
+check "without an escape byte" bash -c "! grep -q $'\e' '$work/out'"
 check "unknown feature" exit_is 3 st feature show "no such thing"
 check "missing database" exit_is 3 "$stocktake" --db "$work/none.db" report 4.3
 check "missing database hint" grep -q "stocktake init" "$work/err"

@@ -45,6 +45,16 @@ for round in 1 2 3 4 5; do
 done
 check "opposite concurrent dependencies never make a cycle" test "$cycles" -eq 0
 
+# Two adds of one slug at once: one is added, the other refused, none overwritten.
+"$stocktake" feature add "First twin" --release 4.3 --slug twin >"$work/add1" 2>&1 &
+"$stocktake" feature add "Second twin" --release 4.3 --slug twin >"$work/add2" 2>&1 &
+wait
+check "two adds of one slug: exactly one is refused" \
+  test "$(grep -l 'already exists' "$work/add1" "$work/add2" | wc -l)" -eq 1
+"$stocktake" --json feature history twin >"$work/out"
+check "and the feature was added once" json_has \
+  "sum(1 for e in d if e['kind'] == 'feature.added') == 1"
+
 # Two slips at once, one of the freeze and one of the release date: both hold.
 rm_as=george.dunlap@eu.citrix.com
 "$stocktake" --as $rm_as release slip 4.3 --freeze 2013-04-08 --reason "PVH" >/dev/null &
