@@ -55,7 +55,8 @@ struct GlobalOptions {
   std::string now;  ///< --now, $STOCKTAKE_NOW, else the clock
   std::string as;   ///< --as, else git config user.email
   bool json = false;
-  double wait = 10;  ///< --wait: seconds a write waits for another writer
+  double wait = 10;       ///< --wait: seconds a write waits for another writer
+  bool backdate = false;  ///< --backdate: a write may be dated before the latest change
 };
 
 /// What a command needs the harness to prepare before it runs.
@@ -63,6 +64,8 @@ enum class Needs {
   kNothing,            ///< Arguments only (design-check).
   kStore,              ///< The store at --db, which must exist.
   kContextAndStore,    ///< Who acts and when (--as, --now), then the store.
+  kContextAndPast,     ///< A read: who and when, then the store as it was at --now
+                       ///< (every change in effect then, none after).
   kContextAndNewStore  ///< As kContextAndStore, creating a missing SQLite file; a
                        ///< command that fails leaves no new file behind.
 };

@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "stocktake/storage/as_of_store.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/util/time.h"
 #include "stocktake/util/utf8.h"
@@ -31,33 +32,32 @@ namespace {
 using enum Group;
 using enum Needs;
 
-// A read that evaluates something at an instant (a schedule, a proposal's
-// state) needs the context for --now; a read that shows what is stored needs
-// only the store. init, import and ingest may create the database: evidence
-// needs no project, so ingesting mail first and importing the project later
-// is fine.
+// A read of the project's record shows it as it was at --now (every change
+// in effect then, none after); evidence and export show what is stored. init, import and ingest may
+// create the database: evidence needs no project, so ingesting mail first and importing the project
+// later is fine.
 // clang-format off
 constexpr Command kCommands[] = {
     // family, verb, summary, group, needs, declare
-    {"release", "list", "List releases with their schedules", kPlanning, kStore, DeclareReleaseList},
-    {"release", "show", "Show a release, where it stands and its slips", kPlanning, kContextAndStore, DeclareReleaseShow},
+    {"release", "list", "List releases with their schedules", kPlanning, kContextAndPast, DeclareReleaseList},
+    {"release", "show", "Show a release, where it stands and its slips", kPlanning, kContextAndPast, DeclareReleaseShow},
     {"release", "add", "Add a release with its schedule", kPlanning, kContextAndStore, DeclareReleaseAdd},
     {"release", "slip", "Move the feature freeze and/or release date (release managers only)", kPlanning, kContextAndStore, DeclareReleaseSlip},
     {"feature", "add", "Add a feature at the end of a release's list", kPlanning, kContextAndStore, DeclareFeatureAdd},
     {"feature", "set", "Change a feature: status, release, parent, …", kPlanning, kContextAndStore, DeclareFeatureSet},
-    {"feature", "show", "Show a feature with its status history", kPlanning, kStore, DeclareFeatureShow},
-    {"feature", "list", "List features with their slugs and statuses", kPlanning, kStore, DeclareFeatureList},
-    {"feature", "history", "Every recorded change of a feature", kPlanning, kStore, DeclareFeatureHistory},
-    {"", "report", "The Taking-stock report of a release", kPlanning, kContextAndStore, DeclareReport},
-    {"", "check", "Early warnings for a release; exits 1 when there are alerts", kPlanning, kContextAndStore, DeclareCheck},
+    {"feature", "show", "Show a feature with its status history", kPlanning, kContextAndPast, DeclareFeatureShow},
+    {"feature", "list", "List features with their slugs and statuses", kPlanning, kContextAndPast, DeclareFeatureList},
+    {"feature", "history", "Every recorded change of a feature", kPlanning, kContextAndPast, DeclareFeatureHistory},
+    {"", "report", "The Taking-stock report of a release", kPlanning, kContextAndPast, DeclareReport},
+    {"", "check", "Early warnings for a release; exits 1 when there are alerts", kPlanning, kContextAndPast, DeclareCheck},
     {"protocol", "add", "Register a protocol", kLifecycle, kContextAndStore, DeclareProtocolAdd},
-    {"protocol", "list", "List protocols and their stages", kLifecycle, kContextAndStore, DeclareProtocolList},
-    {"protocol", "show", "A protocol's stage, evidence, entry criteria of the next stage and history", kLifecycle, kContextAndStore, DeclareProtocolShow},
-    {"protocol", "history", "Everything recorded about a protocol", kLifecycle, kStore, DeclareProtocolHistory},
+    {"protocol", "list", "List protocols and their stages", kLifecycle, kContextAndPast, DeclareProtocolList},
+    {"protocol", "show", "A protocol's stage, evidence, entry criteria of the next stage and history", kLifecycle, kContextAndPast, DeclareProtocolShow},
+    {"protocol", "history", "Everything recorded about a protocol", kLifecycle, kContextAndPast, DeclareProtocolHistory},
     {"protocol", "set", "Record a protocol's evidence", kLifecycle, kContextAndStore, DeclareProtocolSet},
     {"protocol", "impl", "Record a frontend or backend implementation in a code base", kLifecycle, kContextAndStore, DeclareProtocolImpl},
     {"protocol", "waive", "The Czar waives an entry criterion of the next stage, with a reason", kLifecycle, kContextAndStore, DeclareProtocolWaive},
-    {"protocol", "check", "Stalled protocols, proposals waiting for the Czar, lapsing objections; exits 1 on alerts", kLifecycle, kContextAndStore, DeclareProtocolCheck},
+    {"protocol", "check", "Stalled protocols, proposals waiting for the Czar, lapsing objections; exits 1 on alerts", kLifecycle, kContextAndPast, DeclareProtocolCheck},
     {"", "propose", "Open a lazy-consensus proposal to move a protocol to its next stage", kLifecycle, kContextAndStore, DeclarePropose},
     {"", "object", "Raise a specific technical objection to a proposal", kLifecycle, kContextAndStore, DeclareObject},
     {"", "answer", "Answer an objection; its objector must then respond in time", kLifecycle, kContextAndStore, DeclareAnswer},
@@ -65,10 +65,10 @@ constexpr Command kCommands[] = {
     {"", "resolve", "The Czar marks an objection resolved", kLifecycle, kContextAndStore, DeclareResolve},
     {"", "withdraw", "Withdraw your proposal or your objection (by its number)", kLifecycle, kContextAndStore, DeclareWithdraw},
     {"", "decide", "The Czar accepts or rejects a proposal", kLifecycle, kContextAndStore, DeclareDecide},
-    {"proposal", "list", "Proposals and their states now", kLifecycle, kContextAndStore, DeclareProposalList},
-    {"proposal", "show", "A proposal, its objections and its state now", kLifecycle, kContextAndStore, DeclareProposalShow},
+    {"proposal", "list", "Proposals and their states now", kLifecycle, kContextAndPast, DeclareProposalList},
+    {"proposal", "show", "A proposal, its objections and its state now", kLifecycle, kContextAndPast, DeclareProposalShow},
     {"", "design-check", "Check a design document covers the handshake, the ABI and the protocol, without C structs; exits 1 when it does not", kLifecycle, kNothing, DeclareDesignCheck},
-    {"", "support-matrix", "Each protocol's stage at each release's date", kLifecycle, kStore, DeclareSupportMatrix},
+    {"", "support-matrix", "Each protocol's stage at each release's date", kLifecycle, kContextAndPast, DeclareSupportMatrix},
     {"ingest", "mbox", "Read mbox files (plain, .gz or .xz)", kEvidence, kContextAndNewStore, DeclareIngestMbox},
     {"ingest", "maildir", "Read every message of a Maildir tree", kEvidence, kContextAndNewStore, DeclareIngestMaildir},
     {"ingest", "git", "Read the commits of a git repository", kEvidence, kContextAndNewStore, DeclareIngestGit},
@@ -81,7 +81,7 @@ constexpr Command kCommands[] = {
     {"draft-objection", "dismiss", "Drop a draft: not an objection", kEvidence, kContextAndStore, DeclareDraftObjectionDismiss},
     {"", "init", "Create a database with the Xen default process", kAdministration, kContextAndNewStore, DeclareInit},
     {"person", "add", "Add a person or replace their name and roles", kAdministration, kContextAndStore, DeclarePersonAdd},
-    {"person", "list", "List people and their roles", kAdministration, kStore, DeclarePersonList},
+    {"person", "list", "List people and their roles", kAdministration, kContextAndPast, DeclarePersonList},
     {"", "import", "Check a project file (YAML) whole, then write it in one transaction", kAdministration, kContextAndNewStore, DeclareImport},
     {"", "export", "Write the whole project as a project file (YAML)", kAdministration, kStore, DeclareExport},
 };
@@ -199,10 +199,12 @@ void FillDefaults(GlobalOptions& options) {
   }
 }
 
+Timestamp Clock() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 Result<Timestamp> Now(const GlobalOptions& options) {
-  if (options.now.empty()) {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
+  if (options.now.empty()) return Clock();
   auto now = ParseTimestamp(options.now);
   if (!now) return Fail(Error::InvalidArgument("--now: " + now.error().message()));
   return *now;
@@ -227,6 +229,9 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--wait", options.wait,
                  "seconds a write waits while another command writes (default 10)")
       ->check(CLI::Range(0.0, 86400.0));
+  app.add_flag("--backdate", options.backdate,
+               "let a write with --now take effect before the latest change to the same object; "
+               "it is placed in order");
 }
 
 // One CLI11 subcommand per row, under its family's subcommand; returns the
@@ -262,7 +267,10 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
       view::MakePrinter(options.json ? view::Format::kJson : view::Format::kText, std::cout);
   Invocation run{options, nullptr, {}, *printer};
   if (row.needs == kNothing) return runner(run);
-  if (row.needs != kStore) run.context = Context{options.as, ST_TRY(Now(options))};
+  if (row.needs != kStore) {
+    run.context =
+        Context{options.as, ST_TRY(Now(options)), Clock(), options.backdate, options.now.empty()};
+  }
   std::string database = DatabaseFile(options.db);
   std::error_code ignored;
   bool existed = database.empty() || std::filesystem::exists(database, ignored);
@@ -273,6 +281,11 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
   auto result = [&]() -> Result<int> {
     auto store = ST_TRY(OpenStore(options.db, store_options));
     run.store = store.get();
+    std::unique_ptr<Store> past;
+    if (row.needs == kContextAndPast) {
+      past = MakeAsOfStore(*store, run.context.now);
+      run.store = past.get();
+    }
     return runner(run);
   }();
   if (!result && !existed) {

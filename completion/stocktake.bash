@@ -4,7 +4,7 @@
 # from its `--help`. tests/integration/docs_drift.sh fails when a command of
 # `stocktake --help` is missing here.
 
-_stocktake_global_options="--db --now --as --json --wait --help --version"
+_stocktake_global_options="--db --now --as --json --wait --backdate --help --version"
 _stocktake_commands="init person import export release feature report check
   protocol propose object answer reply resolve withdraw decide proposal
   design-check support-matrix ingest series thread stats draft-objection"

@@ -72,7 +72,12 @@ class ProjectFileProposalsTest : public ::testing::Test {
     lifecycle_ = std::make_unique<Lifecycle>(*store_);
   }
 
-  static Context As(const char* who, const char* when) { return Context{who, At(when)}; }
+  static Context As(const char* who, const char* when) {
+    Context context;
+    context.actor = who;
+    context.now = At(when);
+    return context;
+  }
 
   template <typename T>
   static T Must(Result<T> result) {

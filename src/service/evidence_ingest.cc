@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -376,7 +377,7 @@ Event RunEvent(const IngestOptions& options, const std::string& kind, const std:
                const IngestSummary& summary) {
   Event event;
   event.at = options.now;
-  event.recorded_at = options.now;
+  event.recorded_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   event.actor = options.actor;
   event.kind = kind;
   event.subject = subject;

@@ -14,7 +14,7 @@ namespace {
 Event MakeEvent(const Context& context, const char* kind, std::string subject) {
   Event event;
   event.at = context.now;
-  event.recorded_at = context.now;
+  event.recorded_at = context.RecordingTime();
   event.actor = context.actor;
   event.kind = kind;
   event.subject = std::move(subject);
@@ -355,12 +355,14 @@ Result<std::int64_t> Lifecycle::SettleDraftObjection(const Context& context,
       action.text = draft->text;
       action.message_id = draft->message_id;
       // The objection is the NAK sender's, raised when the mail was sent.
-      ST_TRY(Record(writer, Context{draft->by, draft->at}, process, *proposal, protocol, action,
-                    &objection));
+      Context sender = context;
+      sender.actor = draft->by;
+      sender.now = draft->at;
+      ST_TRY(Record(writer, sender, process, *proposal, protocol, action, &objection));
     } else {
       Event event;
       event.at = context.now;
-      event.recorded_at = context.now;
+      event.recorded_at = context.RecordingTime();
       event.actor = context.actor;
       event.kind = event_kind::kDraftObjectionDismissed;
       event.subject = message_id;

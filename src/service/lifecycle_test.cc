@@ -30,7 +30,12 @@ class LifecycleTest : public ::testing::Test {
         lifecycle_->AddProtocol({kDeveloper, At("2017-01-02")}, Named("pvcalls", "", "PV Calls")));
   }
 
-  Context As(const char* who, const char* when) { return Context{who, At(when)}; }
+  Context As(const char* who, const char* when) {
+    Context context;
+    context.actor = who;
+    context.now = At(when);
+    return context;
+  }
 
   // Opens a proposal to move pvcalls on, at 2017-02-01 with the 7-day window.
   std::int64_t Propose() {

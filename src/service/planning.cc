@@ -11,10 +11,16 @@
 
 #include "service/planning_internal.h"
 #include "stocktake/process/lazy_consensus.h"
+#include "stocktake/storage/as_of_store.h"
 #include "stocktake/util/text.h"
 #include "stocktake/util/utf8.h"
 
 namespace stocktake {
+
+Timestamp Context::RecordingTime() const {
+  if (recorded_at != Timestamp{}) return recorded_at;
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
 
 namespace planning_internal {
 
@@ -22,7 +28,7 @@ Event MakeEvent(const Context& context, const char* kind, std::string release,
                 std::string subject) {
   Event event;
   event.at = context.now;
-  event.recorded_at = context.now;
+  event.recorded_at = context.RecordingTime();
   event.actor = context.actor;
   event.kind = kind;
   event.release = std::move(release);
@@ -39,26 +45,7 @@ bool SameFeatureFields(const Feature& a, const Feature& b) {
 }
 
 std::string ChangedFields(const Feature& before, const Feature& after) {
-  nlohmann::json changed = nlohmann::json::object();
-  auto compare = [&](const char* field, const auto& old_value, const auto& new_value) {
-    if (old_value != new_value) changed[field] = {old_value, new_value};
-  };
-  compare("title", before.title, after.title);
-  compare("release", before.release, after.release);
-  compare("parent", before.parent, after.parent);
-  compare("code_bases", before.code_bases, after.code_bases);
-  compare("external", before.external, after.external);
-  compare("owners", before.owners, after.owners);
-  compare("must_have", before.must_have, after.must_have);
-  compare("depends_on", before.depends_on, after.depends_on);
-  compare("short_title", before.short_title, after.short_title);
-  compare("remark", before.remark, after.remark);
-  compare("notes", before.notes, after.notes);
-  compare("protocol", before.protocol, after.protocol);
-  compare("freeze_exception", before.freeze_exception, after.freeze_exception);
-  // New text is checked to be UTF-8 before this runs; text stored before that
-  // check existed must not make the write fail.
-  return changed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return FeatureFieldChanges(before, after);
 }
 
 namespace {
@@ -220,6 +207,57 @@ Result<void> CheckUpdateText(const FeatureUpdate& update) {
   return CheckUtf8("the freeze exception", update.freeze_exception);
 }
 
+// The changes to `subject` (of kinds starting with `prefix`) that take effect
+// after `at`, oldest first.
+Result<std::vector<Event>> ChangesAfter(Store& store, const std::string& subject,
+                                        const char* prefix, Timestamp at) {
+  EventQuery query;
+  query.subject = subject;
+  query.kind_prefix = prefix;
+  query.since = at + std::chrono::seconds(1);
+  return store.ListEvents(query);
+}
+
+// The context a write on an object with `later` changes runs in: a clock
+// time moves up to the latest of them (and `later` empties), so that two
+// commands a second apart cannot take effect in the opposite order.
+Context Following(const Context& context, std::vector<Event>& later) {
+  Context following = context;
+  if (context.now_is_clock && !later.empty()) {
+    following.now = later.back().at;
+    later.clear();
+  }
+  return following;
+}
+
+// A change dated before the latest change to the same object rewrites what
+// later reads showed: refused unless the actor asks for it with --backdate.
+Result<void> CheckNotBefore(const Context& context, const std::vector<Event>& later,
+                            const std::string& what) {
+  if (later.empty() || context.backdate) return Ok();
+  const Event& last = later.back();
+  return Fail(Error::Conflict(fmt::format(
+      "{} was last changed at {} ({} by {}), after {}: give a later --now, or --backdate to place "
+      "this change before it",
+      what, FormatTimestamp(last.at), last.kind, last.actor, FormatTimestamp(context.now))));
+}
+
+// The stored row after a backdated change from `before` to `after`: the
+// change holds wherever no later change (`later`, oldest first) overrides it.
+Result<Feature> MergeBackdated(Feature stored, const Feature& before, const Feature& after,
+                               const std::vector<Event>& later) {
+  ST_TRY(ApplyFeatureFieldChanges(stored, FeatureFieldChanges(before, after), ChangeSide::kNew));
+  stored.status = after.status;
+  for (const Event& event : later) {
+    if (event.kind == event_kind::kFeatureUpdated) {
+      ST_TRY(ApplyFeatureFieldChanges(stored, event.detail, ChangeSide::kNew));
+    } else if (event.kind == event_kind::kFeatureStatus) {
+      stored.status = event.to;
+    }
+  }
+  return stored;
+}
+
 }  // namespace
 
 Result<void> Planning::Init(const Context& context, Project project) {
@@ -319,9 +357,22 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
           "EMAIL, or have an admin run 'stocktake person add {} --role release-manager'",
           context.actor, context.actor)));
     }
-    release = ST_TRY(FindRelease(version));
-    change = ScheduleChange{context.now,
-                            context.actor,
+    Release stored = ST_TRY(FindRelease(version));
+    auto later = ST_TRY(ChangesAfter(store_, version, "release.", context.now));
+    const Context effective = Following(context, later);
+    ST_TRY(CheckNotBefore(effective, later, "release " + version));
+    // A backdated slip moves the schedule as it was then.
+    release = stored;
+    if (!later.empty()) {
+      auto then = ST_TRY(MakeAsOfStore(store_, effective.now)->FindRelease(version));
+      if (!then) {
+        return Fail(Error::NotFound(fmt::format("release {} did not exist yet at {}", version,
+                                                FormatTimestamp(effective.now))));
+      }
+      release = std::move(*then);
+    }
+    change = ScheduleChange{effective.now,
+                            effective.actor,
                             release.freeze,
                             freeze.value_or(release.freeze),
                             release.release,
@@ -335,10 +386,22 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
     release.freeze = change.new_freeze;
     release.release = change.new_release;
     ST_TRY(CheckDates(release));
-    ST_TRY(writer.SaveRelease(release));
+    // The stored schedule takes the slip where no later slip moved the date.
+    Release row = stored;
+    row.freeze = change.new_freeze;
+    row.release = change.new_release;
+    for (const Event& event : later) {
+      if (event.kind != event_kind::kReleaseSlipped) continue;
+      ScheduleChange next = ST_TRY(ScheduleChangeFromEvent(event));
+      if (next.new_freeze != next.old_freeze) row.freeze = next.new_freeze;
+      if (next.new_release != next.old_release) row.release = next.new_release;
+    }
+    ST_TRY(CheckDates(row));
+    ST_TRY(writer.SaveRelease(row));
     Event event = ScheduleChangeEvent(version, change);
-    event.recorded_at = context.now;
+    event.recorded_at = effective.RecordingTime();
     ST_TRY(writer.AppendEvent(event));
+    release = row;
     return Ok();
   }));
   release.schedule_changes.push_back(change);
@@ -408,7 +471,20 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
   // and then be overwritten by the whole row we save.
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     Project project = ST_TRY(LoadProject());
-    Feature before = ST_TRY(ResolveFeature(name));
+    Feature stored = ST_TRY(ResolveFeature(name));
+    auto later = ST_TRY(ChangesAfter(store_, stored.slug, "feature.", context.now));
+    const Context effective = Following(context, later);
+    ST_TRY(CheckNotBefore(effective, later, fmt::format("'{}'", stored.title)));
+    // A backdated change applies to the feature as it was then.
+    Feature before = stored;
+    if (!later.empty()) {
+      auto then = ST_TRY(MakeAsOfStore(store_, effective.now)->FindFeature(stored.slug));
+      if (!then) {
+        return Fail(Error::NotFound(fmt::format("'{}' did not exist yet at {}", stored.title,
+                                                FormatTimestamp(effective.now))));
+      }
+      before = std::move(*then);
+    }
     Feature after = ST_TRY(ApplyUpdate(project, before, update));
     bool status_changed = after.status != before.status;
     bool fields_changed = !SameFeatureFields(before, after);
@@ -416,23 +492,24 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
       return Fail(Error::InvalidArgument(
           fmt::format("nothing to change: '{}' already is like that", before.title)));
     }
+    Feature row = later.empty() ? after : ST_TRY(MergeBackdated(stored, before, after, later));
     // Cycles can only appear through the changed feature.
-    if (after.parent != before.parent || after.depends_on != before.depends_on) {
-      ST_TRY(CheckNoCycleThrough(after));
+    if (row.parent != stored.parent || row.depends_on != stored.depends_on) {
+      ST_TRY(CheckNoCycleThrough(row));
     }
-    after.updated_at = context.now;
+    row.updated_at = std::max(stored.updated_at, effective.now);
     // Keep the feature's place in its list; moving releases puts it last.
     std::int64_t ordinal = 0;
-    if (after.release != before.release) ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
-    ST_TRY(writer.SaveFeature(after, ordinal));
+    if (row.release != stored.release) ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
+    ST_TRY(writer.SaveFeature(row, ordinal));
     if (fields_changed) {
-      Event event = MakeEvent(context, event_kind::kFeatureUpdated, after.release, after.slug);
+      Event event = MakeEvent(effective, event_kind::kFeatureUpdated, after.release, after.slug);
       event.detail = ChangedFields(before, after);
       event.reason = update.reason;
       ST_TRY(writer.AppendEvent(event));
     }
     if (status_changed) {
-      Event event = MakeEvent(context, event_kind::kFeatureStatus, after.release, after.slug);
+      Event event = MakeEvent(effective, event_kind::kFeatureStatus, after.release, after.slug);
       event.from = before.status;
       event.to = after.status;
       event.reason = update.reason;

@@ -485,7 +485,7 @@ void ImportPlanner::PlanReleases() {
     for (const auto& change : release.schedule_changes) {
       if (existing != nullptr && HasScheduleChange(existing->schedule_changes, change)) continue;
       plan_.events.push_back(ScheduleChangeEvent(release.version, change));
-      plan_.events.back().recorded_at = context_.now;
+      plan_.events.back().recorded_at = context_.RecordingTime();
     }
     for (const auto& feature_entry : entry.features) PlanFeature(feature_entry, ++ordinal);
   }

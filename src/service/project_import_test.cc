@@ -70,7 +70,7 @@ class ImportPlanTest : public ::testing::Test {
     }
   }
 
-  Context context_{kRm, At("2020-02-01")};
+  Context context_{kRm, At("2020-02-01"), At("2026-11-29"), false};
   ImportSnapshot stored_;
 };
 
@@ -100,7 +100,7 @@ TEST_F(ImportPlanTest, PlansEveryRowAndEventOfANewProject) {
                               "feature.status beta", "feature.added beta"}));
   for (const auto& event : plan->events) {
     EXPECT_EQ(event.actor, kRm);
-    EXPECT_EQ(event.recorded_at, context_.now);
+    EXPECT_EQ(event.recorded_at, context_.recorded_at);
   }
   EXPECT_EQ(plan->events[2].reason, "imported from plan.yaml");
   EXPECT_EQ(plan->events[3].to, "on-track");

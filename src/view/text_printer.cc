@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "stocktake/process/lazy_consensus.h"
 #include "stocktake/process/stage_criteria.h"
 #include "stocktake/util/text.h"
@@ -253,11 +255,25 @@ void TextPrinter::Print(const FeatureShow& view) {
 }
 
 void TextPrinter::Print(const EventLog& view) {
-  for (const auto& event : view.events) {
+  // A change recorded after one that takes effect later was backdated: it
+  // shows when it was recorded too.
+  std::vector<bool> backdated(view.events.size(), false);
+  std::optional<Timestamp> first_recorded_later;
+  for (std::size_t i = view.events.size(); i-- > 0;) {
+    const Event& event = view.events[i];
+    backdated[i] = first_recorded_later && event.recorded_at > *first_recorded_later;
+    if (!first_recorded_later || event.recorded_at < *first_recorded_later) {
+      first_recorded_later = event.recorded_at;
+    }
+  }
+  for (std::size_t i = 0; i < view.events.size(); ++i) {
+    const Event& event = view.events[i];
     std::string change = event.from.empty() ? event.to : event.from + " -> " + event.to;
-    out_ << fmt::format("{}  {:<28} {:<17} {}{}{}\n", FormatTimestamp(event.at), event.actor,
-                        event.kind, change, event.reason.empty() ? "" : ": " + event.reason,
-                        event.detail.empty() ? "" : "  " + event.detail);
+    out_ << fmt::format(
+        "{}  {:<28} {:<17} {}{}{}{}\n", FormatTimestamp(event.at), event.actor, event.kind, change,
+        event.reason.empty() ? "" : ": " + event.reason,
+        event.detail.empty() ? "" : "  " + event.detail,
+        backdated[i] ? "  (backdated: recorded " + FormatTimestamp(event.recorded_at) + ")" : "");
   }
 }
 

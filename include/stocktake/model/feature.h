@@ -5,8 +5,10 @@
 // are ids from the project's Process (see process/process.h). A value type.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "stocktake/result.h"
 #include "stocktake/util/time.h"
 
 namespace stocktake {
@@ -44,5 +46,22 @@ struct Feature {
   /// What another item's "(depends on …)" calls it: the short title or the title.
   const std::string& ReferenceName() const;
 };
+
+/// The fields of `before` and `after` that differ, as a feature.updated
+/// event's detail: a JSON object {"field": [old, new], …} whose field names
+/// are the project file's ("title", "release", "depends_on", …). Status and
+/// last activity are not fields here: status changes have their own events.
+std::string FeatureFieldChanges(const Feature& before, const Feature& after);
+
+/// Which value of a recorded change ApplyFeatureFieldChanges sets.
+enum class ChangeSide { kOld, kNew };
+
+/// Sets each field that `changes` (as FeatureFieldChanges writes them) names
+/// to its old or new value, and returns the names it set. kCorruption when
+/// the text is not such an object; unknown field names are skipped, so a
+/// newer writer's fields do not stop an older reader.
+Result<std::vector<std::string>> ApplyFeatureFieldChanges(Feature& feature,
+                                                          std::string_view changes,
+                                                          ChangeSide side);
 
 }  // namespace stocktake

@@ -23,7 +23,20 @@ namespace stocktake {
 /// Who acts and when: every timestamp written and every time computed uses it.
 struct Context {
   std::string actor;  ///< E-mail of the acting person.
-  Timestamp now{};
+  Timestamp now{};    ///< When the change takes effect (--now); reads show the state then.
+  /// When the change is recorded: the real clock, whatever `now` says. Zero
+  /// reads the system clock as each event is made.
+  Timestamp recorded_at{};
+  /// --backdate: a change may take effect before the latest change to the same
+  /// object; it is then placed in order. Without it such a write is refused.
+  bool backdate = false;
+  /// `now` was read from the clock (no --now): a write then takes effect no
+  /// earlier than the latest change to its object, which another command may
+  /// have committed, stamped a moment later, while this one waited to write.
+  bool now_is_clock = false;
+
+  /// `recorded_at`, or the system clock when it is zero.
+  Timestamp RecordingTime() const;
 };
 
 /// What an import changed.

@@ -51,6 +51,7 @@ struct EventQuery {
   std::string kind;                ///< Only this kind; empty for any.
   std::optional<Timestamp> since;  ///< at >= since.
   std::optional<Timestamp> until;  ///< at < until.
+  std::string kind_prefix;         ///< Only kinds starting with this ("feature."); empty for any.
 };
 
 /// Which proposals ListProposals() returns, by id.

@@ -697,6 +697,13 @@ Result<std::vector<Feature>> SqlStore::LoadFeatures(const std::string& release,
                                                         std::move(event.from), std::move(event.to),
                                                         std::move(event.reason)});
   }
+  // In effect order each change starts where the one before it ended, even
+  // when one was recorded later with an earlier date (--backdate).
+  for (auto& feature : features) {
+    for (std::size_t i = 1; i < feature.history.size(); ++i) {
+      feature.history[i].from = feature.history[i - 1].to;
+    }
+  }
   return features;
 }
 
@@ -726,6 +733,16 @@ Result<std::vector<Event>> SqlStore::ListEvents(const EventQuery& query) {
     if (!query.kind.empty()) {
       sql += " AND kind = :kind";
       parameters.emplace_back(query.kind);
+    }
+    if (!query.kind_prefix.empty()) {
+      // Escaped, so that a '%' or '_' in the prefix means itself.
+      std::string pattern;
+      for (char c : query.kind_prefix) {
+        if (c == '%' || c == '_' || c == '!') pattern += '!';
+        pattern += c;
+      }
+      sql += " AND kind LIKE :kind_pattern ESCAPE '!'";
+      parameters.emplace_back(pattern + "%");
     }
     if (query.since) {
       sql += " AND at >= :since";

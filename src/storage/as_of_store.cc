@@ -1,0 +1,325 @@
+#include "stocktake/storage/as_of_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "stocktake/util/text.h"
+
+namespace stocktake {
+
+namespace {
+
+constexpr char kFeatureEvents[] = "feature.";
+constexpr char kReleaseEvents[] = "release.";
+// Above this many changed features, one read of every feature event is
+// cheaper than a read per feature.
+constexpr std::size_t kReadPerFeatureLimit = 64;
+
+bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+// Replays one feature's events onto its stored row: each field takes the old
+// value of its earliest change, then the new value of every change in effect
+// at `at`, in order. nullopt when it was added after `at`.
+Result<std::optional<Feature>> ReplayFeature(Feature feature, const std::vector<Event>& events,
+                                             Timestamp at) {
+  bool added = false;
+  bool added_by_then = false;
+  for (const Event& event : events) {
+    if (event.kind != event_kind::kFeatureAdded) continue;
+    added = true;
+    added_by_then = added_by_then || event.at <= at;
+  }
+  if (added && !added_by_then) return std::optional<Feature>();
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if (it->kind == event_kind::kFeatureUpdated) {
+      ST_TRY(ApplyFeatureFieldChanges(feature, it->detail, ChangeSide::kOld));
+    } else if (it->kind == event_kind::kFeatureStatus) {
+      feature.status = it->from;
+    }
+  }
+  std::optional<Timestamp> last_change;
+  for (const Event& event : events) {
+    if (event.at > at) break;
+    if (event.kind == event_kind::kFeatureUpdated) {
+      ST_TRY(ApplyFeatureFieldChanges(feature, event.detail, ChangeSide::kNew));
+    } else if (event.kind == event_kind::kFeatureStatus) {
+      feature.status = event.to;
+    }
+    last_change = event.at;
+  }
+  // Evidence moves last activity without an event; it never goes past `at`.
+  if (last_change) feature.updated_at = *last_change;
+  feature.updated_at = std::min(feature.updated_at, at);
+  std::erase_if(feature.history, [&](const StatusChange& change) { return change.at > at; });
+  return std::optional<Feature>(std::move(feature));
+}
+
+// The release's schedule as it was at `at`, replayed from its schedule
+// changes like a feature's fields.
+void ReplaySchedule(Release& release, Timestamp at) {
+  auto& changes = release.schedule_changes;
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const ScheduleChange& a, const ScheduleChange& b) { return a.at < b.at; });
+  // A slip of one date records the other unchanged; only a moved date counts
+  // as a change of it.
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+    if (it->new_freeze != it->old_freeze) release.freeze = it->old_freeze;
+    if (it->new_release != it->old_release) release.release = it->old_release;
+  }
+  for (const ScheduleChange& change : changes) {
+    if (change.at > at) break;
+    if (change.new_freeze != change.old_freeze) release.freeze = change.new_freeze;
+    if (change.new_release != change.old_release) release.release = change.new_release;
+  }
+  std::erase_if(changes, [&](const ScheduleChange& change) { return change.at > at; });
+}
+
+// A protocol's stage as it was at `at`; nullopt when its history starts later.
+std::optional<Protocol> ProtocolAt(Protocol protocol, Timestamp at) {
+  bool had_history = !protocol.history.empty();
+  std::erase_if(protocol.history, [&](const StageChange& change) { return change.at > at; });
+  if (had_history && protocol.history.empty()) return std::nullopt;
+  if (!protocol.history.empty()) protocol.stage = protocol.history.back().to;
+  std::erase_if(protocol.waivers, [&](const CriterionWaiver& waiver) { return waiver.at > at; });
+  return protocol;
+}
+
+std::optional<Proposal> ProposalAt(Proposal proposal, Timestamp at) {
+  if (proposal.opened_at > at) return std::nullopt;
+  std::erase_if(proposal.actions, [&](const ProposalAction& action) { return action.at > at; });
+  return proposal;
+}
+
+class AsOfStore final : public Store {
+ public:
+  AsOfStore(Store& inner, Timestamp at) : inner_(inner), at_(at) {}
+
+  Result<std::optional<Project>> LoadProject() override { return inner_.LoadProject(); }
+
+  Result<std::vector<Person>> ListPeople() override {
+    std::vector<Person> people;
+    for (auto& person : ST_TRY(inner_.ListPeople())) {
+      if (auto then = ST_TRY(PersonAt(std::move(person)))) people.push_back(std::move(*then));
+    }
+    return people;
+  }
+
+  Result<std::optional<Person>> FindPerson(const std::string& email) override {
+    auto person = ST_TRY(inner_.FindPerson(email));
+    if (!person) return person;
+    return PersonAt(std::move(*person));
+  }
+
+  Result<std::vector<Release>> ListReleases() override {
+    std::vector<Release> releases;
+    for (auto& release : ST_TRY(inner_.ListReleases())) {
+      if (auto then = ST_TRY(ReleaseAt(std::move(release)))) releases.push_back(std::move(*then));
+    }
+    return releases;
+  }
+
+  Result<std::optional<Release>> FindRelease(const std::string& version) override {
+    auto release = ST_TRY(inner_.FindRelease(version));
+    if (!release) return release;
+    return ReleaseAt(std::move(*release));
+  }
+
+  Result<std::vector<Feature>> ListFeatures(const FeatureQuery& query) override;
+
+  Result<std::optional<Feature>> FindFeature(const std::string& slug) override {
+    auto feature = ST_TRY(inner_.FindFeature(slug));
+    if (!feature) return feature;
+    const auto* changed = ST_TRY(ChangedSince(kFeatureEvents));
+    if (!changed->contains(slug)) return feature;
+    EventQuery query;
+    query.subject = slug;
+    query.kind_prefix = kFeatureEvents;
+    return ReplayFeature(std::move(*feature), ST_TRY(inner_.ListEvents(query)), at_);
+  }
+
+  Result<std::int64_t> MaxFeatureOrdinal() override { return inner_.MaxFeatureOrdinal(); }
+
+  Result<std::vector<Event>> ListEvents(const EventQuery& query) override {
+    EventQuery until = query;
+    Timestamp end = at_ + std::chrono::seconds(1);
+    until.until = query.until ? std::min(*query.until, end) : end;
+    return inner_.ListEvents(until);
+  }
+
+  Result<std::vector<Protocol>> ListProtocols() override {
+    std::vector<Protocol> protocols;
+    for (auto& protocol : ST_TRY(inner_.ListProtocols())) {
+      if (auto then = ProtocolAt(std::move(protocol), at_)) protocols.push_back(std::move(*then));
+    }
+    return protocols;
+  }
+
+  Result<std::optional<Protocol>> FindProtocol(const std::string& name) override {
+    auto protocol = ST_TRY(inner_.FindProtocol(name));
+    if (!protocol) return protocol;
+    return ProtocolAt(std::move(*protocol), at_);
+  }
+
+  Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override {
+    std::vector<Proposal> proposals;
+    for (auto& proposal : ST_TRY(inner_.ListProposals(query))) {
+      if (auto then = ProposalAt(std::move(proposal), at_)) proposals.push_back(std::move(*then));
+    }
+    return proposals;
+  }
+
+  Result<std::optional<Proposal>> FindProposal(std::int64_t id) override {
+    auto proposal = ST_TRY(inner_.FindProposal(id));
+    if (!proposal) return proposal;
+    return ProposalAt(std::move(*proposal), at_);
+  }
+
+  Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t objection_id) override {
+    auto proposal = ST_TRY(inner_.FindProposalByObjection(objection_id));
+    if (!proposal) return proposal;
+    auto then = ProposalAt(std::move(*proposal), at_);
+    // An objection raised after `at` did not exist yet.
+    if (then &&
+        std::none_of(then->actions.begin(), then->actions.end(), [&](const ProposalAction& action) {
+          return action.kind == ProposalActionKind::kObject && action.objection_id == objection_id;
+        })) {
+      return std::optional<Proposal>();
+    }
+    return then;
+  }
+
+  EvidenceReader& evidence() override { return inner_.evidence(); }
+
+  Result<void> Transact(const std::function<Result<void>(StoreWriter&)>&) override {
+    return Fail(
+        Error::Internal("a store read as of " + FormatTimestamp(at_) + " cannot be written"));
+  }
+
+ private:
+  // The subjects of events of kinds starting with `prefix` that take effect
+  // after `at_`: the objects whose state then differs from the stored one.
+  Result<const std::set<std::string>*> ChangedSince(const char* prefix);
+  // Every event of kinds starting with "feature." about the `changed`
+  // features, by slug, oldest first.
+  Result<std::unordered_map<std::string, std::vector<Event>>> FeatureEvents(
+      const std::set<std::string>& changed);
+
+  Result<std::optional<Person>> PersonAt(Person person);
+  Result<std::optional<Release>> ReleaseAt(Release release);
+
+  Store& inner_;
+  Timestamp at_;
+  std::optional<std::vector<Event>> later_;
+  std::map<std::string, std::set<std::string>> changed_by_prefix_;
+};
+
+Result<const std::set<std::string>*> AsOfStore::ChangedSince(const char* prefix) {
+  if (!later_) {
+    EventQuery query;
+    query.since = at_ + std::chrono::seconds(1);
+    later_ = ST_TRY(inner_.ListEvents(query));
+  }
+  auto [it, inserted] = changed_by_prefix_.try_emplace(prefix);
+  if (inserted) {
+    for (const Event& event : *later_) {
+      if (StartsWith(event.kind, prefix)) it->second.insert(event.subject);
+    }
+  }
+  return &it->second;
+}
+
+Result<std::unordered_map<std::string, std::vector<Event>>> AsOfStore::FeatureEvents(
+    const std::set<std::string>& changed) {
+  std::unordered_map<std::string, std::vector<Event>> by_slug;
+  EventQuery query;
+  query.kind_prefix = kFeatureEvents;
+  if (changed.size() > kReadPerFeatureLimit) {
+    for (auto& event : ST_TRY(inner_.ListEvents(query))) {
+      if (changed.contains(event.subject)) by_slug[event.subject].push_back(std::move(event));
+    }
+    return by_slug;
+  }
+  for (const std::string& slug : changed) {
+    query.subject = slug;
+    by_slug[slug] = ST_TRY(inner_.ListEvents(query));
+  }
+  return by_slug;
+}
+
+Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) {
+  const auto* changed = ST_TRY(ChangedSince(kFeatureEvents));
+  if (changed->empty()) return inner_.ListFeatures(query);
+  // A feature may have been in another release then: read them all.
+  FeatureQuery all;
+  all.with_history = query.with_history;
+  auto stored = ST_TRY(inner_.ListFeatures(all));
+  auto events = ST_TRY(FeatureEvents(*changed));
+  // Releases keep the order the stored list gives them; features keep their
+  // stored order within a release.
+  std::unordered_map<std::string, std::size_t> release_rank;
+  for (const Feature& feature : stored)
+    release_rank.try_emplace(feature.release, release_rank.size());
+  std::vector<Feature> features;
+  for (auto& feature : stored) {
+    auto it = events.find(feature.slug);
+    if (it != events.end()) {
+      auto then = ST_TRY(ReplayFeature(std::move(feature), it->second, at_));
+      if (!then) continue;
+      feature = std::move(*then);
+    }
+    if (!query.release.empty() && feature.release != query.release) continue;
+    features.push_back(std::move(feature));
+  }
+  auto rank = [&](const Feature& feature) {
+    auto it = release_rank.find(feature.release);
+    return it == release_rank.end() ? release_rank.size() : it->second;
+  };
+  std::stable_sort(features.begin(), features.end(),
+                   [&](const Feature& a, const Feature& b) { return rank(a) < rank(b); });
+  return features;
+}
+
+Result<std::optional<Person>> AsOfStore::PersonAt(Person person) {
+  const auto* changed = ST_TRY(ChangedSince(event_kind::kPersonSaved));
+  if (!changed->contains(person.email)) return std::optional<Person>(std::move(person));
+  EventQuery query;
+  query.subject = person.email;
+  query.kind = event_kind::kPersonSaved;
+  std::optional<std::string> roles;
+  for (const Event& event : ST_TRY(inner_.ListEvents(query))) {
+    if (event.at <= at_) roles = event.to;
+  }
+  if (!roles) return std::optional<Person>();
+  person.roles.clear();
+  for (const auto& name : Split(*roles, ',')) {
+    if (auto role = ParseRole(Trim(name))) person.roles.push_back(*role);
+  }
+  return std::optional<Person>(std::move(person));
+}
+
+Result<std::optional<Release>> AsOfStore::ReleaseAt(Release release) {
+  const auto* changed = ST_TRY(ChangedSince(kReleaseEvents));
+  if (!changed->contains(release.version)) return std::optional<Release>(std::move(release));
+  EventQuery query;
+  query.subject = release.version;
+  query.kind = event_kind::kReleaseAdded;
+  auto added = ST_TRY(inner_.ListEvents(query));
+  if (!added.empty() && added.front().at > at_) return std::optional<Release>();
+  ReplaySchedule(release, at_);
+  return std::optional<Release>(std::move(release));
+}
+
+}  // namespace
+
+std::unique_ptr<Store> MakeAsOfStore(Store& inner, Timestamp at) {
+  return std::make_unique<AsOfStore>(inner, at);
+}
+
+}  // namespace stocktake
