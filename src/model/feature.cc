@@ -18,7 +18,7 @@ const std::string& Feature::ReferenceName() const {
 namespace {
 
 // Calls visit(name, &Feature::member) for every field a feature.updated
-// event names, in the order they are written.
+// event names.
 template <typename Visit>
 void ForEachField(Visit&& visit) {
   visit("title", &Feature::title);
@@ -34,6 +34,7 @@ void ForEachField(Visit&& visit) {
   visit("notes", &Feature::notes);
   visit("protocol", &Feature::protocol);
   visit("freeze_exception", &Feature::freeze_exception);
+  visit("ordinal", &Feature::ordinal);
 }
 
 template <typename T>
@@ -53,6 +54,7 @@ std::string FeatureFieldChanges(const Feature& before, const Feature& after) {
   ForEachField([&](const char* name, auto member) {
     if (before.*member != after.*member) changed[name] = {before.*member, after.*member};
   });
+  if (before.ordinal == 0 || after.ordinal == 0) changed.erase("ordinal");
   // New text is checked to be UTF-8 before it is written; text stored before
   // that check existed must not make the write fail.
   return changed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

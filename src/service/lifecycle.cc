@@ -110,21 +110,12 @@ Result<Protocol> Lifecycle::UpdateProtocol(const Context& context, const std::st
     if (update.version) after.version = *update.version;
     if (update.compat_promises) after.compat_promises = *update.compat_promises;
     if (update.owners) after.owners = *update.owners;
-    nlohmann::json changed = nlohmann::json::object();
-    auto compare = [&](const char* field, const auto& old_value, const auto& new_value) {
-      if (old_value != new_value) changed[field] = {old_value, new_value};
-    };
-    compare("summary", before.summary, after.summary);
-    compare("design_path", before.design_doc.path, after.design_doc.path);
-    compare("design_commit", before.design_doc.commit, after.design_doc.commit);
-    compare("version", before.version, after.version);
-    compare("compat_promises", before.compat_promises, after.compat_promises);
-    compare("owners", before.owners, after.owners);
+    std::string changed = ProtocolFieldChanges(before, after);
     result = after;
-    if (changed.empty()) return Ok();
+    if (changed == "{}") return Ok();
     ST_TRY(writer.SaveProtocol(after));
     Event event = MakeEvent(context, event_kind::kProtocolUpdated, name);
-    event.detail = changed.dump();
+    event.detail = changed;
     ST_TRY(writer.AppendEvent(event));
     return Ok();
   }));
@@ -145,7 +136,9 @@ Result<Protocol> Lifecycle::SetImplementation(const Context& context, const std:
                                     known.role == implementation.role;
                            });
     Implementation merged = implementation;
+    std::optional<Implementation> before;
     if (it != protocol.implementations.end()) {
+      before = *it;
       merged = *it;
       merged.state = implementation.state;
       for (const auto& ref : implementation.refs) {
@@ -168,12 +161,7 @@ Result<Protocol> Lifecycle::SetImplementation(const Context& context, const std:
     Event event = MakeEvent(context, event_kind::kProtocolUpdated, name);
     event.to = fmt::format("{} {} {}", merged.code_base, ImplementationRoleName(merged.role),
                            ImplementationStateName(merged.state));
-    event.detail = nlohmann::json{{"implementation",
-                                   {{"code_base", merged.code_base},
-                                    {"role", ImplementationRoleName(merged.role)},
-                                    {"state", ImplementationStateName(merged.state)},
-                                    {"refs", merged.refs}}}}
-                       .dump();
+    event.detail = ImplementationChange(before ? &*before : nullptr, merged);
     ST_TRY(writer.AppendEvent(event));
     result = protocol;
     return Ok();

@@ -498,9 +498,13 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
       ST_TRY(CheckNoCycleThrough(row));
     }
     row.updated_at = std::max(stored.updated_at, effective.now);
-    // Keep the feature's place in its list; moving releases puts it last.
+    // Keep the feature's place in its list; moving releases puts it last, and
+    // the event keeps its old place for reads of the time before.
     std::int64_t ordinal = 0;
-    if (row.release != stored.release) ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
+    if (row.release != stored.release) {
+      ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
+      if (after.release != before.release) after.ordinal = ordinal;
+    }
     ST_TRY(writer.SaveFeature(row, ordinal));
     if (fields_changed) {
       Event event = MakeEvent(effective, event_kind::kFeatureUpdated, after.release, after.slug);

@@ -81,14 +81,24 @@ void ReplaySchedule(Release& release, Timestamp at) {
   std::erase_if(changes, [&](const ScheduleChange& change) { return change.at > at; });
 }
 
-// A protocol's stage as it was at `at`; nullopt when its history starts later.
-std::optional<Protocol> ProtocolAt(Protocol protocol, Timestamp at) {
+// A protocol as it was at `at`: its stage history, waivers and the fields
+// its protocol.updated `events` (oldest first) changed; nullopt when its
+// history starts later.
+Result<std::optional<Protocol>> ReplayProtocol(Protocol protocol, const std::vector<Event>& events,
+                                               Timestamp at) {
   bool had_history = !protocol.history.empty();
   std::erase_if(protocol.history, [&](const StageChange& change) { return change.at > at; });
-  if (had_history && protocol.history.empty()) return std::nullopt;
+  if (had_history && protocol.history.empty()) return std::optional<Protocol>();
   if (!protocol.history.empty()) protocol.stage = protocol.history.back().to;
   std::erase_if(protocol.waivers, [&](const CriterionWaiver& waiver) { return waiver.at > at; });
-  return protocol;
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    ST_TRY(ApplyProtocolChange(protocol, it->detail, false));
+  }
+  for (const Event& event : events) {
+    if (event.at > at) break;
+    ST_TRY(ApplyProtocolChange(protocol, event.detail, true));
+  }
+  return std::optional<Protocol>(std::move(protocol));
 }
 
 std::optional<Proposal> ProposalAt(Proposal proposal, Timestamp at) {
@@ -156,7 +166,8 @@ class AsOfStore final : public Store {
   Result<std::vector<Protocol>> ListProtocols() override {
     std::vector<Protocol> protocols;
     for (auto& protocol : ST_TRY(inner_.ListProtocols())) {
-      if (auto then = ProtocolAt(std::move(protocol), at_)) protocols.push_back(std::move(*then));
+      if (auto then = ST_TRY(ProtocolAt(std::move(protocol))))
+        protocols.push_back(std::move(*then));
     }
     return protocols;
   }
@@ -164,7 +175,7 @@ class AsOfStore final : public Store {
   Result<std::optional<Protocol>> FindProtocol(const std::string& name) override {
     auto protocol = ST_TRY(inner_.FindProtocol(name));
     if (!protocol) return protocol;
-    return ProtocolAt(std::move(*protocol), at_);
+    return ProtocolAt(std::move(*protocol));
   }
 
   Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override {
@@ -213,6 +224,7 @@ class AsOfStore final : public Store {
 
   Result<std::optional<Person>> PersonAt(Person person);
   Result<std::optional<Release>> ReleaseAt(Release release);
+  Result<std::optional<Protocol>> ProtocolAt(Protocol protocol);
 
   Store& inner_;
   Timestamp at_;
@@ -261,8 +273,8 @@ Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) 
   all.with_history = query.with_history;
   auto stored = ST_TRY(inner_.ListFeatures(all));
   auto events = ST_TRY(FeatureEvents(*changed));
-  // Releases keep the order the stored list gives them; features keep their
-  // stored order within a release.
+  // Releases keep the order the stored list gives them; within a release,
+  // features go by their place (which the replay restores for a moved one).
   std::unordered_map<std::string, std::size_t> release_rank;
   for (const Feature& feature : stored)
     release_rank.try_emplace(feature.release, release_rank.size());
@@ -279,7 +291,7 @@ Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) 
   }
   auto rank = [&](const Feature& feature) {
     auto it = release_rank.find(feature.release);
-    return it == release_rank.end() ? release_rank.size() : it->second;
+    return std::pair(it == release_rank.end() ? release_rank.size() : it->second, feature.ordinal);
   };
   std::stable_sort(features.begin(), features.end(),
                    [&](const Feature& a, const Feature& b) { return rank(a) < rank(b); });
@@ -314,6 +326,18 @@ Result<std::optional<Release>> AsOfStore::ReleaseAt(Release release) {
   if (!added.empty() && added.front().at > at_) return std::optional<Release>();
   ReplaySchedule(release, at_);
   return std::optional<Release>(std::move(release));
+}
+
+Result<std::optional<Protocol>> AsOfStore::ProtocolAt(Protocol protocol) {
+  const auto* changed = ST_TRY(ChangedSince(event_kind::kProtocolUpdated));
+  std::vector<Event> events;
+  if (changed->contains(protocol.name)) {
+    EventQuery query;
+    query.subject = protocol.name;
+    query.kind = event_kind::kProtocolUpdated;
+    events = ST_TRY(inner_.ListEvents(query));
+  }
+  return ReplayProtocol(std::move(protocol), events, at_);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "stocktake/service/evidence_ingest.h"
 #include "stocktake/service/planning.h"
+#include "stocktake/storage/as_of_store.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/storage/store.h"
 #include "tests/support/test_support.h"
@@ -359,6 +360,83 @@ TYPED_TEST(StoreConformanceTest, TheXen43ReleaseReportsAndRoundTrips) {
   auto again = ST_MUST(planning.Import({"x@example.org", At("2013-02-01")}, exported, "e.yaml"));
   EXPECT_EQ(again.events_written, 0);
   EXPECT_EQ(ST_MUST(planning.Export()), exported);
+}
+
+// Reads as of a past instant replay each feature's and release's own
+// events, a backdated change included, on every back end.
+TYPED_TEST(StoreConformanceTest, AsOfReadsReplayEveryChangeInEffectOrder) {
+  this->Seed();
+  Planning planning(*this->store_);
+  auto as = [](const char* when, bool backdate = false) {
+    return Context{"rm@example.org", At(when), At("2026-11-29T12:00:00Z"), backdate, false};
+  };
+  ASSERT_TRUE(planning.SavePerson(
+      as("2013-01-01"), {"rm@example.org", "RM", {}, {Role::kAdmin, Role::kReleaseManager}}));
+  ASSERT_TRUE(planning.AddRelease(as("2013-01-01"), this->MakeRelease("4.4")));
+  Feature draft = this->MakeFeature("pvh");
+  ASSERT_TRUE(planning.AddFeature(as("2013-01-10"), draft));
+  ASSERT_TRUE(planning.AddFeature(as("2013-01-10"), this->MakeFeature("blk")));
+  FeatureUpdate risky;
+  risky.status = "at-risk";
+  risky.title = "PVH mode";
+  ASSERT_TRUE(planning.UpdateFeature(as("2013-01-20"), "pvh", risky));
+  FeatureUpdate move;
+  move.release = "4.4";
+  ASSERT_TRUE(planning.UpdateFeature(as("2013-02-01"), "pvh", move));
+  ASSERT_TRUE(
+      planning.SlipRelease(as("2013-02-01"), "4.3", Day("2013-04-08"), std::nullopt, "PVH"));
+
+  FeatureUpdate fair;
+  fair.status = "fair";
+  fair.notes = "re-rated";
+  auto refused = planning.UpdateFeature(as("2013-01-15"), "pvh", fair);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().IsConflict()) << refused.error().ToString();
+  ASSERT_TRUE(planning.UpdateFeature(as("2013-01-15", true), "pvh", fair));
+
+  auto at = [&](const char* when) { return MakeAsOfStore(*this->store_, At(when)); };
+  EXPECT_FALSE(ST_MUST(at("2013-01-09")->FindFeature("pvh")).has_value());
+  Feature first = ST_MUST(at("2013-01-12")->FindFeature("pvh")).value();
+  EXPECT_EQ(first.title, "Title of pvh");
+  EXPECT_EQ(first.status, "on-track");
+  EXPECT_EQ(first.notes, "");
+  Feature backdated = ST_MUST(at("2013-01-16")->FindFeature("pvh")).value();
+  EXPECT_EQ(backdated.status, "fair");
+  EXPECT_EQ(backdated.notes, "re-rated");
+  EXPECT_EQ(backdated.updated_at, At("2013-01-15"));
+  Feature later = ST_MUST(at("2013-01-25")->FindFeature("pvh")).value();
+  EXPECT_EQ(later.status, "at-risk");
+  EXPECT_EQ(later.title, "PVH mode");
+  EXPECT_EQ(later.notes, "re-rated");
+  EXPECT_EQ(later.release, "4.3");
+  ASSERT_EQ(later.history.size(), 3u);
+  EXPECT_EQ(later.history[2].from, "fair");
+
+  // Listed in 4.3, in its old place, until it moved; the stored row is the latest.
+  auto in_43 = ST_MUST(at("2013-01-25")->ListFeatures({"4.3", true}));
+  ASSERT_EQ(in_43.size(), 2u);
+  EXPECT_EQ(in_43[0].slug, "pvh");
+  EXPECT_EQ(in_43[1].slug, "blk");
+  ASSERT_EQ(in_43[0].history.size(), 3u);
+  EXPECT_EQ(in_43[0].history[2].from, "fair");
+  EXPECT_EQ(ST_MUST(at("2013-02-02")->ListFeatures({"4.3", false})).size(), 1u);
+  Feature now = ST_MUST(this->store_->FindFeature("pvh")).value();
+  EXPECT_EQ(now.status, "at-risk");
+  EXPECT_EQ(now.notes, "re-rated");
+  EXPECT_EQ(now.release, "4.4");
+
+  EXPECT_EQ(ST_MUST(at("2013-01-25")->FindRelease("4.3"))->freeze, Day("2013-03-25"));
+  EXPECT_EQ(ST_MUST(at("2013-02-01")->FindRelease("4.3"))->freeze, Day("2013-04-08"));
+  EXPECT_TRUE(ST_MUST(at("2013-01-25")->FindRelease("4.3"))->schedule_changes.empty());
+  EXPECT_FALSE(ST_MUST(at("2012-12-31")->FindRelease("4.4")).has_value());
+  EventQuery features_only;
+  features_only.kind_prefix = "feature.";
+  for (const Event& event : ST_MUST(at("2013-01-25")->ListEvents(features_only))) {
+    EXPECT_EQ(event.kind.rfind("feature.", 0), 0u) << event.kind;
+    EXPECT_LE(event.at, At("2013-01-25"));
+    EXPECT_EQ(event.recorded_at, At("2026-11-29T12:00:00Z"));
+  }
+  EXPECT_FALSE(at("2013-01-25")->Transact([](StoreWriter&) { return Ok(); }));
 }
 
 // Protocols, stage histories and waivers, on every back end.

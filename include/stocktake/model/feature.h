@@ -4,6 +4,7 @@
 // (its parent), with the likelihood status the release manager keeps. Statuses
 // are ids from the project's Process (see process/process.h). A value type.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,10 @@ struct Feature {
   std::string protocol;                 ///< Name of the PV protocol it belongs to, if any.
   std::string freeze_exception;         ///< Why it may land after the freeze; empty when none.
   Timestamp updated_at{};               ///< Last recorded change or evidence.
-  std::vector<StatusChange> history;    ///< Oldest first; filled only where asked for.
+  /// Its place in list order (within its release); set by the store when read,
+  /// 0 for a feature not read from a store.
+  std::int64_t ordinal = 0;
+  std::vector<StatusChange> history;  ///< Oldest first; filled only where asked for.
 
   /// The title with its code bases: "Persistent grants for blk (Linux)".
   std::string DisplayName() const;
@@ -49,8 +53,10 @@ struct Feature {
 
 /// The fields of `before` and `after` that differ, as a feature.updated
 /// event's detail: a JSON object {"field": [old, new], …} whose field names
-/// are the project file's ("title", "release", "depends_on", …). Status and
-/// last activity are not fields here: status changes have their own events.
+/// are the project file's ("title", "release", "depends_on", …), and
+/// "ordinal" when both ordinals are known (a move to another release puts a
+/// feature last). Status and last activity are not fields here: status
+/// changes have their own events.
 std::string FeatureFieldChanges(const Feature& before, const Feature& after);
 
 /// Which value of a recorded change ApplyFeatureFieldChanges sets.

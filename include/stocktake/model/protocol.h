@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stocktake/result.h"
 #include "stocktake/util/time.h"
 
 namespace stocktake {
@@ -82,5 +83,20 @@ struct Protocol {
   /// The waiver of `criterion` for entering `stage`, or nullptr.
   const CriterionWaiver* FindWaiver(std::string_view stage_id, std::string_view criterion) const;
 };
+
+/// The fields of `before` and `after` that differ, as a protocol.updated
+/// event's detail: {"field": [old, new], …} over summary, design_path,
+/// design_commit, version, compat_promises and owners.
+std::string ProtocolFieldChanges(const Protocol& before, const Protocol& after);
+
+/// A protocol.updated detail for an implementation set to `after`, where it
+/// was `before` (nullptr: it was not recorded yet).
+std::string ImplementationChange(const Implementation* before, const Implementation& after);
+
+/// Applies the old (`use_new` false) or new values of a protocol.updated
+/// event's detail, as the two functions above write it, to `protocol`.
+/// kCorruption when the detail is malformed; details of older versions (an
+/// implementation without its `before`) change nothing.
+Result<void> ApplyProtocolChange(Protocol& protocol, std::string_view detail, bool use_new);
 
 }  // namespace stocktake

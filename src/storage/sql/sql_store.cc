@@ -587,8 +587,8 @@ std::vector<Feature> ReadFeatureRows(soci::session& sql, const std::string& wher
   auto rows = ReadRows(
       sql,
       "SELECT f.slug, f.release_version, f.title, f.parent, f.status, f.external, f.must_have, "
-      "f.short_title, f.remark, f.notes, f.protocol, f.freeze_exception, f.updated_at "
-      "FROM features f JOIN releases r ON r.version = f.release_version" +
+      "f.short_title, f.remark, f.notes, f.protocol, f.freeze_exception, f.updated_at, "
+      "f.ordinal FROM features f JOIN releases r ON r.version = f.release_version" +
           where + " ORDER BY r.ordinal, f.ordinal",
       parameters);
   while (rows->Next()) {
@@ -606,6 +606,7 @@ std::vector<Feature> ReadFeatureRows(soci::session& sql, const std::string& wher
     feature.protocol = rows->Text(10);
     feature.freeze_exception = rows->Text(11);
     feature.updated_at = FromSeconds(rows->Integer(12));
+    feature.ordinal = rows->Integer(13);
     features.push_back(std::move(feature));
   }
   return features;
