@@ -52,7 +52,8 @@ bool Read(const nlohmann::json& value, T& into) {
 std::string FeatureFieldChanges(const Feature& before, const Feature& after) {
   nlohmann::json changed = nlohmann::json::object();
   ForEachField([&](const char* name, auto member) {
-    if (before.*member != after.*member) changed[name] = {before.*member, after.*member};
+    if (before.*member != after.*member)
+      changed[name] = nlohmann::json::array({before.*member, after.*member});
   });
   if (before.ordinal == 0 || after.ordinal == 0) changed.erase("ordinal");
   // New text is checked to be UTF-8 before it is written; text stored before

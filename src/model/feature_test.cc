@@ -37,6 +37,16 @@ TEST(FeatureFieldChangesTest, NamesOnlyTheFieldsThatDifferAndReplaysBothWays) {
   EXPECT_EQ(FeatureFieldChanges(replayed, before), "{}");
 }
 
+// Two lists of two e-mails each once came out as a JSON object.
+TEST(FeatureFieldChangesTest, TwoPairsOfOwnersStayAnOldAndNewList) {
+  Feature before = Sample();
+  before.owners = {"a@x.org", "b@x.org"};
+  Feature after = before;
+  after.owners = {"c@x.org", "d@x.org"};
+  EXPECT_EQ(FeatureFieldChanges(before, after),
+            R"({"owners":[["a@x.org","b@x.org"],["c@x.org","d@x.org"]]})");
+}
+
 TEST(FeatureFieldChangesTest, AnUnknownPlaceIsNotAChange) {
   Feature stored = Sample();
   Feature from_file = stored;

@@ -128,7 +128,7 @@ std::string ProtocolFieldChanges(const Protocol& before, const Protocol& after) 
   ForEachProtocolField([&](const char* name, auto field) {
     const auto& old_value = field(before);
     const auto& new_value = field(after);
-    if (old_value != new_value) changed[name] = {old_value, new_value};
+    if (old_value != new_value) changed[name] = nlohmann::json::array({old_value, new_value});
   });
   return changed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
