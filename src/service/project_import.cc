@@ -321,6 +321,7 @@ class ImportPlanner {
   // The project as it will be: the file's where it gives one, else the stored.
   Project project_;
   std::unordered_map<std::string, const FeatureEntry*> entries_;
+  std::unordered_map<std::string, const ReleaseEntry*> releases_;  // the file's, by version
   ImportPlan plan_;
 };
 
@@ -355,6 +356,7 @@ Result<void> ImportPlanner::ResolveFeatureReferences() {
     for (const auto& entry : release.features) index.Add(entry.feature);
   }
   for (auto& release : file_.releases) {
+    releases_[release.release.version] = &release;
     for (auto& entry : release.features) {
       ST_TRY(ResolveFeature(entry, index));
       entries_[entry.feature.slug] = &entry;
@@ -857,6 +859,12 @@ Feature ImportPlanner::PlanFeature(const FeatureEntry& entry, Timestamp release_
   Feature row;
   if (stored == nullptr) {
     row = AddFeature(entry, as_of, item);
+    // A file that gives no time says nothing of when the feature was last
+    // active: its last status change says that, not the import.
+    const ReleaseEntry* release = releases_.at(file.release);
+    if (!entry.as_of && !release->as_of && !file_.as_of && !file.history.empty()) {
+      row.updated_at = file.history.back().at;
+    }
     ++plan_.summary.features_added;
   } else {
     const ObjectRecord* record = records_.Find(RecordKind::kFeature, file.slug);
