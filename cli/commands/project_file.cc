@@ -1,5 +1,7 @@
 // stocktake import FILE [--dry-run] [--prefer file]; stocktake export [-o FILE]
 
+#include <chrono>
+
 #include "cli/cli.h"
 
 namespace stocktake::cli {
@@ -25,6 +27,9 @@ Runner DeclareImport(CLI::App& command) {
     Planning planning(*run.store);
     ImportOptions options;
     options.prefer_file = arguments->prefer == "file";
+    // --now says when the changes take effect; the events are recorded now.
+    options.recorded_at =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     if (arguments->dry_run) {
       // A dry run into a database that did not exist leaves none behind.
       run.keep_new_database = false;

@@ -533,6 +533,21 @@ class Parser : public YamlReader {
     return entry;
   }
 
+  // The "project" and "process" sections; `process` becomes the file's.
+  Result<Project> ParseProject(const YAML::Node& root, Process& process) const {
+    Project project;
+    if (YAML::Node node = root["project"]) {
+      ST_TRY(ExpectMap(node, "project"));
+      ST_TRY(OnlyKeys(node, "project", {"name", "mailing_list", "repositories"}));
+      project.name = ST_TRY(Text(node, "name", "project", true));
+      project.mailing_list = ST_TRY(Text(node, "mailing_list", "project", false));
+      project.repositories = ST_TRY(List(node, "repositories", "project"));
+    }
+    if (YAML::Node node = root["process"]) process = ST_TRY(ParseProcess(node));
+    project.process = process;
+    return project;
+  }
+
   Result<ProjectFile> ParseDocument(const YAML::Node& root) const {
     ProjectFile file;
     file.file_name = std::string(file_name());
@@ -542,22 +557,9 @@ class Parser : public YamlReader {
         OnlyKeys(root, "the project file",
                  {"as_of", "project", "process", "people", "releases", "protocols", "proposals"}));
     if (root["as_of"]) file.as_of = ST_TRY(TimeValue(root, "as_of", "the project file"));
-    Process process = XenProcess();
-    if (root["project"] || root["process"]) {
-      Project project;
-      if (YAML::Node node = root["project"]) {
-        ST_TRY(ExpectMap(node, "project"));
-        ST_TRY(OnlyKeys(node, "project", {"name", "mailing_list", "repositories"}));
-        project.name = ST_TRY(Text(node, "name", "project", true));
-        project.mailing_list = ST_TRY(Text(node, "mailing_list", "project", false));
-        project.repositories = ST_TRY(List(node, "repositories", "project"));
-      }
-      if (YAML::Node node = root["process"]) process = ST_TRY(ParseProcess(node));
-      project.process = process;
-      file.project = std::move(project);
-    } else if (fallback_process != nullptr) {
-      process = *fallback_process;
-    }
+    // Without a process the file keeps the stored one (Xen's in a new database).
+    Process process = fallback_process != nullptr ? *fallback_process : XenProcess();
+    if (root["project"] || root["process"]) file.project = ST_TRY(ParseProject(root, process));
     if (YAML::Node people = root["people"]) {
       ST_TRY(ExpectSequence(people, "people"));
       std::map<std::string, FileMark> seen;

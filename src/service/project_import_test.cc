@@ -427,6 +427,18 @@ TEST_F(ImportPlanTest, AMergedScheduleOutOfOrderIsRefusedAtTheRelease) {
   EXPECT_NE(plan.error().message().find("give all three"), std::string::npos);
 }
 
+TEST_F(ImportPlanTest, AProjectWithoutAProcessKeepsTheStoredOne) {
+  Store(ST_MUST(Plan(Replace(kFile, "  name: Demo\n",
+                             "  name: Demo\nprocess:\n  name: small\n  staleness_days: 14\n"
+                             "  statuses:\n    - {id: on-track, heading: On track}\n"
+                             "    - {id: fair, heading: Fair}\n"))));
+  ASSERT_EQ(stored_.project->process.name, "small");
+  auto plan = ST_MUST(Plan(kFile));
+  EXPECT_TRUE(plan.events.empty()) << ::testing::PrintToString(Kinds(plan));
+  EXPECT_FALSE(plan.project);
+  EXPECT_EQ(FindItem(plan, "project", "Demo")->action, ImportAction::kKeep);
+}
+
 TEST_F(ImportPlanTest, RefusesAMissingDependencyAtItsLine) {
   std::string text = kFile;
   text.replace(text.find("[alpha]"), 7, "[alpha, gamma]");

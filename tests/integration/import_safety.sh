@@ -29,6 +29,12 @@ check "feature.added and feature.status at 2013-01-21, recorded now" json_has \
     all(e["at"] == "2013-01-21T00:00:00Z" and e["recorded_at"] > "2026" for e in d))'
 check "the release is added as of 2013-01-21" bash -c \
   "sqlite3 '$work/one.db' \"SELECT at FROM events WHERE kind = 'release.added'\" | grep -qx 1358726400"
+check "with --now, events take effect then and are recorded by the clock" \
+  exit_is 0 db now.db --now 2020-01-01 import "$pv"
+check "recorded_at is the clock" exit_is 0 db now.db --json protocol history pvcalls
+check "recorded_at" json_has \
+  '([e["at"] for e in d if e["kind"] == "protocol.added"] == ["2020-01-01T00:00:00Z"] and
+    all(e["recorded_at"] > "2020-01-02" for e in d))'
 check "importing it again changes nothing" exit_is 0 db one.db import "$xen43"
 check "and records nothing" out_has "0 event(s) recorded"
 
