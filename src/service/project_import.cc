@@ -134,6 +134,28 @@ Timestamp RecordTime(std::optional<Timestamp> own, Timestamp inherited,
   return last_change && *last_change > inherited ? *last_change : inherited;
 }
 
+// Whether the file says anything of a release the database does not: a date
+// or template it gives differently, or a schedule change the database lacks.
+// (A file that says nothing new is no earlier history, however old it is.)
+bool Differs(const ReleaseEntry& entry, const Release& stored) {
+  const Release& file = entry.release;
+  return file.release != stored.release || (entry.has_start && file.start != stored.start) ||
+         (entry.has_freeze && file.freeze != stored.freeze) ||
+         (entry.has_template && file.report_template != stored.report_template) ||
+         std::any_of(file.schedule_changes.begin(), file.schedule_changes.end(),
+                     [&](const ScheduleChange& change) {
+                       return !HasScheduleChange(stored.schedule_changes, change);
+                     });
+}
+
+bool Differs(const FeatureEntry& entry, const Feature& stored) {
+  const Feature& file = entry.feature;
+  return !SameFeatureFields(file, stored) || file.status != stored.status ||
+         std::any_of(file.history.begin(), file.history.end(), [&](const StatusChange& change) {
+           return !HasChange(stored.history, change);
+         });
+}
+
 // The snapshot, indexed for the lookups an import makes: the same answers
 // the Store's Find* calls would give inside the transaction.
 class StoredIndex {
@@ -676,7 +698,7 @@ Result<void> ImportPlanner::PlanRelease(const ReleaseEntry& entry, Timestamp as_
     AddRelease(entry, as_of, item);
   } else {
     const ObjectRecord* record = records_.Find(RecordKind::kRelease, release.version);
-    Release row = record != nullptr && as_of < record->first
+    Release row = record != nullptr && as_of < record->first && Differs(entry, *stored)
                       ? PrependRelease(entry, *stored, *record, as_of, item)
                       : ChangeRelease(entry, *stored, record, as_of, item);
     ST_TRY(CheckSchedule(entry, row));
@@ -868,7 +890,7 @@ Feature ImportPlanner::PlanFeature(const FeatureEntry& entry, Timestamp release_
     ++plan_.summary.features_added;
   } else {
     const ObjectRecord* record = records_.Find(RecordKind::kFeature, file.slug);
-    row = record != nullptr && as_of < record->first
+    row = record != nullptr && as_of < record->first && Differs(entry, *stored)
               ? PrependFeature(entry, *stored, *record, as_of, item)
               : ChangeFeature(entry, *stored, record, as_of, item);
     bool changed = plan_.events.size() > first_event;

@@ -397,6 +397,39 @@ TEST_F(ImportPlanTest, AnOlderFileBecomesTheEarlierHistoryOfARelease) {
   EXPECT_TRUE(again.events.empty()) << ::testing::PrintToString(Kinds(again));
 }
 
+TEST_F(ImportPlanTest, AnOlderFileThatSaysNothingNewIsNoHistory) {
+  context_.now = At("2020-06-01");
+  Store(ST_MUST(Plan(kFile)));
+  // The same file, undated, imported again with an earlier --now.
+  context_.now = At("2020-05-01");
+  auto plan = ST_MUST(Plan(kFile));
+  EXPECT_TRUE(plan.events.empty()) << ::testing::PrintToString(Kinds(plan));
+}
+
+TEST_F(ImportPlanTest, AnOlderFileBecomesTheEarlierHistoryOfAFeature) {
+  context_.now = At("2020-06-01");
+  Store(ST_MUST(Plan(kFile)));
+  std::string older =
+      Replace(Replace(kFile, "status: fair", "status: at-risk"), "        depends_on: [alpha]\n",
+              "        depends_on: [alpha]\n        remark: early days\n");
+  auto plan = ST_MUST(Plan(AsOf(older, "2020-01-21")));
+  EXPECT_TRUE(plan.preview.conflicts.empty());
+  std::vector<std::string> beta;
+  for (const auto& event : plan.events) {
+    if (event.subject == "beta") beta.push_back(event.kind + " " + FormatTimestamp(event.at));
+  }
+  EXPECT_EQ(beta,
+            (std::vector<std::string>{
+                "feature.added 2020-01-21T00:00:00Z", "feature.status 2020-01-21T00:00:00Z",
+                "feature.updated 2020-06-01T00:00:00Z", "feature.status 2020-06-01T00:00:00Z"}));
+  EXPECT_EQ(FindEvent(plan, event_kind::kFeatureUpdated, "beta")->detail,
+            R"({"remark":["early days",""]})");
+  // The database's values stay.
+  EXPECT_EQ(plan.features[1].feature.status, "fair");
+  EXPECT_EQ(plan.features[1].feature.remark, "");
+  EXPECT_EQ(FindItem(plan, "feature", "beta")->notes.size(), 1u);
+}
+
 TEST_F(ImportPlanTest, AFreezeTheDatabaseSlippedLaterIsAConflict) {
   Store(ST_MUST(Plan(AsOf(kFile, "2020-01-21"))));
   Release& release = stored_.releases[0];
