@@ -30,7 +30,6 @@ namespace import_internal {
 namespace {
 
 using nlohmann::json;
-using planning_internal::ChangedFields;
 using planning_internal::CheckCycles;
 using planning_internal::FeatureIndex;
 using planning_internal::MakeEvent;
@@ -111,12 +110,16 @@ Judgement<T> Judge(const std::vector<FieldSpec<T>>& specs, const T& stored, cons
   return judgement;
 }
 
-// {"field": [old, new]} for `specs`, as a detail.
+// {"field": [old, new]} for `specs`, as a detail: for a feature, what
+// planning_internal::ChangedFields writes. The pair is made an array
+// explicitly: a braced pair of two-item lists of text would make an object.
 template <typename T>
 std::string FieldsDetail(const std::vector<const FieldSpec<T>*>& specs, const T& before,
                          const T& after) {
   json detail = json::object();
-  for (const auto* spec : specs) detail[spec->name] = {spec->get(before), spec->get(after)};
+  for (const auto* spec : specs) {
+    detail[spec->name] = json::array({spec->get(before), spec->get(after)});
+  }
   return detail.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -960,7 +963,7 @@ Feature ImportPlanner::ChangeFeature(const FeatureEntry& entry, const Feature& s
 }
 
 // Moves `specs` of `file` into `row` as one feature.updated at `at`, whose
-// detail is ChangedFields'; lists each change in `changes` when given.
+// detail is {"field": [old, new]}; lists each change in `changes` when given.
 void ImportPlanner::UpdateFeature(Feature& row, const Feature& file,
                                   const std::vector<const FieldSpec<Feature>*>& specs, Timestamp at,
                                   bool overwrite, std::vector<ImportFieldChange>* changes) {
@@ -973,7 +976,7 @@ void ImportPlanner::UpdateFeature(Feature& row, const Feature& file,
     spec->copy(after, file);
   }
   Event& event = AddEvent(event_kind::kFeatureUpdated, after.release, after.slug, at);
-  event.detail = ChangedFields(row, after);
+  event.detail = FieldsDetail(specs, row, after);
   event.reason = Imported();
   row = std::move(after);
 }

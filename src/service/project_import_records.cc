@@ -70,13 +70,16 @@ void Earliest(ObjectRecord& record, std::map<std::string, Timestamp>& seen_at,
   record.initial[field] = value;
 }
 
-// The keys of a {"field": [old, new]} detail, or nothing when it is not one.
+// The fields of a {"field": [old, new]} detail with their old values, or
+// nothing when it is not one. An old value that is not there (a pair written
+// as something else) is null: the field changed, from what is unknown.
 std::vector<std::pair<std::string, nlohmann::json>> ChangedValues(const std::string& detail) {
   std::vector<std::pair<std::string, nlohmann::json>> changes;
   auto json = nlohmann::json::parse(detail, nullptr, false);
   if (!json.is_object()) return changes;
   for (auto& [field, values] : json.items()) {
-    if (values.is_array() && values.size() == 2) changes.emplace_back(field, values[0]);
+    bool pair = values.is_array() && values.size() == 2;
+    changes.emplace_back(field, pair ? values[0] : nlohmann::json());
   }
   return changes;
 }
@@ -153,7 +156,7 @@ void RecordIndex::Add(const Event& event) {
     if (!changes.empty()) {
       for (const auto& [field, old_value] : changes) {
         Later(record.fields[field], event);
-        Earliest(record, seen, field, old_value, event.at);
+        if (!old_value.is_null()) Earliest(record, seen, field, old_value, event.at);
       }
       return;
     }

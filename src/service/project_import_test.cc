@@ -253,6 +253,16 @@ TEST_F(ImportPlanTest, ANewerFileChangesFieldsAndStatusAsOfItsTime) {
   EXPECT_EQ(plan->features[1].feature.updated_at, At("2020-02-15"));
 }
 
+TEST_F(ImportPlanTest, AChangedPairOfOwnersIsRecordedAsAnOldNewPair) {
+  Store(ST_MUST(
+      Plan(Replace(kFile, "status: fair", "status: fair\n        owners: [a@x.org, b@x.org]"))));
+  auto plan = ST_MUST(
+      Plan(AsOf(Replace(kFile, "status: fair", "status: fair\n        owners: [c@x.org, d@x.org]"),
+                "2020-03-01")));
+  ASSERT_EQ(Kinds(plan), std::vector<std::string>{"feature.updated beta"});
+  EXPECT_EQ(plan.events[0].detail, R"({"owners":[["a@x.org","b@x.org"],["c@x.org","d@x.org"]]})");
+}
+
 TEST_F(ImportPlanTest, AStatusTheDatabaseChangedAfterTheFilesRecordIsAConflict) {
   Store(ST_MUST(Plan(AsOf(kFile, "2020-01-21"))));
   SetStatus("beta", "at-risk", "2020-02-01", "dev@example.org");
