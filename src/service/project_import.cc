@@ -159,6 +159,17 @@ bool Differs(const FeatureEntry& entry, const Feature& stored) {
          });
 }
 
+// What earlier history says of one field: the file's value, then the
+// database's from when the database first recorded the object.
+std::string EarlierNote(const std::string& field, const json& file, const json& database,
+                        const ObjectRecord& record) {
+  auto text = [](const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  return fmt::format("{}: {} as of the file, {} from {} (the database's)", field, text(file),
+                     text(database), FormatTimestamp(record.first));
+}
+
 // The snapshot, indexed for the lookups an import makes: the same answers
 // the Store's Find* calls would give inside the transaction.
 class StoredIndex {
@@ -827,6 +838,9 @@ Release ImportPlanner::PrependRelease(const ReleaseEntry& entry, const Release& 
   }
   Release earlier = first;
   for (const auto* spec : judgement.earlier) spec->copy(earlier, file);
+  for (const auto* spec : judgement.earlier) {
+    item.notes.push_back(EarlierNote(spec->name, spec->get(earlier), spec->get(first), record));
+  }
   ChangeSchedule(earlier, first, judgement.earlier, record.first, false, nullptr);
   return row;
 }
@@ -1040,6 +1054,9 @@ Feature ImportPlanner::PrependFeature(const FeatureEntry& entry, const Feature& 
   std::vector<const FieldSpec<Feature>*> moved;
   for (const auto& spec : FeatureFields()) {
     if (spec.get(earlier) != spec.get(first)) moved.push_back(&spec);
+  }
+  for (const auto* spec : moved) {
+    item.notes.push_back(EarlierNote(spec->name, spec->get(earlier), spec->get(first), record));
   }
   UpdateFeature(earlier, first, moved, record.first, false, nullptr);
   auto status = record.initial.find("status");

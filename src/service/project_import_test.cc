@@ -400,7 +400,10 @@ TEST_F(ImportPlanTest, AnOlderFileBecomesTheEarlierHistoryOfARelease) {
   EXPECT_EQ(slip.new_release, Day("2020-05-01"));
   const ImportItem* item = FindItem(plan, "release", "1.0");
   EXPECT_EQ(item->action, ImportAction::kChange);
-  ASSERT_EQ(item->notes.size(), 1u);
+  ASSERT_EQ(item->notes.size(), 2u);
+  EXPECT_EQ(item->notes[1],
+            "release: \"2020-04-01\" as of the file, \"2020-05-01\" from 2020-06-01T00:00:00Z (the "
+            "database's)");
   // Either order gives the same release.
   Store(plan);
   auto again = ST_MUST(Plan(kPastRelease));
@@ -437,7 +440,11 @@ TEST_F(ImportPlanTest, AnOlderFileBecomesTheEarlierHistoryOfAFeature) {
   // The database's values stay.
   EXPECT_EQ(plan.features[1].feature.status, "fair");
   EXPECT_EQ(plan.features[1].feature.remark, "");
-  EXPECT_EQ(FindItem(plan, "feature", "beta")->notes.size(), 1u);
+  const ImportItem* item = FindItem(plan, "feature", "beta");
+  ASSERT_EQ(item->notes.size(), 2u);
+  EXPECT_EQ(
+      item->notes[1],
+      "remark: \"early days\" as of the file, \"\" from 2020-06-01T00:00:00Z (the database's)");
 }
 
 TEST_F(ImportPlanTest, AFreezeTheDatabaseSlippedLaterIsAConflict) {
