@@ -80,6 +80,9 @@ struct Invocation {
   Store* store = nullptr;  ///< Null for Needs::kNothing.
   Context context;         ///< Empty for Needs::kNothing and kStore.
   view::Printer& printer;
+  /// False: a SQLite file the harness made for this command is removed when
+  /// it ends, even after success (a dry run writes nothing).
+  bool keep_new_database = true;
 };
 
 /// Runs a command whose arguments were parsed; returns its exit status.

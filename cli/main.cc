@@ -288,7 +288,7 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
     }
     return runner(run);
   }();
-  if (!result && !existed) {
+  if ((!result || !run.keep_new_database) && !existed) {
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::filesystem::remove(database + suffix, ignored);
     }

@@ -211,7 +211,7 @@ class Parser : public YamlReader {
     ST_TRY(OnlyKeys(node, kWhat,
                     {"title", "slug", "status", "parent", "code_bases", "external", "owners",
                      "must_have", "depends_on", "short_title", "remark", "notes", "protocol",
-                     "freeze_exception", "history", "evidence"}));
+                     "freeze_exception", "history", "evidence", "as_of"}));
     FeatureEntry entry;
     entry.at = MarkOf(node);
     if (YAML::Node evidence = node["evidence"]) entry.evidence = ST_TRY(ParseEvidence(evidence));
@@ -275,7 +275,34 @@ class Parser : public YamlReader {
         feature.history.push_back(std::move(change));
       }
     }
+    if (node["as_of"]) {
+      entry.as_of = ST_TRY(TimeValue(node, "as_of", kWhat));
+      if (!feature.history.empty() && *entry.as_of < feature.history.back().at) {
+        return Fail(At(node["as_of"], fmt::format("'{}' is recorded as of {}, before the last "
+                                                  "change of its history ({}): give a later "
+                                                  "'as_of'",
+                                                  feature.title, FormatTimestamp(*entry.as_of),
+                                                  FormatTimestamp(feature.history.back().at))));
+      }
+    }
     return entry;
+  }
+
+  // The release's own "as_of", which must not be before its last schedule change.
+  Result<void> ParseReleaseAsOf(const YAML::Node& node, ReleaseEntry& entry) const {
+    if (!node["as_of"]) return Ok();
+    entry.as_of = ST_TRY(TimeValue(node, "as_of", "a release"));
+    const auto& changes = entry.release.schedule_changes;
+    for (const auto& change : changes) {
+      if (change.at > *entry.as_of) {
+        return Fail(At(node["as_of"],
+                       fmt::format("release {} is recorded as of {}, before its schedule change "
+                                   "at {}: give a later 'as_of'",
+                                   entry.release.version, FormatTimestamp(*entry.as_of),
+                                   FormatTimestamp(change.at))));
+      }
+    }
+    return Ok();
   }
 
   Result<ReleaseEntry> ParseRelease(const YAML::Node& node, const Process& process) const {
@@ -283,7 +310,7 @@ class Parser : public YamlReader {
     ST_TRY(ExpectMap(node, kWhat));
     ST_TRY(OnlyKeys(node, kWhat,
                     {"version", "start", "freeze", "release", "schedule_changes", "report_template",
-                     "features"}));
+                     "features", "as_of"}));
     ReleaseEntry entry;
     entry.at = MarkOf(node);
     Release& release = entry.release;
@@ -308,6 +335,9 @@ class Parser : public YamlReader {
                       "move the release after the freeze",
                       FormatDate(release.release), release.version, FormatDate(release.freeze))));
     }
+    entry.has_start = static_cast<bool>(node["start"]);
+    entry.has_freeze = static_cast<bool>(node["freeze"]);
+    entry.has_template = static_cast<bool>(node["report_template"]);
     release.report_template = ST_TRY(Text(node, "report_template", kWhat, false));
     if (YAML::Node changes = node["schedule_changes"]) {
       ST_TRY(ExpectSequence(changes, "schedule_changes"));
@@ -315,6 +345,7 @@ class Parser : public YamlReader {
         release.schedule_changes.push_back(ST_TRY(ParseScheduleChange(item)));
       }
     }
+    ST_TRY(ParseReleaseAsOf(node, entry));
     if (YAML::Node features = node["features"]) {
       ST_TRY(ExpectSequence(features, "features"));
       for (const auto& item : features) {
@@ -502,29 +533,33 @@ class Parser : public YamlReader {
     return entry;
   }
 
+  // The "project" and "process" sections; `process` becomes the file's.
+  Result<Project> ParseProject(const YAML::Node& root, Process& process) const {
+    Project project;
+    if (YAML::Node node = root["project"]) {
+      ST_TRY(ExpectMap(node, "project"));
+      ST_TRY(OnlyKeys(node, "project", {"name", "mailing_list", "repositories"}));
+      project.name = ST_TRY(Text(node, "name", "project", true));
+      project.mailing_list = ST_TRY(Text(node, "mailing_list", "project", false));
+      project.repositories = ST_TRY(List(node, "repositories", "project"));
+    }
+    if (YAML::Node node = root["process"]) process = ST_TRY(ParseProcess(node));
+    project.process = process;
+    return project;
+  }
+
   Result<ProjectFile> ParseDocument(const YAML::Node& root) const {
     ProjectFile file;
     file.file_name = std::string(file_name());
     if (!root || root.IsNull()) return Fail(At(root, "the file is empty: see examples/ for one"));
     ST_TRY(ExpectMap(root, "the project file"));
-    ST_TRY(OnlyKeys(root, "the project file",
-                    {"project", "process", "people", "releases", "protocols", "proposals"}));
-    Process process = XenProcess();
-    if (root["project"] || root["process"]) {
-      Project project;
-      if (YAML::Node node = root["project"]) {
-        ST_TRY(ExpectMap(node, "project"));
-        ST_TRY(OnlyKeys(node, "project", {"name", "mailing_list", "repositories"}));
-        project.name = ST_TRY(Text(node, "name", "project", true));
-        project.mailing_list = ST_TRY(Text(node, "mailing_list", "project", false));
-        project.repositories = ST_TRY(List(node, "repositories", "project"));
-      }
-      if (YAML::Node node = root["process"]) process = ST_TRY(ParseProcess(node));
-      project.process = process;
-      file.project = std::move(project);
-    } else if (fallback_process != nullptr) {
-      process = *fallback_process;
-    }
+    ST_TRY(
+        OnlyKeys(root, "the project file",
+                 {"as_of", "project", "process", "people", "releases", "protocols", "proposals"}));
+    if (root["as_of"]) file.as_of = ST_TRY(TimeValue(root, "as_of", "the project file"));
+    // Without a process the file keeps the stored one (Xen's in a new database).
+    Process process = fallback_process != nullptr ? *fallback_process : XenProcess();
+    if (root["project"] || root["process"]) file.project = ST_TRY(ParseProject(root, process));
     if (YAML::Node people = root["people"]) {
       ST_TRY(ExpectSequence(people, "people"));
       std::map<std::string, FileMark> seen;
@@ -565,6 +600,17 @@ class Parser : public YamlReader {
         EvidenceRules rules;
         if (item["evidence"]) rules = ST_TRY(ParseEvidence(item["evidence"]));
         if (!rules.empty()) file.protocol_evidence[protocol.name] = rules;
+        if (item["as_of"]) {
+          Timestamp as_of = ST_TRY(TimeValue(item, "as_of", "a protocol"));
+          if (as_of < protocol.history.back().at) {
+            return Fail(At(item["as_of"],
+                           fmt::format("protocol {} is recorded as of {}, before the last entry "
+                                       "of its history ({}): give a later 'as_of'",
+                                       protocol.name, FormatTimestamp(as_of),
+                                       FormatTimestamp(protocol.history.back().at))));
+          }
+          file.protocol_as_of[protocol.name] = as_of;
+        }
         auto [it, inserted] = names.emplace(protocol.name, MarkOf(item));
         if (!inserted) {
           return Fail(At(item, fmt::format("protocol {} is listed twice (also at line {})",
@@ -608,10 +654,12 @@ void EmitEvidence(YamlWriter& out, const EvidenceRules* rules) {
   out.EndBlock();
 }
 
-void EmitFeature(YamlWriter& out, const Feature& feature, const EvidenceRules& evidence) {
+void EmitFeature(YamlWriter& out, const FeatureEntry& entry) {
+  const Feature& feature = entry.feature;
   out.Item();
   out.Scalar("title", feature.title);
   if (feature.slug != Slugify(feature.DisplayName())) out.Scalar("slug", feature.slug);
+  if (entry.as_of) out.Raw("as_of", FormatTimestamp(*entry.as_of));
   out.Scalar("status", feature.status);
   if (!feature.parent.empty()) out.Scalar("parent", feature.parent);
   auto list = [&](const char* key, const std::vector<std::string>& items) {
@@ -646,7 +694,7 @@ void EmitFeature(YamlWriter& out, const Feature& feature, const EvidenceRules& e
     }
     out.EndBlock();
   }
-  EmitEvidence(out, &evidence);
+  EmitEvidence(out, &entry.evidence);
   out.EndBlock();
 }
 
@@ -683,9 +731,11 @@ void EmitLifecycle(YamlWriter& out, const ProtocolProcess& lifecycle) {
   out.EndBlock();
 }
 
-void EmitProtocol(YamlWriter& out, const Protocol& protocol, const EvidenceRules* evidence) {
+void EmitProtocol(YamlWriter& out, const Protocol& protocol, const EvidenceRules* evidence,
+                  const Timestamp* as_of) {
   out.Item();
   out.Scalar("name", protocol.name);
+  if (as_of != nullptr) out.Raw("as_of", FormatTimestamp(*as_of));
   auto text = [&](const char* key, const std::string& value) {
     if (!value.empty()) out.Scalar(key, value);
   };
@@ -860,15 +910,18 @@ void EmitScheduleChange(YamlWriter& out, const ScheduleChange& change) {
   out.EndBlock();
 }
 
-// All three dates are always written, so an export states each schedule in
-// full; the parser's defaults (start and freeze fall back to the release
-// date) are a shorthand for hand-written past releases.
+// The three dates are written unless the entry says a start or freeze was
+// never set (a past release known by its release date alone, whose start and
+// freeze are the parser's defaults), so an export states each schedule as
+// far as it is known, and importing it elsewhere does not turn a default
+// into a recorded date.
 void EmitRelease(YamlWriter& out, const ReleaseEntry& entry) {
   const Release& release = entry.release;
   out.Item();
   out.Scalar("version", release.version);
-  out.Raw("start", FormatDate(release.start));
-  out.Raw("freeze", FormatDate(release.freeze));
+  if (entry.as_of) out.Raw("as_of", FormatTimestamp(*entry.as_of));
+  if (entry.has_start) out.Raw("start", FormatDate(release.start));
+  if (entry.has_freeze) out.Raw("freeze", FormatDate(release.freeze));
   out.Raw("release", FormatDate(release.release));
   if (!release.schedule_changes.empty()) {
     out.BeginSequence("schedule_changes");
@@ -878,9 +931,7 @@ void EmitRelease(YamlWriter& out, const ReleaseEntry& entry) {
   if (!release.report_template.empty()) out.Scalar("report_template", release.report_template);
   if (!entry.features.empty()) {
     out.BeginSequence("features");
-    for (const auto& feature : entry.features) {
-      EmitFeature(out, feature.feature, feature.evidence);
-    }
+    for (const auto& feature : entry.features) EmitFeature(out, feature);
     out.EndBlock();
   }
   out.EndBlock();
@@ -925,6 +976,7 @@ Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view fil
 std::string EmitProjectFile(const ProjectFile& file) {
   YamlWriter out;
   out.Comment("Stocktake project file: stocktake import FILE / stocktake export -o FILE");
+  if (file.as_of) out.Raw("as_of", FormatTimestamp(*file.as_of));
   // Sections in a fixed order, the order a reader needs them in: the process
   // defines the statuses and stages used below it, and the protocols come
   // before the proposals that move them.
@@ -943,7 +995,9 @@ std::string EmitProjectFile(const ProjectFile& file) {
     out.BeginSequence("protocols");
     for (const auto& protocol : file.protocols) {
       auto rules = file.protocol_evidence.find(protocol.name);
-      EmitProtocol(out, protocol, rules == file.protocol_evidence.end() ? nullptr : &rules->second);
+      auto as_of = file.protocol_as_of.find(protocol.name);
+      EmitProtocol(out, protocol, rules == file.protocol_evidence.end() ? nullptr : &rules->second,
+                   as_of == file.protocol_as_of.end() ? nullptr : &as_of->second);
     }
     out.EndBlock();
   }

@@ -19,10 +19,12 @@ class ProtocolReader {
 
   Result<Protocol> Read(const YAML::Node& node) const {
     ST_TRY(yaml_.ExpectMap(node, "a protocol"));
-    // "evidence" holds linking rules, which the project file reads itself.
-    ST_TRY(yaml_.OnlyKeys(node, "a protocol",
-                          {"name", "summary", "stage", "design_doc", "version", "implementations",
-                           "compat_promises", "owners", "waivers", "history", "evidence"}));
+    // "evidence" holds linking rules and "as_of" the time the file records the
+    // protocol as of: the project file reads both itself.
+    ST_TRY(
+        yaml_.OnlyKeys(node, "a protocol",
+                       {"name", "summary", "stage", "design_doc", "version", "implementations",
+                        "compat_promises", "owners", "waivers", "history", "evidence", "as_of"}));
     Protocol protocol;
     protocol.name = ST_TRY(Required(node, "name", "a protocol"));
     std::string what = fmt::format("protocol {}", protocol.name);

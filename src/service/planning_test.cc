@@ -91,6 +91,8 @@ TEST_F(PlanningTest, ImportRecordsAStatusChangeWhenTheFileMovesAFeature) {
   size_t at = moved.find("title: blktap3\n        status: at-risk");
   ASSERT_NE(at, std::string::npos);
   moved.replace(moved.find("at-risk", at), 7, "fair");
+  // The file now records the release as of the day the status changed.
+  moved.replace(moved.find("as_of: 2013-01-21"), 17, "as_of: 2013-02-01");
   auto summary = ST_MUST(planning_->Import({kManager, At("2013-02-01")}, moved, "x.yaml"));
   EXPECT_EQ(summary.features_updated, 1);
   auto history = ST_MUST(planning_->FeatureHistory("blktap3"));

@@ -1,7 +1,16 @@
 // The project file: Planning::Import checks a whole file against itself and
-// the database, then writes it in one transaction; Planning::Export writes
-// the whole project back. Checking and working out the changes (PlanImport)
-// reads nothing but the snapshot it is given; only ApplyImport writes.
+// the database, then writes it in one transaction. Checking and working out
+// the changes (PlanImport) reads nothing but the snapshot it is given; only
+// ApplyImport writes.
+//
+// Every object is recorded as of the time the file gives for it: an object
+// the database lacks is added then; a field the database set no later than
+// that is changed then; a field the database set after it is a conflict,
+// which refuses the import unless the file is preferred (then it is
+// overwritten now, so that later reads show the file's value and earlier
+// ones the database's). When the file's record is older than the database's
+// first record of a feature or release, it becomes that object's earlier
+// history and the database's values stay.
 
 #include <fmt/format.h>
 
@@ -20,7 +29,7 @@ namespace stocktake {
 namespace import_internal {
 namespace {
 
-using planning_internal::ChangedFields;
+using nlohmann::json;
 using planning_internal::CheckCycles;
 using planning_internal::FeatureIndex;
 using planning_internal::MakeEvent;
@@ -46,39 +55,6 @@ bool HasStageChange(const std::vector<StageChange>& history, const StageChange& 
   });
 }
 
-bool SameImplementations(const Protocol& x, const Protocol& y) {
-  if (x.implementations.size() != y.implementations.size()) return false;
-  for (size_t i = 0; i < x.implementations.size(); ++i) {
-    const Implementation& left = x.implementations[i];
-    const Implementation& right = y.implementations[i];
-    if (left.code_base != right.code_base || left.role != right.role || left.state != right.state ||
-        left.refs != right.refs) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool SameWaivers(const Protocol& x, const Protocol& y) {
-  if (x.waivers.size() != y.waivers.size()) return false;
-  for (size_t i = 0; i < x.waivers.size(); ++i) {
-    const CriterionWaiver& left = x.waivers[i];
-    const CriterionWaiver& right = y.waivers[i];
-    if (left.stage != right.stage || left.criterion != right.criterion || left.by != right.by ||
-        left.at != right.at || left.reason != right.reason) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool SameProtocolFields(const Protocol& a, const Protocol& b) {
-  return a.summary == b.summary && a.stage == b.stage && a.design_doc.path == b.design_doc.path &&
-         a.design_doc.commit == b.design_doc.commit && a.version == b.version &&
-         a.compat_promises == b.compat_promises && a.owners == b.owners &&
-         SameImplementations(a, b) && SameWaivers(a, b);
-}
-
 bool SameAction(const ProposalAction& a, const ProposalAction& b) {
   return a.kind == b.kind && a.at == b.at && a.by == b.by && a.objection_id == b.objection_id &&
          a.text == b.text && a.message_id == b.message_id;
@@ -90,23 +66,108 @@ bool SameProposalHeader(const Proposal& a, const Proposal& b) {
          a.window == b.window;
 }
 
-bool SameProject(const Project& stored, const Project& project) {
-  return stored.name == project.name && stored.mailing_list == project.mailing_list &&
-         stored.repositories == project.repositories &&
-         stored.process.StatusIds() == project.process.StatusIds() &&
-         stored.process.staleness_days == project.process.staleness_days &&
-         stored.process.freeze_warning_days == project.process.freeze_warning_days &&
-         stored.process.lifecycle == project.process.lifecycle;
+bool IsEmpty(const json& value) {
+  if (value.is_string()) return value.get_ref<const std::string&>().empty();
+  return value.is_null() || (value.is_array() && value.empty());
 }
 
-bool SamePerson(const Person& stored, const Person& person) {
-  return stored.email == person.email && stored.name == person.name &&
-         stored.roles == person.roles && stored.other_emails == person.other_emails;
+Stamp Latest(const Stamp& a, const Stamp& b) {
+  if (!a.set) return b;
+  if (!b.set) return a;
+  return b.at > a.at ? b : a;
 }
 
-bool SameReleaseFields(const Release& stored, const Release& release) {
-  return stored.start == release.start && stored.freeze == release.freeze &&
-         stored.release == release.release && stored.report_template == release.report_template;
+// What the file's record of one object does to each field it gives.
+template <typename T>
+struct Judgement {
+  std::vector<const FieldSpec<T>*> applied;  // the database set it no later: the file's value
+  std::vector<std::pair<const FieldSpec<T>*, Stamp>> conflicts;  // the database set it later
+  std::vector<const FieldSpec<T>*> earlier;  // the file predates the object's first record
+};
+
+// `stamp_of` says when the database set a field; `earlier` that the file's
+// record predates the database's first record of the object; `given` which
+// fields the file gives (all when null).
+template <typename T>
+Judgement<T> Judge(const std::vector<FieldSpec<T>>& specs, const T& stored, const T& file,
+                   const std::function<Stamp(const std::string&)>& stamp_of, Timestamp as_of,
+                   bool earlier, const std::function<bool(const std::string&)>& given = nullptr) {
+  Judgement<T> judgement;
+  for (const auto& spec : specs) {
+    if (given && !given(spec.name)) continue;
+    json stored_value = spec.get(stored);
+    if (stored_value == spec.get(file)) continue;
+    Stamp stamp = stamp_of ? stamp_of(spec.name) : Stamp{};
+    if (spec.empty_is_unset && IsEmpty(stored_value)) stamp = Stamp{};
+    if (!stamp.set || stamp.at <= as_of) {
+      judgement.applied.push_back(&spec);
+    } else if (earlier) {
+      judgement.earlier.push_back(&spec);
+    } else {
+      judgement.conflicts.emplace_back(&spec, stamp);
+    }
+  }
+  return judgement;
+}
+
+// {"field": [old, new]} for `specs`, as a detail: for a feature, what
+// planning_internal::ChangedFields writes. The pair is made an array
+// explicitly: a braced pair of two-item lists of text would make an object.
+template <typename T>
+std::string FieldsDetail(const std::vector<const FieldSpec<T>*>& specs, const T& before,
+                         const T& after) {
+  json detail = json::object();
+  for (const auto* spec : specs) {
+    detail[spec->name] = json::array({spec->get(before), spec->get(after)});
+  }
+  return detail.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+template <typename T>
+bool SameFields(const std::vector<FieldSpec<T>>& specs, const T& a, const T& b) {
+  return std::all_of(specs.begin(), specs.end(),
+                     [&](const FieldSpec<T>& spec) { return spec.get(a) == spec.get(b); });
+}
+
+// The time a file records an object as of: its own, else the one it
+// inherits, but never before the last change its own history lists.
+Timestamp RecordTime(std::optional<Timestamp> own, Timestamp inherited,
+                     std::optional<Timestamp> last_change) {
+  if (own) return *own;
+  return last_change && *last_change > inherited ? *last_change : inherited;
+}
+
+// Whether the file says anything of a release the database does not: a date
+// or template it gives differently, or a schedule change the database lacks.
+// (A file that says nothing new is no earlier history, however old it is.)
+bool Differs(const ReleaseEntry& entry, const Release& stored) {
+  const Release& file = entry.release;
+  return file.release != stored.release || (entry.has_start && file.start != stored.start) ||
+         (entry.has_freeze && file.freeze != stored.freeze) ||
+         (entry.has_template && file.report_template != stored.report_template) ||
+         std::any_of(file.schedule_changes.begin(), file.schedule_changes.end(),
+                     [&](const ScheduleChange& change) {
+                       return !HasScheduleChange(stored.schedule_changes, change);
+                     });
+}
+
+bool Differs(const FeatureEntry& entry, const Feature& stored) {
+  const Feature& file = entry.feature;
+  return !SameFeatureFields(file, stored) || file.status != stored.status ||
+         std::any_of(file.history.begin(), file.history.end(), [&](const StatusChange& change) {
+           return !HasChange(stored.history, change);
+         });
+}
+
+// What earlier history says of one field: the file's value, then the
+// database's from when the database first recorded the object.
+std::string EarlierNote(const std::string& field, const json& file, const json& database,
+                        const ObjectRecord& record) {
+  auto text = [](const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  return fmt::format("{}: {} as of the file, {} from {} (the database's)", field, text(file),
+                     text(database), FormatTimestamp(record.first));
 }
 
 // The snapshot, indexed for the lookups an import makes: the same answers
@@ -129,7 +190,6 @@ class StoredIndex {
     for (const auto& set : stored.rules) rules_[{set.owner_kind, set.owner}] = &set.rules;
   }
 
-  const std::unordered_map<std::string, const Feature*>& features() const { return features_; }
   const Feature* FindFeature(const std::string& slug) const {
     auto it = features_.find(slug);
     return it == features_.end() ? nullptr : it->second;
@@ -181,80 +241,147 @@ struct ProposalPlan {
   size_t first_new_action = 0;
 };
 
-// Works out one import: first every check, in the order the file's problems
-// are reported, then the rows and events to write.
+// Works out one import: first every check of the file, in the order its
+// problems are reported, then object by object the rows, events, plan items
+// and conflicts.
 class ImportPlanner {
  public:
-  ImportPlanner(const Context& context, ProjectFile& file, const ImportSnapshot& stored)
-      : context_(context), file_(file), stored_(stored) {}
-
-  Result<ImportPlan> Plan() {
-    ST_TRY(ResolveFeatureReferences());
-    ST_TRY(CheckCycles(combined_, [&](const Feature& feature, const std::string& message) {
-      auto it = entries_.find(feature.slug);
-      Error error = Error::InvalidArgument(message);
-      return it == entries_.end() ? error : error.WithContext(At(it->second->at));
-    }));
-    ST_TRY(CheckStatusesKept());
-    ST_TRY(CheckProtocolStages());
-    std::vector<ProposalPlan> proposals;
-    for (const auto& entry : file_.proposals) {
-      ProposalPlan proposal = ST_TRY(CheckProposal(entry));
-      if (proposal.is_new || proposal.first_new_action < entry.proposal.actions.size()) {
-        proposals.push_back(proposal);
-      }
-    }
-    PlanProject();
-    PlanPeople();
-    PlanReleases();
-    PlanProtocols();
-    PlanProposals(proposals);
-    PlanEvidenceRules();
-    plan_.summary.events_written = static_cast<int>(plan_.events.size());
-    return std::move(plan_);
+  ImportPlanner(const Context& context, ProjectFile& file, const ImportSnapshot& stored,
+                const ImportOptions& options)
+      : context_(context),
+        options_(options),
+        recorded_at_(context.RecordingTime()),
+        file_(file),
+        stored_(stored) {
+    records_.Add(stored.events);
+    for (const auto& feature : stored.features) records_.AddHistory(feature);
   }
+
+  Result<ImportPlan> Plan();
 
  private:
   std::string At(FileMark mark) const { return FormatMark(file_.file_name, mark); }
   Error Invalid(FileMark mark, std::string message) const {
     return Error::InvalidArgument(std::move(message)).WithContext(At(mark));
   }
-  std::string Imported() const { return fmt::format("imported from {}", file_.file_name); }
-
-  // Adds an event by the context's actor at its `now`.
-  Event& AddEvent(const char* kind, std::string release, std::string subject) {
-    plan_.events.push_back(MakeEvent(context_, kind, std::move(release), std::move(subject)));
-    return plan_.events.back();
+  std::string Imported() const { return fmt::format("import of {}", file_.file_name); }
+  Timestamp FileTime() const { return file_.as_of.value_or(context_.now); }
+  // When an overwrite of values the database set at `stamps` takes effect:
+  // now, or just after them when they are later still.
+  Timestamp OverwriteAt(const std::vector<Stamp>& stamps) const {
+    Timestamp at = context_.now;
+    for (const auto& stamp : stamps) at = std::max(at, stamp.at);
+    return at;
   }
+  std::function<Stamp(const std::string&)> StampsOf(const ObjectRecord* record) const {
+    if (record == nullptr) return nullptr;
+    return [record](const std::string& field) { return record->FieldStamp(field); };
+  }
+
+  // Adds an event by the context's actor at `at`, recorded now.
+  Event& AddEvent(const char* kind, std::string release, std::string subject, Timestamp at) {
+    plan_.events.push_back(MakeEvent(context_, kind, std::move(release), std::move(subject)));
+    Event& event = plan_.events.back();
+    event.at = at;
+    event.recorded_at = recorded_at_;
+    return event;
+  }
+  void AddConflict(const ImportItem& item, std::string field, json stored, const Stamp& stamp,
+                   json file, Timestamp as_of) {
+    plan_.preview.conflicts.push_back({item.kind, item.name, std::move(field), std::move(stored),
+                                       stamp.at, stamp.by, std::move(file), as_of});
+  }
+  template <typename T>
+  std::vector<const FieldSpec<T>*> Overwritten(const Judgement<T>& judgement, const T& stored,
+                                               const T& file, const ImportItem& item,
+                                               std::vector<Stamp>& stamps);
 
   Result<void> ResolveFeatureReferences();
   Result<void> ResolveFeature(FeatureEntry& entry, const FeatureIndex& index) const;
-  Result<void> CheckStatusesKept();
+  Result<void> CheckFeatures();
   Result<void> CheckProtocolStages() const;
   Result<ProposalPlan> CheckProposal(const ProposalEntry& entry) const;
   Result<void> CheckRecordedActions(const ProposalEntry& entry, const Proposal& stored) const;
   Result<void> CheckNewAction(const ProposalEntry& entry, const Protocol& protocol,
                               size_t action_index) const;
+
   void PlanProject();
+  void SaveProject(Project& row, const Project& file,
+                   const std::vector<const FieldSpec<Project>*>& specs, Timestamp at,
+                   bool overwrite, ImportItem& item);
   void PlanPeople();
-  void PlanReleases();
-  bool PlanStatusEvents(const FeatureEntry& entry, const Feature* before,
-                        std::vector<StatusChange>& known);
-  void PlanFeature(const FeatureEntry& entry, std::int64_t ordinal);
+  void PlanPerson(const Person& person, const Person& stored, ImportItem& item);
+  Result<void> PlanReleases();
+  Result<void> PlanRelease(const ReleaseEntry& entry, Timestamp as_of);
+  void AddRelease(const ReleaseEntry& entry, Timestamp as_of, ImportItem& item);
+  void AppendScheduleChange(const std::string& version, const ScheduleChange& change);
+  Release ChangeRelease(const ReleaseEntry& entry, const Release& stored,
+                        const ObjectRecord* record, Timestamp as_of, ImportItem& item);
+  Release PrependRelease(const ReleaseEntry& entry, const Release& stored,
+                         const ObjectRecord& record, Timestamp as_of, ImportItem& item);
+  void ChangeSchedule(Release& row, const Release& file,
+                      const std::vector<const FieldSpec<Release>*>& specs, Timestamp at,
+                      bool overwrite, std::vector<ImportFieldChange>* changes);
+  Result<void> CheckSchedule(const ReleaseEntry& entry, const Release& row) const;
+
+  Feature PlanFeature(const FeatureEntry& entry, Timestamp release_as_of);
+  Feature AddFeature(const FeatureEntry& entry, Timestamp as_of, ImportItem& item);
+  Feature ChangeFeature(const FeatureEntry& entry, const Feature& stored,
+                        const ObjectRecord* record, Timestamp as_of, ImportItem& item);
+  Feature PrependFeature(const FeatureEntry& entry, const Feature& stored,
+                         const ObjectRecord& record, Timestamp as_of, ImportItem& item);
+  void UpdateFeature(Feature& row, const Feature& file,
+                     const std::vector<const FieldSpec<Feature>*>& specs, Timestamp at,
+                     bool overwrite, std::vector<ImportFieldChange>* changes);
+  void PlanFeatureStatus(const FeatureEntry& entry, const Feature& stored,
+                         const ObjectRecord* record, Timestamp as_of, Feature& row,
+                         ImportItem& item);
+  void AppendStatusChange(const Feature& feature, const StatusChange& change);
+  void ChangeStatus(const Feature& feature, const std::string& from, const std::string& to,
+                    Timestamp at, std::string reason);
+
   void PlanProtocols();
+  void PlanProtocol(const Protocol& protocol, const Protocol& stored, ImportItem& item,
+                    ProtocolWrite& write);
   void PlanProposals(const std::vector<ProposalPlan>& proposals);
   void PlanEvidenceRules();
   void PlanRules(EvidenceOwnerKind kind, const std::string& owner, const EvidenceRules& rules);
+  void CountUntouched();
 
   const Context& context_;
+  const ImportOptions& options_;
+  Timestamp recorded_at_;
   ProjectFile& file_;
   StoredIndex stored_;
+  RecordIndex records_;
+  // The project as it will be: the file's where it gives one, else the stored.
   Project project_;
-  // Every feature by slug, the file's replacing the stored ones.
-  std::unordered_map<std::string, const Feature*> combined_;
   std::unordered_map<std::string, const FeatureEntry*> entries_;
+  std::unordered_map<std::string, const ReleaseEntry*> releases_;  // the file's, by version
   ImportPlan plan_;
 };
+
+Result<ImportPlan> ImportPlanner::Plan() {
+  plan_.preview.file = file_.file_name;
+  ST_TRY(ResolveFeatureReferences());
+  PlanProject();
+  ST_TRY(CheckProtocolStages());
+  std::vector<ProposalPlan> proposals;
+  for (const auto& entry : file_.proposals) {
+    ProposalPlan proposal = ST_TRY(CheckProposal(entry));
+    proposals.push_back(proposal);
+  }
+  PlanPeople();
+  ST_TRY(PlanReleases());
+  ST_TRY(CheckFeatures());
+  PlanProtocols();
+  PlanProposals(proposals);
+  PlanEvidenceRules();
+  CountUntouched();
+  plan_.summary.events_written = static_cast<int>(plan_.events.size());
+  plan_.preview.events = plan_.summary.events_written;
+  return std::move(plan_);
+}
 
 // Everything the file refers to must exist in the file or the database;
 // parents and dependencies become slugs.
@@ -264,11 +391,10 @@ Result<void> ImportPlanner::ResolveFeatureReferences() {
   for (const auto& release : file_.releases) {
     for (const auto& entry : release.features) index.Add(entry.feature);
   }
-  combined_ = stored_.features();
   for (auto& release : file_.releases) {
+    releases_[release.release.version] = &release;
     for (auto& entry : release.features) {
       ST_TRY(ResolveFeature(entry, index));
-      combined_[entry.feature.slug] = &entry.feature;
       entries_[entry.feature.slug] = &entry;
     }
   }
@@ -306,13 +432,18 @@ Result<void> ImportPlanner::ResolveFeature(FeatureEntry& entry, const FeatureInd
   return Ok();
 }
 
-// The process must still know every status in use.
-Result<void> ImportPlanner::CheckStatusesKept() {
-  const auto& stored_project = stored_.snapshot().project;
-  project_ = file_.project    ? *file_.project
-             : stored_project ? *stored_project
-                              : Project{"", "", {}, XenProcess()};
-  for (const auto& [slug, feature] : combined_) {
+// The features as they will be (the planned rows in place of the stored
+// ones) hold no cycle, and the process still knows every status in use.
+Result<void> ImportPlanner::CheckFeatures() {
+  std::unordered_map<std::string, const Feature*> combined;
+  for (const auto& feature : stored_.snapshot().features) combined[feature.slug] = &feature;
+  for (const auto& row : plan_.features) combined[row.feature.slug] = &row.feature;
+  ST_TRY(CheckCycles(combined, [&](const Feature& feature, const std::string& message) {
+    auto it = entries_.find(feature.slug);
+    Error error = Error::InvalidArgument(message);
+    return it == entries_.end() ? error : error.WithContext(At(it->second->at));
+  }));
+  for (const auto& [slug, feature] : combined) {
     if (project_.process.FindStatus(feature->status) == nullptr) {
       return Fail(Error::InvalidArgument(fmt::format(
           "feature '{}' in the database has status '{}', which the file's process drops: keep "
@@ -441,144 +572,595 @@ Result<void> ImportPlanner::CheckNewAction(const ProposalEntry& entry, const Pro
   return Ok();
 }
 
-void ImportPlanner::PlanProject() {
-  const auto& stored_project = stored_.snapshot().project;
-  if (file_.project || !stored_project) {
-    plan_.project = project_;
-    if (!stored_project || !SameProject(*stored_project, project_)) {
-      Event& event = AddEvent(event_kind::kProjectConfigured, "", project_.name);
-      event.to = project_.process.name;
-      event.reason = Imported();
-    }
+// The conflicts of `judgement` go to the plan; when the file is preferred,
+// the fields to overwrite are returned, with the stamps they overwrite.
+template <typename T>
+std::vector<const FieldSpec<T>*> ImportPlanner::Overwritten(const Judgement<T>& judgement,
+                                                            const T& stored, const T& file,
+                                                            const ImportItem& item,
+                                                            std::vector<Stamp>& stamps) {
+  std::vector<const FieldSpec<T>*> overwritten;
+  for (const auto& [spec, stamp] : judgement.conflicts) {
+    AddConflict(item, spec->name, spec->get(stored), stamp, spec->get(file), item.as_of);
+    if (!options_.prefer_file) continue;
+    overwritten.push_back(spec);
+    stamps.push_back(stamp);
   }
+  return overwritten;
+}
+
+// The project section, field by field. A file without one leaves the stored
+// project alone, and gives a new database the Xen process.
+void ImportPlanner::PlanProject() {
+  const auto& stored = stored_.snapshot().project;
+  const Timestamp as_of = FileTime();
+  project_ = file_.project ? *file_.project : stored ? *stored : Project{"", "", {}, XenProcess()};
+  if (!stored) {
+    plan_.project = project_;
+    Event& event = AddEvent(event_kind::kProjectConfigured, "", project_.name, as_of);
+    event.to = project_.process.name;
+    event.reason = Imported();
+    if (file_.project) {
+      plan_.preview.items.push_back({"project", project_.name, ImportAction::kAdd, as_of, {}, {}});
+    }
+    return;
+  }
+  if (!file_.project) return;
+  ImportItem item{"project", project_.name, ImportAction::kKeep, as_of, {}, {}};
+  const ObjectRecord* record = records_.Find(RecordKind::kProject, "");
+  auto judgement = Judge(ProjectFields(), *stored, project_, StampsOf(record), as_of, false);
+  Project row = *stored;
+  SaveProject(row, project_, judgement.applied, as_of, false, item);
+  std::vector<Stamp> stamps;
+  auto overwritten = Overwritten(judgement, *stored, project_, item, stamps);
+  SaveProject(row, project_, overwritten, OverwriteAt(stamps), true, item);
+  if (!item.changes.empty()) {
+    item.action = ImportAction::kChange;
+    plan_.project = row;
+  }
+  project_ = row;
+  plan_.preview.items.push_back(std::move(item));
+}
+
+// Moves `specs` of `file` into `row`, as one project.configured at `at`.
+void ImportPlanner::SaveProject(Project& row, const Project& file,
+                                const std::vector<const FieldSpec<Project>*>& specs, Timestamp at,
+                                bool overwrite, ImportItem& item) {
+  if (specs.empty()) return;
+  Project changed = row;
+  for (const auto* spec : specs) {
+    item.changes.push_back({spec->name, spec->get(row), spec->get(file), at, overwrite});
+    spec->copy(changed, file);
+  }
+  Event& event = AddEvent(event_kind::kProjectConfigured, "", changed.name, at);
+  event.to = changed.process.name;
+  event.reason = Imported();
+  event.detail = FieldsDetail(specs, row, changed);
+  row = std::move(changed);
 }
 
 void ImportPlanner::PlanPeople() {
   for (const auto& person : file_.people) {
-    const Person* existing = stored_.FindPerson(person.email);
-    if (existing != nullptr && SamePerson(*existing, person)) continue;
-    plan_.people.push_back(person);
-    AddEvent(event_kind::kPersonSaved, "", person.email);
-    ++plan_.summary.people_saved;
+    ImportItem item{"person", person.email, ImportAction::kKeep, FileTime(), {}, {}};
+    const Person* stored = stored_.FindPerson(person.email);
+    if (stored == nullptr) {
+      plan_.people.push_back(person);
+      AddEvent(event_kind::kPersonSaved, "", person.email, item.as_of).reason = Imported();
+      ++plan_.summary.people_saved;
+      item.action = ImportAction::kAdd;
+    } else {
+      PlanPerson(person, *stored, item);
+    }
+    plan_.preview.items.push_back(std::move(item));
   }
 }
 
-void ImportPlanner::PlanReleases() {
+// A known person, field by field; their stored primary e-mail stays theirs.
+void ImportPlanner::PlanPerson(const Person& person, const Person& stored, ImportItem& item) {
+  const ObjectRecord* record = records_.Find(RecordKind::kPerson, stored.email);
+  auto judgement = Judge(PersonFields(), stored, person, StampsOf(record), item.as_of, false);
+  std::vector<Stamp> stamps;
+  auto overwritten = Overwritten(judgement, stored, person, item, stamps);
+  Person row = stored;
+  auto save = [&](const std::vector<const FieldSpec<Person>*>& specs, Timestamp at,
+                  bool overwrite) {
+    if (specs.empty()) return;
+    Person changed = row;
+    for (const auto* spec : specs) {
+      item.changes.push_back({spec->name, spec->get(row), spec->get(person), at, overwrite});
+      spec->copy(changed, person);
+    }
+    Event& event = AddEvent(event_kind::kPersonSaved, "", stored.email, at);
+    event.reason = Imported();
+    event.detail = FieldsDetail(specs, row, changed);
+    row = std::move(changed);
+  };
+  save(judgement.applied, item.as_of, false);
+  save(overwritten, OverwriteAt(stamps), true);
+  if (item.changes.empty()) return;
+  item.action = ImportAction::kChange;
+  plan_.people.push_back(std::move(row));
+  ++plan_.summary.people_saved;
+}
+
+Result<void> ImportPlanner::PlanReleases() {
   size_t feature_count = 0;
   for (const auto& entry : file_.releases) feature_count += entry.features.size();
   plan_.features.reserve(feature_count);
-  // A new feature takes two events: its status and its addition.
+  // A new feature takes two events: its addition and its status.
   plan_.events.reserve(plan_.events.size() + 2 * feature_count);
   std::int64_t ordinal = 0;
   for (const auto& entry : file_.releases) {
-    const Release& release = entry.release;
-    const Release* existing = stored_.FindRelease(release.version);
-    if (existing == nullptr || !SameReleaseFields(*existing, release)) {
-      plan_.releases.push_back(release);
-      Event& event =
-          AddEvent(existing != nullptr ? event_kind::kReleaseUpdated : event_kind::kReleaseAdded,
-                   release.version, release.version);
-      event.to = FormatDate(release.freeze);
+    std::optional<Timestamp> last_change;
+    for (const auto& change : entry.release.schedule_changes) {
+      if (!last_change || change.at > *last_change) last_change = change.at;
+    }
+    Timestamp as_of = RecordTime(entry.as_of, FileTime(), last_change);
+    ST_TRY(PlanRelease(entry, as_of));
+    for (const auto& feature : entry.features) {
+      plan_.features.push_back(FeatureRow{PlanFeature(feature, as_of), ++ordinal});
+    }
+  }
+  return Ok();
+}
+
+Result<void> ImportPlanner::PlanRelease(const ReleaseEntry& entry, Timestamp as_of) {
+  const Release& release = entry.release;
+  ImportItem item{"release", release.version, ImportAction::kKeep, as_of, {}, {}};
+  const Release* stored = stored_.FindRelease(release.version);
+  if (stored == nullptr) {
+    AddRelease(entry, as_of, item);
+  } else {
+    const ObjectRecord* record = records_.Find(RecordKind::kRelease, release.version);
+    Release row = record != nullptr && as_of < record->first && Differs(entry, *stored)
+                      ? PrependRelease(entry, *stored, *record, as_of, item)
+                      : ChangeRelease(entry, *stored, record, as_of, item);
+    ST_TRY(CheckSchedule(entry, row));
+    if (!SameFields(ReleaseFields(), row, *stored)) {
+      plan_.releases.push_back(std::move(row));
+      ++plan_.summary.releases_updated;
+    }
+    if (!item.changes.empty() || !item.notes.empty()) item.action = ImportAction::kChange;
+  }
+  plan_.preview.items.push_back(std::move(item));
+  return Ok();
+}
+
+// A new release, as of the file's time, with the schedule changes it lists.
+void ImportPlanner::AddRelease(const ReleaseEntry& entry, Timestamp as_of, ImportItem& item) {
+  const Release& release = entry.release;
+  item.action = ImportAction::kAdd;
+  plan_.releases.push_back(release);
+  Event& event = AddEvent(event_kind::kReleaseAdded, release.version, release.version, as_of);
+  event.to = FormatDate(release.freeze);
+  event.reason = Imported();
+  // The dates the file gave: one it left out is a default, which a later
+  // file may set without conflict.
+  json dates = {{"release", FormatDate(release.release)}};
+  if (entry.has_start) dates["start"] = FormatDate(release.start);
+  if (entry.has_freeze) dates["freeze"] = FormatDate(release.freeze);
+  event.detail = dates.dump();
+  for (const auto& change : release.schedule_changes) {
+    AppendScheduleChange(release.version, change);
+  }
+  ++plan_.summary.releases_added;
+}
+
+void ImportPlanner::AppendScheduleChange(const std::string& version, const ScheduleChange& change) {
+  plan_.events.push_back(ScheduleChangeEvent(version, change));
+  plan_.events.back().recorded_at = recorded_at_;
+}
+
+// A known release: the file's schedule changes the database lacks, then the
+// fields the file gives.
+Release ImportPlanner::ChangeRelease(const ReleaseEntry& entry, const Release& stored,
+                                     const ObjectRecord* record, Timestamp as_of,
+                                     ImportItem& item) {
+  const Release& file = entry.release;
+  Release row = stored;
+  Stamp freeze = record != nullptr ? record->FieldStamp("freeze") : Stamp{};
+  Stamp release = record != nullptr ? record->FieldStamp("release") : Stamp{};
+  for (const auto& change : file.schedule_changes) {
+    if (HasScheduleChange(stored.schedule_changes, change)) continue;
+    Stamp latest = Latest(freeze, release);
+    bool before_latest = latest.set && change.at < latest.at;
+    json to = {{"freeze", FormatDate(change.new_freeze)},
+               {"release", FormatDate(change.new_release)}};
+    if (before_latest) {
+      AddConflict(item, "schedule_changes",
+                  {{"freeze", FormatDate(row.freeze)}, {"release", FormatDate(row.release)}},
+                  latest, to, change.at);
+      if (!options_.prefer_file) continue;
+    }
+    AppendScheduleChange(file.version, change);
+    item.changes.push_back(
+        {"schedule_changes",
+         {{"freeze", FormatDate(change.old_freeze)}, {"release", FormatDate(change.old_release)}},
+         to,
+         change.at,
+         before_latest});
+    if (before_latest) continue;
+    row.freeze = change.new_freeze;
+    row.release = change.new_release;
+    freeze = release = Stamp{true, change.at, change.by};
+  }
+  auto stamp_of = [&](const std::string& field) {
+    if (field == "freeze") return freeze;
+    if (field == "release") return release;
+    return record != nullptr ? record->FieldStamp(field) : Stamp{};
+  };
+  auto given = [&](const std::string& field) {
+    return (field != "start" || entry.has_start) && (field != "freeze" || entry.has_freeze) &&
+           (field != "report_template" || entry.has_template);
+  };
+  auto judgement = Judge(ReleaseFields(), row, file, stamp_of, as_of, false, given);
+  std::vector<Stamp> stamps;
+  auto overwritten = Overwritten(judgement, row, file, item, stamps);
+  ChangeSchedule(row, file, judgement.applied, as_of, false, &item.changes);
+  ChangeSchedule(row, file, overwritten, OverwriteAt(stamps), true, &item.changes);
+  return row;
+}
+
+// The file's record is older than the database's first record of the
+// release: it is added as the release's earlier history. Dates the database
+// never set (defaults) take the file's values; the others stay, and move
+// from the file's values to the database's first ones when the database
+// first recorded the release.
+Release ImportPlanner::PrependRelease(const ReleaseEntry& entry, const Release& stored,
+                                      const ObjectRecord& record, Timestamp as_of,
+                                      ImportItem& item) {
+  const Release& file = entry.release;
+  item.notes.push_back(fmt::format(
+      "the file records it as of {}, before the database first recorded it ({}): the file's "
+      "record becomes its earlier history, and the database's later values stay",
+      FormatTimestamp(as_of), FormatTimestamp(record.first)));
+  AddRelease(entry, as_of, item);
+  plan_.releases.pop_back();
+  --plan_.summary.releases_added;
+  item.action = ImportAction::kChange;
+  auto given = [&](const std::string& field) {
+    return (field != "start" || entry.has_start) && (field != "freeze" || entry.has_freeze) &&
+           (field != "report_template" || entry.has_template);
+  };
+  auto judgement = Judge(
+      ReleaseFields(), stored, file,
+      [&](const std::string& field) { return record.FieldStamp(field); }, as_of, true, given);
+  Release row = stored;
+  for (const auto* spec : judgement.applied) {
+    item.changes.push_back({spec->name, spec->get(row), spec->get(file), as_of, false});
+    spec->copy(row, file);
+  }
+  // From the file's values to the database's first ones.
+  Release first = row;
+  for (const auto& spec : ReleaseFields()) {
+    auto initial = record.initial.find(spec.name);
+    if (initial != record.initial.end() && spec.set) spec.set(first, initial->second);
+  }
+  Release earlier = first;
+  for (const auto* spec : judgement.earlier) spec->copy(earlier, file);
+  for (const auto* spec : judgement.earlier) {
+    item.notes.push_back(EarlierNote(spec->name, spec->get(earlier), spec->get(first), record));
+  }
+  ChangeSchedule(earlier, first, judgement.earlier, record.first, false, nullptr);
+  return row;
+}
+
+// Moves `specs` of `file` into `row` at `at`: freeze and release dates as one
+// slip, the start and the template as one release.updated; lists each change
+// in `changes` when given.
+void ImportPlanner::ChangeSchedule(Release& row, const Release& file,
+                                   const std::vector<const FieldSpec<Release>*>& specs,
+                                   Timestamp at, bool overwrite,
+                                   std::vector<ImportFieldChange>* changes) {
+  if (specs.empty()) return;
+  Release after = row;
+  std::vector<const FieldSpec<Release>*> other;
+  for (const auto* spec : specs) {
+    if (changes != nullptr) {
+      changes->push_back({spec->name, spec->get(row), spec->get(file), at, overwrite});
+    }
+    spec->copy(after, file);
+    if (spec->name != "freeze" && spec->name != "release") other.push_back(spec);
+  }
+  if (after.freeze != row.freeze || after.release != row.release) {
+    ScheduleChange change{at,          context_.actor, row.freeze, after.freeze,
+                          row.release, after.release,  Imported()};
+    AppendScheduleChange(row.version, change);
+  }
+  if (!other.empty()) {
+    Event& event = AddEvent(event_kind::kReleaseUpdated, row.version, row.version, at);
+    event.to = FormatDate(after.freeze);
+    event.reason = Imported();
+    event.detail = FieldsDetail(other, row, after);
+  }
+  row = std::move(after);
+}
+
+Result<void> ImportPlanner::CheckSchedule(const ReleaseEntry& entry, const Release& row) const {
+  if (row.start <= row.freeze && row.freeze <= row.release) return Ok();
+  return Fail(Invalid(
+      entry.at, fmt::format("release {} would start {}, freeze {} and be released {}, out of "
+                            "order: the file's dates with the database's others (those the file "
+                            "leaves out); give all three",
+                            row.version, FormatDate(row.start), FormatDate(row.freeze),
+                            FormatDate(row.release))));
+}
+
+// One feature of the file: new, known, or known only from a later time.
+Feature ImportPlanner::PlanFeature(const FeatureEntry& entry, Timestamp release_as_of) {
+  const Feature& file = entry.feature;
+  std::optional<Timestamp> last_change;
+  if (!file.history.empty()) last_change = file.history.back().at;
+  const Timestamp as_of = RecordTime(entry.as_of, release_as_of, last_change);
+  ImportItem item{"feature", file.slug, ImportAction::kKeep, as_of, {}, {}};
+  const Feature* stored = stored_.FindFeature(file.slug);
+  const size_t first_event = plan_.events.size();
+  Feature row;
+  if (stored == nullptr) {
+    row = AddFeature(entry, as_of, item);
+    // A file that gives no time says nothing of when the feature was last
+    // active: its last status change says that, not the import.
+    const ReleaseEntry* release = releases_.at(file.release);
+    if (!entry.as_of && !release->as_of && !file_.as_of && !file.history.empty()) {
+      row.updated_at = file.history.back().at;
+    }
+    ++plan_.summary.features_added;
+  } else {
+    const ObjectRecord* record = records_.Find(RecordKind::kFeature, file.slug);
+    row = record != nullptr && as_of < record->first && Differs(entry, *stored)
+              ? PrependFeature(entry, *stored, *record, as_of, item)
+              : ChangeFeature(entry, *stored, record, as_of, item);
+    bool changed = plan_.events.size() > first_event;
+    if (changed) item.action = ImportAction::kChange;
+    ++(changed ? plan_.summary.features_updated : plan_.summary.features_unchanged);
+    // Its last activity moves to the latest change written, never back.
+    row.updated_at = stored->updated_at;
+    for (size_t i = first_event; i < plan_.events.size(); ++i) {
+      row.updated_at = std::max(row.updated_at, plan_.events[i].at);
+    }
+  }
+  plan_.preview.items.push_back(std::move(item));
+  return row;
+}
+
+// A new feature: added as of the file's time, with the history it lists and
+// its status.
+Feature ImportPlanner::AddFeature(const FeatureEntry& entry, Timestamp as_of, ImportItem& item) {
+  const Feature& file = entry.feature;
+  item.action = ImportAction::kAdd;
+  Event& added = AddEvent(event_kind::kFeatureAdded, file.release, file.slug, as_of);
+  added.to = file.status;
+  added.reason = Imported();
+  std::string last;
+  for (const auto& change : file.history) {
+    AppendStatusChange(file, change);
+    last = change.to;
+  }
+  if (last != file.status)
+    ChangeStatus(file, last, file.status, as_of, last.empty() ? "" : Imported());
+  Feature row = file;
+  row.updated_at = as_of;
+  return row;
+}
+
+void ImportPlanner::AppendStatusChange(const Feature& feature, const StatusChange& change) {
+  Event& event = AddEvent(event_kind::kFeatureStatus, feature.release, feature.slug, change.at);
+  event.actor = change.by;
+  event.from = change.from;
+  event.to = change.to;
+  event.reason = change.reason;
+}
+
+void ImportPlanner::ChangeStatus(const Feature& feature, const std::string& from,
+                                 const std::string& to, Timestamp at, std::string reason) {
+  Event& event = AddEvent(event_kind::kFeatureStatus, feature.release, feature.slug, at);
+  event.from = from;
+  event.to = to;
+  event.reason = std::move(reason);
+}
+
+// A known feature: its fields, then its history and status.
+Feature ImportPlanner::ChangeFeature(const FeatureEntry& entry, const Feature& stored,
+                                     const ObjectRecord* record, Timestamp as_of,
+                                     ImportItem& item) {
+  const Feature& file = entry.feature;
+  Feature row = stored;
+  if (!SameFeatureFields(stored, file)) {
+    auto judgement = Judge(FeatureFields(), stored, file, StampsOf(record), as_of, false);
+    std::vector<Stamp> stamps;
+    auto overwritten = Overwritten(judgement, stored, file, item, stamps);
+    UpdateFeature(row, file, judgement.applied, as_of, false, &item.changes);
+    UpdateFeature(row, file, overwritten, OverwriteAt(stamps), true, &item.changes);
+  }
+  PlanFeatureStatus(entry, stored, record, as_of, row, item);
+  return row;
+}
+
+// Moves `specs` of `file` into `row` as one feature.updated at `at`, whose
+// detail is {"field": [old, new]}; lists each change in `changes` when given.
+void ImportPlanner::UpdateFeature(Feature& row, const Feature& file,
+                                  const std::vector<const FieldSpec<Feature>*>& specs, Timestamp at,
+                                  bool overwrite, std::vector<ImportFieldChange>* changes) {
+  if (specs.empty()) return;
+  Feature after = row;
+  for (const auto* spec : specs) {
+    if (changes != nullptr) {
+      changes->push_back({spec->name, spec->get(row), spec->get(file), at, overwrite});
+    }
+    spec->copy(after, file);
+  }
+  Event& event = AddEvent(event_kind::kFeatureUpdated, after.release, after.slug, at);
+  event.detail = FieldsDetail(specs, row, after);
+  event.reason = Imported();
+  row = std::move(after);
+}
+
+// The file's status history entries the database lacks, then its status. An
+// entry dated before the database's latest status change would rewrite what
+// came after it, and a status the database changed after the file's time
+// would undo that change: both are conflicts.
+void ImportPlanner::PlanFeatureStatus(const FeatureEntry& entry, const Feature& stored,
+                                      const ObjectRecord* record, Timestamp as_of, Feature& row,
+                                      ImportItem& item) {
+  const Feature& file = entry.feature;
+  std::string status = stored.status;
+  Stamp stamp = record != nullptr ? record->FieldStamp("status") : Stamp{};
+  for (const auto& change : file.history) {
+    if (HasChange(stored.history, change)) continue;
+    bool before_latest = stamp.set && change.at < stamp.at;
+    if (before_latest) {
+      AddConflict(item, "history", status, stamp, change.to, change.at);
+      if (!options_.prefer_file) continue;
+    }
+    AppendStatusChange(row, change);
+    item.changes.push_back({"history", change.from, change.to, change.at, before_latest});
+    if (before_latest) continue;
+    status = change.to;
+    stamp = Stamp{true, change.at, change.by};
+  }
+  row.status = status;
+  if (status == file.status) return;
+  bool newer = stamp.set && stamp.at > as_of;
+  if (newer) {
+    AddConflict(item, "status", status, stamp, file.status, as_of);
+    if (!options_.prefer_file) return;
+  }
+  Timestamp at = newer ? OverwriteAt({stamp}) : as_of;
+  ChangeStatus(row, status, file.status, at, Imported());
+  item.changes.push_back({"status", status, file.status, at, newer});
+  row.status = file.status;
+}
+
+// The file's record is older than the database's first record of the
+// feature: it is added as the feature's earlier history, and moves to the
+// database's first values when the database first recorded it. The
+// database's values stay.
+Feature ImportPlanner::PrependFeature(const FeatureEntry& entry, const Feature& stored,
+                                      const ObjectRecord& record, Timestamp as_of,
+                                      ImportItem& item) {
+  const Feature& file = entry.feature;
+  item.notes.push_back(fmt::format(
+      "the file records it as of {}, before the database first recorded it ({}): the file's "
+      "record becomes its earlier history, and the database's later values stay",
+      FormatTimestamp(as_of), FormatTimestamp(record.first)));
+  AddFeature(entry, as_of, item);
+  item.action = ImportAction::kChange;
+  Feature first = stored;
+  for (const auto& spec : FeatureFields()) {
+    auto initial = record.initial.find(spec.name);
+    if (initial != record.initial.end()) spec.set(first, initial->second);
+  }
+  Feature earlier = file;
+  std::vector<const FieldSpec<Feature>*> moved;
+  for (const auto& spec : FeatureFields()) {
+    if (spec.get(earlier) != spec.get(first)) moved.push_back(&spec);
+  }
+  for (const auto* spec : moved) {
+    item.notes.push_back(EarlierNote(spec->name, spec->get(earlier), spec->get(first), record));
+  }
+  UpdateFeature(earlier, first, moved, record.first, false, nullptr);
+  auto status = record.initial.find("status");
+  std::string first_status = status != record.initial.end() && status->second.is_string()
+                                 ? status->second.get<std::string>()
+                                 : stored.status;
+  if (first_status != file.status) {
+    ChangeStatus(first, file.status, first_status, record.first, Imported());
+  }
+  return stored;
+}
+
+// New protocols with their whole history, known ones field by field with the
+// history entries the store lacks.
+void ImportPlanner::PlanProtocols() {
+  for (const auto& protocol : file_.protocols) {
+    std::optional<Timestamp> last_change;
+    if (!protocol.history.empty()) last_change = protocol.history.back().at;
+    auto own = file_.protocol_as_of.find(protocol.name);
+    const Timestamp as_of = RecordTime(
+        own == file_.protocol_as_of.end() ? std::nullopt : std::optional<Timestamp>(own->second),
+        FileTime(), last_change);
+    ImportItem item{"protocol", protocol.name, ImportAction::kKeep, as_of, {}, {}};
+    ProtocolWrite write{protocol.name, std::nullopt, {}};
+    if (const Protocol* stored = stored_.FindProtocol(protocol.name)) {
+      PlanProtocol(protocol, *stored, item, write);
+    } else {
+      write.protocol = protocol;
+      Event& event = AddEvent(event_kind::kProtocolAdded, "", protocol.name, as_of);
+      event.to = protocol.stage;
       event.reason = Imported();
-      ++(existing != nullptr ? plan_.summary.releases_updated : plan_.summary.releases_added);
+      for (const auto& change : protocol.history) {
+        write.stage_changes.push_back(change);
+        Event& stage = AddEvent(event_kind::kProtocolStage, "", protocol.name, change.at);
+        if (!change.by.empty()) stage.actor = change.by;
+        stage.from = change.from;
+        stage.to = change.to;
+        stage.reason = change.reason;
+      }
+      item.action = ImportAction::kAdd;
+      ++plan_.summary.protocols_added;
     }
-    for (const auto& change : release.schedule_changes) {
-      if (existing != nullptr && HasScheduleChange(existing->schedule_changes, change)) continue;
-      plan_.events.push_back(ScheduleChangeEvent(release.version, change));
-      plan_.events.back().recorded_at = context_.RecordingTime();
-    }
-    for (const auto& feature_entry : entry.features) PlanFeature(feature_entry, ++ordinal);
+    if (write.protocol || !write.stage_changes.empty()) plan_.protocols.push_back(std::move(write));
+    plan_.preview.items.push_back(std::move(item));
   }
 }
 
-// Adds the file's history entries the store lacks, then a status change when
-// the file's status is not where that history ends; true when it added any.
-bool ImportPlanner::PlanStatusEvents(const FeatureEntry& entry, const Feature* before,
-                                     std::vector<StatusChange>& known) {
-  const Feature& feature = entry.feature;
-  bool wrote = false;
-  for (const auto& change : feature.history) {
-    if (HasChange(known, change)) continue;
-    Event& event = AddEvent(event_kind::kFeatureStatus, feature.release, feature.slug);
-    event.at = change.at;
-    event.actor = change.by;
+// A known protocol: the history entries the database lacks (one dated before
+// its latest stage change is a conflict), its stage, then its other fields.
+void ImportPlanner::PlanProtocol(const Protocol& protocol, const Protocol& stored, ImportItem& item,
+                                 ProtocolWrite& write) {
+  const ObjectRecord* record = records_.Find(RecordKind::kProtocol, protocol.name);
+  Protocol row = stored;
+  Stamp stage = record != nullptr ? record->FieldStamp("stage") : Stamp{};
+  for (const auto& change : protocol.history) {
+    if (HasStageChange(stored.history, change)) continue;
+    bool before_latest = stage.set && change.at < stage.at;
+    if (before_latest) {
+      AddConflict(item, "history", row.stage, stage, change.to, change.at);
+      if (!options_.prefer_file) continue;
+    }
+    write.stage_changes.push_back(change);
+    Event& event = AddEvent(event_kind::kProtocolStage, "", protocol.name, change.at);
+    if (!change.by.empty()) event.actor = change.by;
     event.from = change.from;
     event.to = change.to;
     event.reason = change.reason;
-    known.push_back(change);
-    wrote = true;
+    item.changes.push_back({"history", change.from, change.to, change.at, before_latest});
+    if (before_latest) continue;
+    row.stage = change.to;
+    stage = Stamp{true, change.at, change.by};
   }
-  std::string last_status = known.empty() ? "" : known.back().to;
-  if (before != nullptr && !entry.has_history) last_status = before->status;
-  if (last_status != feature.status) {
-    Event& event = AddEvent(event_kind::kFeatureStatus, feature.release, feature.slug);
-    event.from = before != nullptr ? before->status : "";
-    event.to = feature.status;
-    event.reason = before != nullptr ? Imported() : "";
-    known.push_back({context_.now, context_.actor, event.from, event.to, event.reason});
-    wrote = true;
+  if (row.stage != protocol.stage) {
+    bool newer = stage.set && stage.at > item.as_of;
+    if (newer) AddConflict(item, "stage", row.stage, stage, protocol.stage, item.as_of);
+    if (!newer || options_.prefer_file) {
+      item.changes.push_back(
+          {"stage", row.stage, protocol.stage, newer ? OverwriteAt({stage}) : item.as_of, newer});
+      row.stage = protocol.stage;
+    }
   }
-  return wrote;
-}
-
-void ImportPlanner::PlanFeature(const FeatureEntry& entry, std::int64_t ordinal) {
-  Feature feature = entry.feature;
-  const Feature* before = stored_.FindFeature(feature.slug);
-  std::vector<StatusChange> known =
-      before != nullptr ? before->history : std::vector<StatusChange>{};
-  bool wrote = PlanStatusEvents(entry, before, known);
-  ImportSummary& summary = plan_.summary;
-  if (before == nullptr) {
-    AddEvent(event_kind::kFeatureAdded, feature.release, feature.slug).to = feature.status;
-    ++summary.features_added;
-    feature.updated_at = known.empty() ? context_.now : known.back().at;
-  } else if (!SameFeatureFields(*before, feature)) {
-    Event& event = AddEvent(event_kind::kFeatureUpdated, feature.release, feature.slug);
-    event.detail = ChangedFields(*before, feature);
+  auto judgement = Judge(ProtocolFields(), row, protocol, StampsOf(record), item.as_of, false);
+  std::vector<Stamp> stamps;
+  auto overwritten = Overwritten(judgement, row, protocol, item, stamps);
+  auto update = [&](const std::vector<const FieldSpec<Protocol>*>& specs, Timestamp at,
+                    bool overwrite) {
+    if (specs.empty()) return;
+    Protocol after = row;
+    for (const auto* spec : specs) {
+      item.changes.push_back({spec->name, spec->get(row), spec->get(protocol), at, overwrite});
+      spec->copy(after, protocol);
+    }
+    Event& event = AddEvent(event_kind::kProtocolUpdated, "", protocol.name, at);
     event.reason = Imported();
-    ++summary.features_updated;
-    feature.updated_at = context_.now;
-  } else if (wrote) {
-    ++summary.features_updated;
-    feature.updated_at = context_.now;
-  } else {
-    ++summary.features_unchanged;
-    feature.updated_at = before->updated_at;
-  }
-  plan_.features.push_back(FeatureRow{std::move(feature), ordinal});
-}
-
-// New protocols with their whole history, known ones with their changed
-// fields and the history entries the store lacks.
-void ImportPlanner::PlanProtocols() {
-  for (const auto& protocol : file_.protocols) {
-    const Protocol* existing = stored_.FindProtocol(protocol.name);
-    ProtocolWrite write{protocol.name, std::nullopt, {}};
-    if (existing == nullptr) {
-      write.protocol = protocol;
-      Event& event = AddEvent(event_kind::kProtocolAdded, "", protocol.name);
-      event.to = protocol.stage;
-      event.reason = Imported();
-      ++plan_.summary.protocols_added;
-    } else if (!SameProtocolFields(*existing, protocol)) {
-      write.protocol = protocol;
-      AddEvent(event_kind::kProtocolUpdated, "", protocol.name).reason = Imported();
-      ++plan_.summary.protocols_updated;
-    }
-    std::vector<StageChange> known =
-        existing != nullptr ? existing->history : std::vector<StageChange>{};
-    for (const auto& change : protocol.history) {
-      if (HasStageChange(known, change)) continue;
-      write.stage_changes.push_back(change);
-      Event& event = AddEvent(event_kind::kProtocolStage, "", protocol.name);
-      event.at = change.at;
-      if (!change.by.empty()) event.actor = change.by;
-      event.from = change.from;
-      event.to = change.to;
-      event.reason = change.reason;
-      known.push_back(change);
-    }
-    if (write.protocol || !write.stage_changes.empty()) plan_.protocols.push_back(std::move(write));
+    event.detail = FieldsDetail(specs, row, after);
+    row = std::move(after);
+  };
+  update(judgement.applied, item.as_of, false);
+  update(overwritten, OverwriteAt(stamps), true);
+  if (item.changes.empty()) return;
+  item.action = ImportAction::kChange;
+  if (!SameFields(ProtocolFields(), row, stored) || row.stage != stored.stage) {
+    write.protocol = row;
+    ++plan_.summary.protocols_updated;
   }
 }
 
@@ -588,37 +1170,46 @@ void ImportPlanner::PlanProposals(const std::vector<ProposalPlan>& proposals) {
   const ProtocolProcess& lifecycle = project_.process.lifecycle;
   for (const auto& plan : proposals) {
     const Proposal& proposal = plan.entry->proposal;
+    ImportItem item{
+        "proposal", std::to_string(proposal.id), ImportAction::kKeep, proposal.opened_at, {}, {}};
+    if (!plan.is_new && plan.first_new_action == proposal.actions.size()) {
+      plan_.preview.items.push_back(std::move(item));
+      continue;
+    }
     ProposalWrite write{proposal.id, std::nullopt, {}};
     if (plan.is_new) {
       write.header = proposal;
       write.header->actions.clear();
-      Event& event = AddEvent(event_kind::kProposalOpened, "", proposal.protocol);
-      event.at = proposal.opened_at;
+      Event& event =
+          AddEvent(event_kind::kProposalOpened, "", proposal.protocol, proposal.opened_at);
       event.actor = proposal.proposer;
       event.from = proposal.from_stage;
       event.to = proposal.to_stage;
       event.reason = Imported();
-      event.detail = nlohmann::json{{"proposal", proposal.id},
-                                    {"thread", proposal.thread},
-                                    {"window", FormatTimeSpan(ProposalWindow(proposal, lifecycle))}}
+      event.detail = json{{"proposal", proposal.id},
+                          {"thread", proposal.thread},
+                          {"window", FormatTimeSpan(ProposalWindow(proposal, lifecycle))}}
                          .dump();
+      item.action = ImportAction::kAdd;
       ++plan_.summary.proposals_added;
     } else {
+      item.action = ImportAction::kChange;
       ++plan_.summary.proposals_updated;
     }
     for (size_t i = plan.first_new_action; i < proposal.actions.size(); ++i) {
       const ProposalAction& action = proposal.actions[i];
       write.actions.push_back(action);
-      Event& event = AddEvent(event_kind::kProposalAction, "", proposal.protocol);
-      event.at = action.at;
+      Event& event = AddEvent(event_kind::kProposalAction, "", proposal.protocol, action.at);
       event.actor = action.by;
       event.to = std::string(ProposalActionKindName(action.kind));
       event.reason = action.text;
-      nlohmann::json detail = {{"proposal", proposal.id}};
+      json detail = {{"proposal", proposal.id}};
       if (action.objection_id != 0) detail["objection"] = action.objection_id;
       event.detail = detail.dump();
+      if (!plan.is_new) item.changes.push_back({"actions", nullptr, event.to, action.at, false});
     }
     plan_.proposals.push_back(std::move(write));
+    plan_.preview.items.push_back(std::move(item));
   }
 }
 
@@ -644,6 +1235,30 @@ void ImportPlanner::PlanRules(EvidenceOwnerKind kind, const std::string& owner,
   plan_.rules.push_back({kind, owner, rules});
 }
 
+// What the database holds that the file does not name.
+void ImportPlanner::CountUntouched() {
+  const ImportSnapshot& stored = stored_.snapshot();
+  ImportUntouched& untouched = plan_.preview.untouched;
+  auto named = [&](const char* kind, const std::string& name) {
+    return std::any_of(
+        plan_.preview.items.begin(), plan_.preview.items.end(),
+        [&](const ImportItem& item) { return item.kind == kind && item.name == name; });
+  };
+  for (const auto& release : stored.releases)
+    untouched.releases += !named("release", release.version);
+  for (const auto& feature : stored.features)
+    untouched.features += entries_.count(feature.slug) == 0;
+  for (const auto& person : stored.people) {
+    untouched.people += std::none_of(file_.people.begin(), file_.people.end(),
+                                     [&](const Person& p) { return person.HasEmail(p.email); });
+  }
+  for (const auto& protocol : stored.protocols)
+    untouched.protocols += !named("protocol", protocol.name);
+  for (const auto& proposal : stored.proposals) {
+    untouched.proposals += !named("proposal", std::to_string(proposal.id));
+  }
+}
+
 }  // namespace
 
 Result<ImportSnapshot> LoadImportSnapshot(Store& store, std::optional<Project> project) {
@@ -655,12 +1270,20 @@ Result<ImportSnapshot> LoadImportSnapshot(Store& store, std::optional<Project> p
   snapshot.protocols = ST_TRY(store.ListProtocols());
   snapshot.proposals = ST_TRY(store.ListProposals({}));
   snapshot.rules = ST_TRY(store.evidence().ListRules());
+  using namespace event_kind;
+  for (const char* kind : {kProjectConfigured, kPersonSaved, kReleaseAdded, kReleaseUpdated,
+                           kReleaseSlipped, kFeatureAdded, kFeatureUpdated, kProtocolAdded,
+                           kProtocolUpdated, kProtocolStage, kProtocolWaiver}) {
+    EventQuery query;
+    query.kind = kind;
+    for (auto& event : ST_TRY(store.ListEvents(query))) snapshot.events.push_back(std::move(event));
+  }
   return snapshot;
 }
 
 Result<ImportPlan> PlanImport(const Context& context, ProjectFile file,
-                              const ImportSnapshot& stored) {
-  return ImportPlanner(context, file, stored).Plan();
+                              const ImportSnapshot& stored, const ImportOptions& options) {
+  return ImportPlanner(context, file, stored, options).Plan();
 }
 
 Result<void> ApplyImport(StoreWriter& writer, const ImportPlan& plan) {
@@ -685,15 +1308,35 @@ Result<void> ApplyImport(StoreWriter& writer, const ImportPlan& plan) {
 
 }  // namespace import_internal
 
+namespace {
+
+// Parses `text` and plans its import inside the caller's transaction.
+Result<import_internal::ImportPlan> PlanInStore(Store& store, const Context& context,
+                                                std::string_view text, std::string_view file_name,
+                                                const ImportOptions& options) {
+  auto stored_project = ST_TRY(store.LoadProject());
+  const Process* fallback = stored_project ? &stored_project->process : nullptr;
+  ProjectFile file = ST_TRY(ParseProjectFile(text, file_name, fallback));
+  auto snapshot = ST_TRY(import_internal::LoadImportSnapshot(store, std::move(stored_project)));
+  return import_internal::PlanImport(context, std::move(file), snapshot, options);
+}
+
+}  // namespace
+
 Result<ImportSummary> Planning::Import(const Context& context, std::string_view text,
-                                       std::string_view file_name) {
+                                       std::string_view file_name, const ImportOptions& options) {
   ImportSummary summary;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
-    auto stored_project = ST_TRY(store_.LoadProject());
-    const Process* fallback = stored_project ? &stored_project->process : nullptr;
-    ProjectFile file = ST_TRY(ParseProjectFile(text, file_name, fallback));
-    auto snapshot = ST_TRY(import_internal::LoadImportSnapshot(store_, std::move(stored_project)));
-    auto plan = ST_TRY(import_internal::PlanImport(context, std::move(file), snapshot));
+    auto plan = ST_TRY(PlanInStore(store_, context, text, file_name, options));
+    const auto& conflicts = plan.preview.conflicts;
+    if (!conflicts.empty() && !options.prefer_file) {
+      return Fail(Error::Conflict(fmt::format(
+          "{} records {} value(s) as of times before the database changed them:\n{}nothing was "
+          "written: export the database for a current file, see the whole plan with 'stocktake "
+          "import {} --dry-run', or overwrite these values with the file's (each overwrite "
+          "recorded) with --prefer file",
+          file_name, conflicts.size(), DescribeConflicts(conflicts), file_name)));
+    }
     ST_TRY(import_internal::ApplyImport(writer, plan));
     summary = plan.summary;
     return Ok();
@@ -701,40 +1344,17 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
   return summary;
 }
 
-Result<std::string> Planning::Export() {
-  ProjectFile file;
-  file.project = ST_TRY(LoadProject());
-  file.people = ST_TRY(store_.ListPeople());
-  auto releases = ST_TRY(store_.ListReleases());
-  auto features = ST_TRY(store_.ListFeatures({"", true}));
-  std::map<std::string, size_t> by_version;
-  for (auto& release : releases) {
-    by_version[release.version] = file.releases.size();
-    file.releases.push_back(ReleaseEntry{std::move(release), {}, {}});
-  }
-  for (auto& feature : features) {
-    FeatureEntry entry;
-    entry.feature = std::move(feature);
-    file.releases[by_version.at(entry.feature.release)].features.push_back(std::move(entry));
-  }
-  file.protocols = ST_TRY(store_.ListProtocols());
-  for (auto& proposal : ST_TRY(store_.ListProposals({}))) {
-    ProposalEntry entry;
-    entry.proposal = std::move(proposal);
-    file.proposals.push_back(std::move(entry));
-  }
-  for (auto& set : ST_TRY(store_.evidence().ListRules())) {
-    if (set.owner_kind == EvidenceOwnerKind::kProtocol) {
-      file.protocol_evidence[set.owner] = std::move(set.rules);
-      continue;
-    }
-    for (auto& release : file.releases) {
-      for (auto& entry : release.features) {
-        if (entry.feature.slug == set.owner) entry.evidence = set.rules;
-      }
-    }
-  }
-  return EmitProjectFile(file);
+Result<ImportPreview> Planning::PreviewImport(const Context& context, std::string_view text,
+                                              std::string_view file_name,
+                                              const ImportOptions& options) {
+  // Read inside a transaction that writes nothing, so the plan is of one
+  // state of the database, as the import's would be.
+  ImportPreview preview;
+  ST_TRY(store_.Transact([&](StoreWriter&) -> Result<void> {
+    preview = ST_TRY(PlanInStore(store_, context, text, file_name, options)).preview;
+    return Ok();
+  }));
+  return preview;
 }
 
 }  // namespace stocktake

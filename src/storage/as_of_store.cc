@@ -24,19 +24,21 @@ constexpr std::size_t kReadPerFeatureLimit = 64;
 
 bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
-// Replays one feature's events onto its stored row: each field takes the old
-// value of its earliest change, then the new value of every change in effect
-// at `at`, in order. nullopt when it was added after `at`.
+// Whether an object with these events (oldest first) existed at `at`: from
+// its first event (an import may date status history before the ".added" of
+// its record), or always when none says it was added (stored before events).
+bool ExistedAt(const std::vector<Event>& events, const char* added_kind, Timestamp at) {
+  bool added = std::any_of(events.begin(), events.end(),
+                           [&](const Event& event) { return event.kind == added_kind; });
+  return !added || events.front().at <= at;
+}
+
+// Replays one feature's events (oldest first) onto its stored row: each
+// field takes the old value of its earliest change, then the new value of
+// every change in effect at `at`, in order. nullopt when it did not exist yet.
 Result<std::optional<Feature>> ReplayFeature(Feature feature, const std::vector<Event>& events,
                                              Timestamp at) {
-  bool added = false;
-  bool added_by_then = false;
-  for (const Event& event : events) {
-    if (event.kind != event_kind::kFeatureAdded) continue;
-    added = true;
-    added_by_then = added_by_then || event.at <= at;
-  }
-  if (added && !added_by_then) return std::optional<Feature>();
+  if (!ExistedAt(events, event_kind::kFeatureAdded, at)) return std::optional<Feature>();
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
     if (it->kind == event_kind::kFeatureUpdated) {
       ST_TRY(ApplyFeatureFieldChanges(feature, it->detail, ChangeSide::kOld));
@@ -321,9 +323,9 @@ Result<std::optional<Release>> AsOfStore::ReleaseAt(Release release) {
   if (!changed->contains(release.version)) return std::optional<Release>(std::move(release));
   EventQuery query;
   query.subject = release.version;
-  query.kind = event_kind::kReleaseAdded;
-  auto added = ST_TRY(inner_.ListEvents(query));
-  if (!added.empty() && added.front().at > at_) return std::optional<Release>();
+  query.kind_prefix = kReleaseEvents;
+  auto events = ST_TRY(inner_.ListEvents(query));
+  if (!ExistedAt(events, event_kind::kReleaseAdded, at_)) return std::optional<Release>();
   ReplaySchedule(release, at_);
   return std::optional<Release>(std::move(release));
 }

@@ -90,6 +90,49 @@ nlohmann::json ImportSummaryJson(const ImportReport& view) {
           {"events_written", summary.events_written}};
 }
 
+nlohmann::json ImportDryRunJson(const ImportDryRun& view) {
+  const ImportPreview& plan = view.plan;
+  nlohmann::json items = Array(plan.items, [](const ImportItem& item) {
+    nlohmann::json changes = Array(item.changes, [](const ImportFieldChange& change) {
+      return nlohmann::json{{"field", change.field},
+                            {"from", change.from},
+                            {"to", change.to},
+                            {"at", FormatTimestamp(change.at)},
+                            {"overwrite", change.overwrite}};
+    });
+    return nlohmann::json{
+        {"action", ImportActionName(item.action)}, {"kind", item.kind},  {"name", item.name},
+        {"as_of", FormatTimestamp(item.as_of)},    {"changes", changes}, {"notes", item.notes}};
+  });
+  nlohmann::json conflicts = Array(plan.conflicts, [](const ImportConflict& conflict) {
+    return nlohmann::json{
+        {"kind", conflict.kind},
+        {"name", conflict.name},
+        {"field", conflict.field},
+        {"database",
+         {{"value", conflict.database_value},
+          {"at", FormatTimestamp(conflict.database_at)},
+          {"by", conflict.database_by}}},
+        {"file",
+         {{"value", conflict.file_value}, {"as_of", FormatTimestamp(conflict.file_as_of)}}}};
+  });
+  const ImportUntouched& untouched = plan.untouched;
+  return {{"file", plan.file},
+          {"database", view.database},
+          {"written", false},
+          {"prefer_file", view.prefer_file},
+          {"refused", !plan.conflicts.empty() && !view.prefer_file},
+          {"items", items},
+          {"conflicts", conflicts},
+          {"untouched",
+           {{"releases", untouched.releases},
+            {"features", untouched.features},
+            {"people", untouched.people},
+            {"protocols", untouched.protocols},
+            {"proposals", untouched.proposals}}},
+          {"events", plan.events}};
+}
+
 nlohmann::json DraftObjectionJson(const DraftObjection& draft) {
   return {{"message_id", draft.message_id},
           {"proposal", draft.proposal_id},
@@ -157,6 +200,8 @@ void JsonPrinter::Print(const ReleaseCheck& view) {
 }
 
 void JsonPrinter::Print(const ImportReport& view) { Write(ImportSummaryJson(view)); }
+
+void JsonPrinter::Print(const ImportDryRun& view) { Write(ImportDryRunJson(view)); }
 
 void JsonPrinter::Print(const TakingStock& view) { Write(RenderTakingStockJson(view)); }
 

@@ -21,6 +21,30 @@ nlohmann::json Printed(const std::function<void(Printer&)>& print) {
   return nlohmann::json::parse(out.str());
 }
 
+TEST(JsonPrinterTest, AnImportPlanKeepsItsValuesAsJson) {
+  ImportDryRun view;
+  view.database = "st.db";
+  view.plan.file = "old.yaml";
+  ImportItem item{"feature", "pvh", ImportAction::kChange, At("2013-01-21"), {}, {}};
+  item.changes.push_back({"owners", nlohmann::json::array({"a@example.org"}),
+                          nlohmann::json::array(), At("2013-03-01"), true});
+  view.plan.items.push_back(item);
+  view.plan.conflicts.push_back({"feature", "pvh", "owners",
+                                 nlohmann::json::array({"a@example.org"}), At("2013-02-03"),
+                                 "a@example.org", nlohmann::json::array(), At("2013-01-21")});
+  nlohmann::json json = Printed([&](Printer& printer) { printer.Print(view); });
+  EXPECT_EQ(json["written"], false);
+  EXPECT_EQ(json["refused"], true);
+  EXPECT_EQ(json["items"][0]["action"], "change");
+  EXPECT_EQ(json["items"][0]["changes"][0]["from"], nlohmann::json::array({"a@example.org"}));
+  EXPECT_EQ(json["items"][0]["changes"][0]["overwrite"], true);
+  EXPECT_EQ(json["conflicts"][0]["database"]["at"], "2013-02-03T00:00:00Z");
+  EXPECT_EQ(json["conflicts"][0]["file"]["as_of"], "2013-01-21T00:00:00Z");
+  EXPECT_EQ(json["untouched"]["features"], 0);
+  view.prefer_file = true;
+  EXPECT_EQ(Printed([&](Printer& printer) { printer.Print(view); })["refused"], false);
+}
+
 Feature SampleFeature() {
   Feature feature;
   feature.slug = "blktap3";

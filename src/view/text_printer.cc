@@ -303,6 +303,55 @@ void TextPrinter::Print(const ImportReport& view) {
       summary.proposals_added, summary.proposals_updated, summary.events_written);
 }
 
+namespace {
+
+// A value of a plan as JSON text on one line: quoted, so an empty one shows,
+// and cut short when long (the JSON output has it whole).
+std::string PlanValue(const nlohmann::json& value) {
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  constexpr size_t kLimit = 60;
+  if (text.size() <= kLimit) return text;
+  size_t cut = kLimit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "...";
+}
+
+}  // namespace
+
+void TextPrinter::Print(const ImportDryRun& view) {
+  const ImportPreview& plan = view.plan;
+  out_ << fmt::format("Plan of importing {} into {} (nothing written):\n", plan.file,
+                      view.database);
+  for (const auto& item : plan.items) {
+    out_ << fmt::format("  {:<7} {} {} (as of {})\n", ImportActionName(item.action), item.kind,
+                        item.name, FormatTimestamp(item.as_of));
+    for (const auto& change : item.changes) {
+      out_ << fmt::format("            {}: {} -> {} at {}{}\n", change.field,
+                          PlanValue(change.from), PlanValue(change.to), FormatTimestamp(change.at),
+                          change.overwrite ? ", overwriting a newer value" : "");
+    }
+    for (const auto& note : item.notes) out_ << fmt::format("            note: {}\n", note);
+  }
+  const ImportUntouched& untouched = plan.untouched;
+  out_ << fmt::format(
+      "Not in the file, left as they are: {} release(s), {} feature(s), {} people, {} "
+      "protocol(s), {} proposal(s).\n",
+      untouched.releases, untouched.features, untouched.people, untouched.protocols,
+      untouched.proposals);
+  if (!plan.conflicts.empty()) {
+    out_ << fmt::format(
+        "{} conflict(s): values the database changed after the file's record "
+        "of them{}:\n",
+        plan.conflicts.size(), view.prefer_file ? " (--prefer file overwrites them)" : "");
+    out_ << DescribeConflicts(plan.conflicts);
+  }
+  if (!plan.conflicts.empty() && !view.prefer_file) {
+    out_ << "The import would be refused: nothing would be written without --prefer file.\n";
+  } else {
+    out_ << fmt::format("{} event(s) would be recorded.\n", plan.events);
+  }
+}
+
 void TextPrinter::Print(const TakingStock& view) { out_ << RenderTakingStockText(view); }
 
 void TextPrinter::Print(const ProtocolList& view) {

@@ -19,6 +19,55 @@ std::string Printed(const View& view) {
   return out.str();
 }
 
+ImportDryRun SamplePlan() {
+  ImportDryRun view;
+  view.database = "st.db";
+  view.plan.file = "old.yaml";
+  ImportItem release{"release", "4.3", ImportAction::kChange, At("2013-01-21"), {}, {}};
+  release.changes.push_back({"freeze", "2013-04-08", "2013-03-25", At("2013-03-01"), true});
+  view.plan.items.push_back(release);
+  view.plan.items.push_back(
+      {"feature", "blktap3", ImportAction::kKeep, At("2013-01-21"), {}, {"a note"}});
+  view.plan.conflicts.push_back({"release", "4.3", "freeze", "2013-04-08", At("2013-02-02"),
+                                 "rm@example.org", "2013-03-25", At("2013-01-21")});
+  view.plan.untouched.releases = 1;
+  view.plan.events = 1;
+  return view;
+}
+
+TEST(TextPrinterTest, AnImportPlanListsChangesConflictsAndTheVerdict) {
+  ImportDryRun view = SamplePlan();
+  EXPECT_EQ(Printed(view),
+            "Plan of importing old.yaml into st.db (nothing written):\n"
+            "  change  release 4.3 (as of 2013-01-21T00:00:00Z)\n"
+            "            freeze: \"2013-04-08\" -> \"2013-03-25\" at 2013-03-01T00:00:00Z, "
+            "overwriting a newer value\n"
+            "  keep    feature blktap3 (as of 2013-01-21T00:00:00Z)\n"
+            "            note: a note\n"
+            "Not in the file, left as they are: 1 release(s), 0 feature(s), 0 people, 0 "
+            "protocol(s), 0 proposal(s).\n"
+            "1 conflict(s): values the database changed after the file's record of them:\n"
+            "  release 4.3: freeze: the database has \"2013-04-08\" (2013-02-02T00:00:00Z, by "
+            "rm@example.org), the file \"2013-03-25\" (as of 2013-01-21T00:00:00Z)\n"
+            "The import would be refused: nothing would be written without --prefer file.\n");
+  view.prefer_file = true;
+  std::string preferred = Printed(view);
+  EXPECT_NE(preferred.find("(--prefer file overwrites them):\n"), std::string::npos) << preferred;
+  EXPECT_NE(preferred.find("\n1 event(s) would be recorded.\n"), std::string::npos) << preferred;
+}
+
+TEST(TextPrinterTest, ALongPlanValueIsCutShortOnOneLine) {
+  ImportDryRun view;
+  ImportItem item{"release", "4.3", ImportAction::kChange, At("2013-01-21"), {}, {}};
+  item.changes.push_back(
+      {"report_template", "", std::string(100, 'x') + "\nsecond line", At("2013-01-21"), false});
+  view.plan.items.push_back(item);
+  std::string text = Printed(view);
+  EXPECT_NE(text.find("report_template: \"\" -> \"" + std::string(59, 'x') + "... at"),
+            std::string::npos)
+      << text;
+}
+
 TEST(TextPrinterTest, ReleaseShowCountsEveryStatusOfTheProcess) {
   ReleaseShow view;
   view.release.version = "4.3";

@@ -39,6 +39,9 @@ struct FileMark {
 /// A feature as the file gives it, with where its parts are.
 struct FeatureEntry {
   Feature feature;  ///< slug filled in (given or derived), parent/depends_on as written.
+  /// The time the file records the feature as of ("as_of:"); absent: its
+  /// release's. Never before the last entry of its history.
+  std::optional<Timestamp> as_of;
   FileMark at;
   FileMark parent_at;
   std::vector<FileMark> depends_on_at;
@@ -51,6 +54,16 @@ struct ReleaseEntry {
   Release release;
   FileMark at;
   std::vector<FeatureEntry> features;
+  /// The time the file records the release as of ("as_of:"); absent: the
+  /// file's. Never before its last schedule change.
+  std::optional<Timestamp> as_of;
+  /// Which of the optional parts the file gives. One it leaves out is not part
+  /// of its record: an import keeps the stored value (a new release takes its
+  /// release date as start and freeze, and no template); an export leaves out
+  /// a date that was never set.
+  bool has_start = true;
+  bool has_freeze = true;
+  bool has_template = true;
 };
 
 /// A lazy-consensus proposal as the file gives it, with where its parts are.
@@ -63,7 +76,10 @@ struct ProposalEntry {
 };
 
 struct ProjectFile {
-  std::string file_name;           ///< For error messages.
+  std::string file_name;  ///< For error messages.
+  /// The time the file records its objects as of ("as_of:" at the top), for
+  /// every object that gives none of its own; absent: the time of the import.
+  std::optional<Timestamp> as_of;
   std::optional<Project> project;  ///< Absent when the file has no project/process section.
   std::vector<Person> people;
   std::vector<ReleaseEntry> releases;
@@ -72,6 +88,9 @@ struct ProjectFile {
   std::vector<Protocol> protocols;
   /// Linking rules of protocols by name ("evidence:" under a protocol).
   std::map<std::string, EvidenceRules> protocol_evidence;
+  /// The time the file records a protocol as of ("as_of:" under a protocol),
+  /// by name; a protocol without one is recorded as of the file's `as_of`.
+  std::map<std::string, Timestamp> protocol_as_of;
   /// Proposals by id, each with its actions in recorded order. Parsing checks
   /// each on its own (stages, ids unique in the file, objections raised
   /// before they are acted on, actions in time order, nothing after a

@@ -16,6 +16,7 @@
 #include "stocktake/analysis/release_check.h"
 #include "stocktake/projectfile/project_file.h"
 #include "stocktake/report/taking_stock.h"
+#include "stocktake/service/project_import.h"
 #include "stocktake/storage/store.h"
 
 namespace stocktake {
@@ -96,8 +97,19 @@ class Planning {
 
   /// Checks the whole file against itself and the database, then writes it in
   /// one transaction. Errors name FILE:LINE:COLUMN; nothing is written then.
+  /// Objects are recorded as of the times the file gives (docs/project-file.md).
+  /// kConflict, listing them, when the database changed values after the
+  /// file's record of them, unless `options.prefer_file`.
   [[nodiscard]] Result<ImportSummary> Import(const Context& context, std::string_view text,
-                                             std::string_view file_name);
+                                             std::string_view file_name,
+                                             const ImportOptions& options = {});
+
+  /// What Import would do, conflicts included, writing nothing. The same
+  /// errors as Import for a file that is wrong; conflicts are listed, not
+  /// refused.
+  [[nodiscard]] Result<ImportPreview> PreviewImport(const Context& context, std::string_view text,
+                                                    std::string_view file_name,
+                                                    const ImportOptions& options = {});
 
   /// The whole project as a project file.
   [[nodiscard]] Result<std::string> Export();

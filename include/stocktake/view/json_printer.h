@@ -27,6 +27,7 @@ class JsonPrinter final : public Printer {
   void Print(const EventLog& view) override;
   void Print(const ReleaseCheck& view) override;
   void Print(const ImportReport& view) override;
+  void Print(const ImportDryRun& view) override;
   void Print(const TakingStock& view) override;
   void Print(const ProtocolList& view) override;
   void Print(const ProtocolShow& view) override;

@@ -78,6 +78,15 @@ struct ImportReport {
   ImportSummary summary;
 };
 
+/// `import FILE --dry-run`: what the import would write (nothing is written):
+/// each object of the file added, changed field by field, or kept, the
+/// conflicts that would refuse it, and what the file does not name.
+struct ImportDryRun {
+  std::string database;      ///< As --db named it.
+  bool prefer_file = false;  ///< `--prefer file`: conflicts are overwritten.
+  ImportPreview plan;
+};
+
 /// `init`: the database made and its process.
 struct InitDone {
   std::string database;

@@ -48,6 +48,7 @@ class Printer {
   virtual void Print(const EventLog& view) = 0;
   virtual void Print(const ReleaseCheck& view) = 0;
   virtual void Print(const ImportReport& view) = 0;
+  virtual void Print(const ImportDryRun& view) = 0;
   /// The Taking-stock report: the text is RenderTakingStockText's, byte for byte.
   virtual void Print(const TakingStock& view) = 0;
 
