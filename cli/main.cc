@@ -158,6 +158,7 @@ int ExitCodeFor(const Error& error) {
     case ErrorCode::kNotFound:
       return kExitNotFound;
     case ErrorCode::kConflict:
+    case ErrorCode::kPermissionDenied:
       return kExitConflict;
     case ErrorCode::kCorruption:
       return kExitMalformed;

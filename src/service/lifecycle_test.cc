@@ -126,7 +126,7 @@ TEST_F(LifecycleTest, ReplyKeepsAnAnsweredObjectionLive) {
   EXPECT_EQ(StatusAt(id, "2017-03-01").objections[0].state, ObjectionState::kLive);
   auto by_other = lifecycle_->Reply(As(kDeveloper, "2017-03-02"), objection, "me too");
   ASSERT_FALSE(by_other);
-  EXPECT_TRUE(by_other.error().IsConflict());
+  EXPECT_TRUE(by_other.error().IsPermissionDenied());
 }
 
 TEST_F(LifecycleTest, LateObjectionBlocksAPassedProposal) {
