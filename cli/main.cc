@@ -281,6 +281,13 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
       std::filesystem::remove(database + suffix, ignored);
     }
   }
+  // Who acts comes from --as or git's user.email, which a user may not have
+  // had in mind: say how to act as someone else.
+  if (!result && result.error().IsPermissionDenied()) {
+    return Fail(Error(result.error().code(),
+                      result.error().message() + " (or act as someone who may, with --as EMAIL)",
+                      result.error().context()));
+  }
   return result;
 }
 

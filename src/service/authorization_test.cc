@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "service/import_authorization_internal.h"
+#include "stocktake/service/planning.h"
+#include "stocktake/storage/open_store.h"
 #include "tests/support/test_support.h"
 
 namespace stocktake {
@@ -157,6 +159,17 @@ TEST(AuthorizationTest, DocsProcessHoldsTheSameTable) {
       << "docs/process.md (\"Who may write what\") must hold the rule table of "
          "src/service/authorization.cc exactly as:\n"
       << PermissionTableMarkdown();
+}
+
+TEST(AuthorizationTest, AnUninitialisedDatabaseHasNoRolesToCheck) {
+  auto store = ST_MUST(OpenStore(":memory:"));
+  EXPECT_TRUE(AuthorizeIn(*store, "anyone@example.org", Action::kImport));
+  Planning planning(*store);
+  ASSERT_TRUE(planning.Init({"admin@example.org", At("2020-01-01")}, Project{}));
+  EXPECT_TRUE(AuthorizeIn(*store, "ADMIN@example.org", Action::kManagePeople));
+  auto refused = AuthorizeIn(*store, "anyone@example.org", Action::kImport);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().IsPermissionDenied());
 }
 
 TEST(ImportAuthorizationTest, TheImporterBecomesTheFirstAdminUnlessTheFileNamesOne) {

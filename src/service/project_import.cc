@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "service/import_authorization_internal.h"
 #include "service/planning_internal.h"
 #include "service/project_import_internal.h"
 #include "stocktake/process/lazy_consensus.h"
+#include "stocktake/service/authorization.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/util/text.h"
 
@@ -690,12 +692,20 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
   ImportSummary summary;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     auto stored_project = ST_TRY(store_.LoadProject());
+    // Roles first, read in this transaction (docs/process.md, "Who may write what").
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kImport));
     const Process* fallback = stored_project ? &stored_project->process : nullptr;
     ProjectFile file = ST_TRY(ParseProjectFile(text, file_name, fallback));
+    std::string first_admin;
+    if (!stored_project) first_admin = authorization_internal::NameFirstAdmin(file, context.actor);
     auto snapshot = ST_TRY(import_internal::LoadImportSnapshot(store_, std::move(stored_project)));
+    authorization_internal::KeepAdmins(file, snapshot.people);
+    ST_TRY(authorization_internal::CheckImportedStageChanges(file, snapshot.protocols,
+                                                             snapshot.proposals));
     auto plan = ST_TRY(import_internal::PlanImport(context, std::move(file), snapshot));
     ST_TRY(import_internal::ApplyImport(writer, plan));
     summary = plan.summary;
+    summary.first_admin = first_admin;
     return Ok();
   }));
   return summary;

@@ -82,6 +82,7 @@ struct ImportReport {
 struct InitDone {
   std::string database;
   std::string process = "xen";
+  std::string admin;  ///< The first admin's e-mail.
 };
 
 /// `report --format email`: the report and its envelope.
