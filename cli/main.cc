@@ -158,6 +158,7 @@ int ExitCodeFor(const Error& error) {
     case ErrorCode::kNotFound:
       return kExitNotFound;
     case ErrorCode::kConflict:
+    case ErrorCode::kPermissionDenied:
       return kExitConflict;
     case ErrorCode::kCorruption:
       return kExitMalformed;
@@ -292,6 +293,13 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::filesystem::remove(database + suffix, ignored);
     }
+  }
+  // Who acts comes from --as or git's user.email, which a user may not have
+  // had in mind: say how to act as someone else.
+  if (!result && result.error().IsPermissionDenied()) {
+    return Fail(Error(result.error().code(),
+                      result.error().message() + " (or act as someone who may, with --as EMAIL)",
+                      result.error().context()));
   }
   return result;
 }

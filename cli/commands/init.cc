@@ -3,21 +3,25 @@
 #include <fmt/format.h>
 
 #include "cli/cli.h"
+#include "stocktake/util/text.h"
 
 namespace stocktake::cli {
 
 Runner DeclareInit(CLI::App& command) {
   auto project = std::make_shared<Project>();
+  auto admin = std::make_shared<std::string>();
   command.add_option("--name", project->name, "the project's name")->default_val("Xen Project");
   command.add_option("--mailing-list", project->mailing_list, "where the Taking-stock mail goes")
       ->default_val("xen-devel@lists.xenproject.org");
-  return [project](Invocation& run) -> Result<int> {
+  command.add_option("--admin", *admin, "e-mail of the first admin (default: the person acting)");
+  return [project, admin](Invocation& run) -> Result<int> {
     Planning planning(*run.store);
-    ST_TRY(planning.Init(run.context, *project));
+    ST_TRY(planning.Init(run.context, *project, *admin));
+    std::string first(Trim(admin->empty() ? run.context.actor : *admin));
     run.printer.Print(view::Changed<view::InitDone>{
-        fmt::format("Initialised {} with the Xen process (statuses: {}).", run.options.db,
-                    XenProcess().StatusIds()),
-        {run.options.db, "xen"}});
+        fmt::format("Initialised {} with the Xen process (statuses: {}); {} is its first admin.",
+                    run.options.db, XenProcess().StatusIds(), first),
+        {run.options.db, "xen", first}});
     return kExitOk;
   };
 }

@@ -13,13 +13,14 @@ namespace stocktake {
 /// The closed set of failure kinds. Each edge (CLI exit codes, HTTP statuses)
 /// maps these once.
 enum class ErrorCode {
-  kNotFound,         ///< A named thing (feature, release, person) does not exist.
-  kInvalidArgument,  ///< The caller's input is wrong: bad date, unknown status, refused action.
-  kConflict,         ///< The input clashes with stored state (duplicate, permission).
-  kCorruption,       ///< Malformed input data: a broken file, a truncated mbox.
-  kIoError,          ///< The file system or the database failed.
-  kUnavailable,      ///< A service (database server) cannot be reached.
-  kInternal,         ///< A bug: an invariant did not hold.
+  kNotFound,          ///< A named thing (feature, release, person) does not exist.
+  kInvalidArgument,   ///< The caller's input is wrong: bad date, unknown status, refused action.
+  kConflict,          ///< The input clashes with stored state (a duplicate, a stale proposal).
+  kPermissionDenied,  ///< The acting person's roles do not allow the write (exit 4, HTTP 403).
+  kCorruption,        ///< Malformed input data: a broken file, a truncated mbox.
+  kIoError,           ///< The file system or the database failed.
+  kUnavailable,       ///< A service (database server) cannot be reached.
+  kInternal,          ///< A bug: an invariant did not hold.
 };
 
 /// Returns the lower-case name of `code`, e.g. "not-found".
@@ -35,6 +36,9 @@ class Error {
     return {ErrorCode::kInvalidArgument, std::move(message)};
   }
   static Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
+  static Error PermissionDenied(std::string message) {
+    return {ErrorCode::kPermissionDenied, std::move(message)};
+  }
   static Error Corruption(std::string message, std::string context = {}) {
     return {ErrorCode::kCorruption, std::move(message), std::move(context)};
   }
@@ -53,6 +57,7 @@ class Error {
   bool IsNotFound() const { return code_ == ErrorCode::kNotFound; }
   bool IsInvalidArgument() const { return code_ == ErrorCode::kInvalidArgument; }
   bool IsConflict() const { return code_ == ErrorCode::kConflict; }
+  bool IsPermissionDenied() const { return code_ == ErrorCode::kPermissionDenied; }
   bool IsCorruption() const { return code_ == ErrorCode::kCorruption; }
 
   /// Returns a copy whose context is `context`, prefixed to any existing one.

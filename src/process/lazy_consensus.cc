@@ -77,14 +77,14 @@ const ObjectionStatus* FindObjection(const ProposalStatus& status, std::int64_t 
 }
 
 Error NotObjector(const ObjectionStatus& objection, std::string_view what) {
-  return Error::Conflict(fmt::format(
+  return Error::PermissionDenied(fmt::format(
       "only the objector ({}) may {} objection {}; others may answer it, and the Czar may "
       "resolve it",
       objection.by, what, objection.id));
 }
 
 Error NotCzar(const Person& actor, std::string_view what) {
-  return Error::Conflict(fmt::format(
+  return Error::PermissionDenied(fmt::format(
       "{} does not have the czar role: only the PV protocols Czar may {}", actor.email, what));
 }
 
@@ -248,7 +248,7 @@ Result<void> CheckActorAndTime(const Proposal& proposal, const ProposalAction& a
                                const Person& actor) {
   std::string_view kind_name = ProposalActionKindName(action.kind);
   if (!actor.HasEmail(action.by)) {
-    return Fail(Error::Conflict(fmt::format(
+    return Fail(Error::PermissionDenied(fmt::format(
         "the {} is recorded as by {} but made by {}: record it under the actor's own address",
         kind_name, action.by, actor.email)));
   }
@@ -374,7 +374,7 @@ Result<void> CheckActorMayAct(const Proposal& proposal, const ProposalAction& ac
       return Ok();
     case ProposalActionKind::kWithdraw:
       if (!actor.HasEmail(proposal.proposer)) {
-        return Fail(Error::Conflict(
+        return Fail(Error::PermissionDenied(
             fmt::format("only the proposer ({}) may withdraw proposal {}; others may object to it",
                         proposal.proposer, proposal.id)));
       }

@@ -158,7 +158,7 @@ TEST_F(LazyConsensusTest, WithdrawnObjectionStopsBlockingAndOnlyTheObjectorMayWi
   Act(bob_, ProposalActionKind::kObject, "2017-03-03T08:00:00Z", kReason);
   auto other = Try(carol_, ProposalActionKind::kWithdrawObjection, "2017-03-04", "", 1);
   ASSERT_FALSE(other);
-  EXPECT_TRUE(other.error().IsConflict());
+  EXPECT_TRUE(other.error().IsPermissionDenied());
   Act(bob_, ProposalActionKind::kWithdrawObjection, "2017-03-10T00:00:00Z", "", 1);
   EXPECT_EQ(StateAt("2017-03-09T23:59:59Z"), ProposalState::kBlocked);
   EXPECT_EQ(ObjectionAt("2017-03-10T00:00:00Z"), ObjectionState::kWithdrawn);
@@ -174,7 +174,7 @@ TEST_F(LazyConsensusTest, OnlyTheCzarMayResolveAnObjection) {
   Act(bob_, ProposalActionKind::kObject, "2017-03-03T08:00:00Z", kReason);
   auto by_alice = Try(alice_, ProposalActionKind::kResolveObjection, "2017-03-04", "", 1);
   ASSERT_FALSE(by_alice);
-  EXPECT_TRUE(by_alice.error().IsConflict());
+  EXPECT_TRUE(by_alice.error().IsPermissionDenied());
   EXPECT_NE(by_alice.error().message().find("czar role"), std::string::npos);
   Act(czar_, ProposalActionKind::kResolveObjection, "2017-03-04T00:00:00Z", "fixed in v2", 1);
   EXPECT_EQ(ObjectionAt("2017-03-04T00:00:00Z"), ObjectionState::kResolved);
@@ -192,12 +192,12 @@ TEST_F(LazyConsensusTest, AcceptanceNeedsTheCzarAPassedProposalAndMovesTheStage)
             std::string::npos);
   auto not_czar = Try(alice_, ProposalActionKind::kAccept, "2017-03-09");
   ASSERT_FALSE(not_czar);
-  EXPECT_TRUE(not_czar.error().IsConflict());
+  EXPECT_TRUE(not_czar.error().IsPermissionDenied());
   auto impostor = RecordAction(
       proposal_, {ProposalActionKind::kAccept, T("2017-03-09"), "czar@example.org", 0, "", {}},
       protocol_, process_, alice_);
   ASSERT_FALSE(impostor);
-  EXPECT_TRUE(impostor.error().IsConflict());
+  EXPECT_TRUE(impostor.error().IsPermissionDenied());
 
   Act(czar_, ProposalActionKind::kAccept, "2017-03-09T00:00:00Z", "design agreed on xen-devel");
   ProposalStatus status = EvaluateProposal(proposal_, process_, T("2017-03-10"));
@@ -237,7 +237,8 @@ TEST_F(LazyConsensusTest, AcceptanceIsRefusedWhileCriteriaAreUnmetUnlessWaived) 
 TEST_F(LazyConsensusTest, RejectionNeedsTheCzarAndARationaleAndMayComeAnyTime) {
   Act(bob_, ProposalActionKind::kObject, "2017-03-03T08:00:00Z", kReason);
   EXPECT_FALSE(Try(czar_, ProposalActionKind::kReject, "2017-03-04", ""));
-  EXPECT_TRUE(Try(carol_, ProposalActionKind::kReject, "2017-03-04", "no").error().IsConflict());
+  EXPECT_TRUE(
+      Try(carol_, ProposalActionKind::kReject, "2017-03-04", "no").error().IsPermissionDenied());
   Act(czar_, ProposalActionKind::kReject, "2017-03-04T00:00:00Z", "redesign the ring first");
   EXPECT_EQ(StateAt("2017-03-03T23:59:59Z"), ProposalState::kBlocked);
   EXPECT_EQ(StateAt("2017-03-04T00:00:00Z"), ProposalState::kRejected);
@@ -245,7 +246,7 @@ TEST_F(LazyConsensusTest, RejectionNeedsTheCzarAndARationaleAndMayComeAnyTime) {
 }
 
 TEST_F(LazyConsensusTest, OnlyTheProposerMayWithdrawTheProposal) {
-  EXPECT_TRUE(Try(bob_, ProposalActionKind::kWithdraw, "2017-03-02").error().IsConflict());
+  EXPECT_TRUE(Try(bob_, ProposalActionKind::kWithdraw, "2017-03-02").error().IsPermissionDenied());
   Act(alice_, ProposalActionKind::kWithdraw, "2017-03-02T00:00:00Z");
   EXPECT_EQ(StateAt("2017-03-01T23:59:59Z"), ProposalState::kOpen);
   EXPECT_EQ(StateAt("2017-03-02T00:00:00Z"), ProposalState::kWithdrawn);

@@ -104,8 +104,13 @@ class ProjectFileProposalsTest : public ::testing::Test {
   // withdrawn and resolved objections on the way.
   void BuildProjectWithProposals() {
     ASSERT_TRUE(planning_->Init(As(kCzar, "2017-01-01"), Project{"Xen", "", {}, XenProcess()}));
+    // The Czar initialised the database, so is its admin too.
     ASSERT_TRUE(planning_->SavePerson(As(kCzar, "2017-01-01"),
-                                      Person{kCzar, "The Czar", {}, {Role::kCzar}}));
+                                      Person{kCzar, "The Czar", {}, {Role::kAdmin, Role::kCzar}}));
+    for (const char* person : {kDeveloper, kReviewer, kOther}) {
+      ASSERT_TRUE(planning_->SavePerson(As(kCzar, "2017-01-01"),
+                                        Person{person, "", {}, {Role::kContributor}}));
+    }
     for (const char* name : {"alpha", "beta", "gamma", "delta", "epsilon"}) AddProtocol(name);
 
     std::int64_t withdrawn = Propose("alpha", "2017-02-01");

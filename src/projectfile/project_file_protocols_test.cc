@@ -36,6 +36,8 @@ process:
 people:
   - email: chair@example.org
     roles: [czar]
+  - email: committer@example.org
+    roles: [contributor]
 protocols:
   - name: widget
     summary: "A widget protocol: with a colon"
@@ -84,8 +86,8 @@ TEST_F(ProjectFileProtocolsTest, AnApacheStyleProcessRoundTripsAndDrivesTheLifec
   EXPECT_EQ(process.proposal_window, TimeSpan::Hours(72));
   EXPECT_EQ(process.responsiveness_window, TimeSpan::Days(3));
   ASSERT_EQ(process.stages.size(), 2u);
-  Proposal proposal = ST_MUST(
-      lifecycle.Propose({"chair@example.org", At("2024-02-01")}, "widget", "graduated", "", {}));
+  Proposal proposal = ST_MUST(lifecycle.Propose({"committer@example.org", At("2024-02-01")},
+                                                "widget", "graduated", "", {}));
   EXPECT_EQ(EvaluateProposal(proposal, process, At("2024-02-03T23:59:59Z")).state,
             ProposalState::kOpen);
   EXPECT_EQ(EvaluateProposal(proposal, process, At("2024-02-04")).state, ProposalState::kPassed);

@@ -17,6 +17,7 @@
 #include "stocktake/ingest/patch_series.h"
 #include "stocktake/ingest/threading.h"
 #include "stocktake/ingest/trailers.h"
+#include "stocktake/service/authorization.h"
 #include "stocktake/util/pattern.h"
 #include "stocktake/util/text.h"
 
@@ -31,6 +32,14 @@ EvidencePerson ToPerson(const MailAddress& address) { return {address.name, addr
 
 EvidenceTrailer ToTrailer(const Trailer& trailer) {
   return {trailer.key, trailer.canonical_key, trailer.value, ToPerson(trailer.person)};
+}
+
+// Ingest writes only evidence, but the archives it reads decide which
+// features look active and which NAKs become draft objections, so admins and
+// maintainers choose them (docs/process.md). Checked before reading, so a
+// refusal costs no parsing, and again inside each write's transaction.
+Result<void> MayIngest(Store& store, const IngestOptions& options) {
+  return AuthorizeIn(store, options.actor, Action::kIngest);
 }
 
 std::string AbsolutePath(const std::string& path) {
@@ -659,7 +668,8 @@ Result<void> WriteWhenReady(Store& store, std::future<void>& roots_set, std::fut
   } catch (const std::future_error&) {
     return Fail(Error::Internal("mail ingestion stopped before writing"));
   }
-  return store.Transact([&](StoreWriter& writer) {
+  return store.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(MayIngest(store, options));
     return WriteMail(writer, fresh, rest, run, sources, options, event_kind, event_subject,
                      summary);
   });
@@ -688,6 +698,7 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
     // Nothing new: only remember where the sources stand.
     if (sources.empty()) return Ok();
     return store.Transact([&](StoreWriter& writer) -> Result<void> {
+      ST_TRY(MayIngest(store, options));
       for (const auto& source : sources) ST_TRY(writer.evidence_writer().SaveSource(source));
       return Ok();
     });
@@ -757,6 +768,7 @@ Result<void> StoreMail(Store& store, const IngestOptions& options, const std::st
 
 Result<IngestSummary> EvidenceIngest::IngestMbox(const std::vector<std::string>& files,
                                                  const IngestOptions& options) {
+  ST_TRY(MayIngest(store_, options));
   IngestSummary summary;
   summary.kind = "mbox";
   std::vector<std::unique_ptr<MboxFile>> opened;
@@ -811,6 +823,7 @@ Result<IngestSummary> EvidenceIngest::IngestMbox(const std::vector<std::string>&
 
 Result<IngestSummary> EvidenceIngest::IngestMaildir(const std::string& root,
                                                     const IngestOptions& options) {
+  ST_TRY(MayIngest(store_, options));
   IngestSummary summary;
   summary.kind = "maildir";
   summary.sources = 1;
@@ -842,6 +855,7 @@ Result<IngestSummary> EvidenceIngest::IngestMaildir(const std::string& root,
 
 Result<IngestSummary> EvidenceIngest::IngestGit(const std::string& repository,
                                                 const IngestOptions& options) {
+  ST_TRY(MayIngest(store_, options));
   IngestSummary summary;
   summary.kind = "git";
   summary.sources = 1;
@@ -896,6 +910,7 @@ Result<IngestSummary> EvidenceIngest::IngestGit(const std::string& repository,
   summary.features_touched = static_cast<std::int64_t>(touched.size());
   std::string code_base = options.code_base.empty() ? Basename(repository) : options.code_base;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(MayIngest(store_, options));
     // The protocols are read inside the transaction that saves them, so a
     // `protocol set` that commits while the history is read is not undone.
     std::vector<Protocol> filled = FillCriteria(ST_TRY(store_.ListProtocols()), rules, commits,
@@ -918,6 +933,7 @@ Result<IngestSummary> EvidenceIngest::IngestGit(const std::string& repository,
 }
 
 Result<IngestSummary> EvidenceIngest::Relink(const IngestOptions& options) {
+  ST_TRY(MayIngest(store_, options));
   IngestSummary summary;
   summary.kind = "relink";
   EvidenceReader& reader = store_.evidence();
@@ -932,6 +948,7 @@ Result<IngestSummary> EvidenceIngest::Relink(const IngestOptions& options) {
   std::vector<Feature> touched = ST_TRY(TouchFeatures(store_, links));
   summary.features_touched = static_cast<std::int64_t>(touched.size());
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(MayIngest(store_, options));
     ST_TRY(writer.evidence_writer().ReplaceLinks({"message", "series", "commit"}, links));
     for (const auto& feature : touched) {
       ST_TRY(writer.TouchFeature(feature.slug, feature.updated_at));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +46,16 @@ class EvidenceIngestTest : public ::testing::Test {
     options_.now = At("2017-03-01");
   }
   void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  // Initialises the database with `admin` as its admin, also holding `roles`,
+  // and the ingesting person (options_.actor) as a maintainer, who may ingest.
+  void InitAs(Planning& planning, const std::string& admin, std::vector<Role> roles) {
+    Context context{admin, At("2017-01-01")};
+    ASSERT_TRUE(planning.Init(context, Project{"Xen", "", {}, XenProcess()}));
+    roles.insert(roles.begin(), Role::kAdmin);
+    ASSERT_TRUE(planning.SavePerson(context, Person{admin, "", {}, roles}));
+    ASSERT_TRUE(planning.SavePerson(context, Person{options_.actor, "", {}, {Role::kMaintainer}}));
+  }
 
   std::string Write(const std::string& name, const std::string& text, bool append = false) {
     std::string path = (directory_ / name).string();
@@ -224,7 +235,7 @@ TEST_F(EvidenceIngestTest, PathRulesFillProtocolCriteriaFromCommits) {
 TEST_F(EvidenceIngestTest, SubjectRegexLinksSeriesToFeatureAndMovesItsLastActivity) {
   Planning planning(*store_);
   Context context{"rm@example.org", At("2017-01-01")};
-  ASSERT_TRUE(planning.Init(context, Project{"Xen", "", {}, XenProcess()}));
+  InitAs(planning, context.actor, {Role::kReleaseManager});
   Release release;
   release.version = "4.9";
   release.start = testing::Day("2016-12-01");
@@ -260,7 +271,7 @@ TEST_F(EvidenceIngestTest, SubjectRegexLinksSeriesToFeatureAndMovesItsLastActivi
 TEST_F(EvidenceIngestTest, ProjectFileRulesRoundTripAndRelinkStoredEvidence) {
   Planning planning(*store_);
   Context context{"rm@example.org", At("2017-01-01")};
-  ASSERT_TRUE(planning.Init(context, Project{"Xen", "", {}, XenProcess()}));
+  InitAs(planning, context.actor, {Role::kReleaseManager});
   Release release;
   release.version = "4.9";
   release.start = testing::Day("2016-12-01");
@@ -297,8 +308,9 @@ TEST_F(EvidenceIngestTest, ProjectFileRulesRoundTripAndRelinkStoredEvidence) {
 TEST_F(EvidenceIngestTest, NakInProposalThreadBecomesDraftObjection) {
   Planning planning(*store_);
   Lifecycle lifecycle(*store_);
-  ASSERT_TRUE(
-      planning.Init({"czar@example.org", At("2017-01-01")}, Project{"Xen", "", {}, XenProcess()}));
+  InitAs(planning, "czar@example.org", {Role::kCzar});
+  ASSERT_TRUE(planning.SavePerson({"czar@example.org", At("2017-01-01")},
+                                  Person{"dev@example.org", "", {}, {Role::kContributor}}));
   Protocol protocol;
   protocol.name = "pvcalls";
   ASSERT_TRUE(lifecycle.AddProtocol({"dev@example.org", At("2017-01-02")}, protocol));
@@ -322,6 +334,59 @@ TEST_F(EvidenceIngestTest, NakInProposalThreadBecomesDraftObjection) {
   // Ingesting the thread again does not draft it twice.
   EXPECT_EQ(Mbox(Write("again.mbox", Mail("late@x", "unrelated", "x"))).draft_objections, 0);
   EXPECT_EQ(ST_MUST(store_->evidence().ListDraftObjections(0)).size(), 1u);
+
+  // Only the Czar settles it, and the event names the Czar.
+  auto by_developer =
+      lifecycle.SettleDraftObjection({"dev@example.org", At("2017-02-03")}, "nak@x", true);
+  ASSERT_FALSE(by_developer);
+  EXPECT_TRUE(by_developer.error().IsPermissionDenied());
+  EXPECT_EQ(ST_MUST(store_->evidence().ListDraftObjections(0))[0].state, "draft");
+  std::int64_t objection = ST_MUST(
+      lifecycle.SettleDraftObjection({"czar@example.org", At("2017-02-03")}, "nak@x", true));
+  EXPECT_GT(objection, 0);
+  auto events = ST_MUST(store_->ListEvents({}));
+  auto confirmed = std::find_if(events.begin(), events.end(), [](const Event& event) {
+    return event.kind == event_kind::kDraftObjectionConfirmed;
+  });
+  ASSERT_NE(confirmed, events.end());
+  EXPECT_EQ(confirmed->actor, "czar@example.org");
+  auto raised = std::find_if(events.begin(), events.end(), [](const Event& event) {
+    return event.kind == event_kind::kProposalAction && event.to == "object";
+  });
+  ASSERT_NE(raised, events.end());
+  EXPECT_EQ(raised->actor, "objector@example.org");
+}
+
+TEST_F(EvidenceIngestTest, OnlyAnAdminOrAMaintainerIngestsIntoADatabaseWithPeople) {
+  std::string path = Write("one.mbox", Mail("m@x", "pvcalls: progress", "text"));
+  // Before the database is initialised there is no one to ask.
+  options_.actor = "anyone@example.org";
+  EXPECT_EQ(Mbox(path).messages_added, 1);
+
+  auto store = ST_MUST(OpenStore(":memory:"));
+  store_.swap(store);
+  Planning planning(*store_);
+  options_.actor = "ingest@example.org";
+  InitAs(planning, "admin@example.org", {});
+  ASSERT_TRUE(planning.SavePerson({"admin@example.org", At("2017-01-01")},
+                                  Person{"dev@example.org", "", {}, {Role::kContributor}}));
+  size_t events = ST_MUST(store_->ListEvents({})).size();
+  EvidenceIngest ingest(*store_);
+  for (const char* who : {"dev@example.org", "stranger@example.org"}) {
+    options_.actor = who;
+    auto refused = ingest.IngestMbox({path}, options_);
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(refused.error().IsPermissionDenied()) << refused.error().ToString();
+    EXPECT_NE(refused.error().message().find("ingest evidence"), std::string::npos);
+    EXPECT_FALSE(ingest.Relink(options_));
+  }
+  EXPECT_EQ(Stats().messages, 0);
+  EXPECT_EQ(ST_MUST(store_->ListEvents({})).size(), events);
+  for (const char* who : {"ingest@example.org", "admin@example.org"}) {
+    options_.actor = who;
+    EXPECT_TRUE(ingest.Relink(options_)) << who;
+  }
+  EXPECT_EQ(Mbox(path).messages_added, 1);
 }
 
 TEST_F(EvidenceIngestTest, SeriesJsonHasOneObjectPerVersionWithTrailersPerPatch) {

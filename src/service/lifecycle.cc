@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stocktake/process/stage_criteria.h"
+#include "stocktake/service/authorization.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake {
@@ -29,6 +30,26 @@ bool Undecided(ProposalState state) {
 Error NoProposal(std::int64_t id) {
   return Error::NotFound(
       fmt::format("no proposal {}: see 'stocktake proposal list' for the open ones", id));
+}
+
+// Which row of the rule table an action on a proposal needs.
+Action ActionFor(ProposalActionKind kind) {
+  switch (kind) {
+    case ProposalActionKind::kObject:
+      return Action::kObject;
+    case ProposalActionKind::kResolveObjection:
+      return Action::kResolveObjection;
+    case ProposalActionKind::kAccept:
+    case ProposalActionKind::kReject:
+      return Action::kDecide;
+    case ProposalActionKind::kAnswer:
+    case ProposalActionKind::kReply:
+    case ProposalActionKind::kConfirmObjection:
+    case ProposalActionKind::kWithdrawObjection:
+    case ProposalActionKind::kWithdraw:
+      return Action::kRespond;
+  }
+  return Action::kRespond;
 }
 
 Error NoObjection(std::int64_t id) {
@@ -80,6 +101,15 @@ Result<Protocol> Lifecycle::AddProtocol(const Context& context, Protocol draft) 
   first.reason = "registered";
   draft.history = {first};
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    // Registering a protocol past the first stage records a stage no proposal
+    // moved it to: the Czar's call, like a decision.
+    auto actor = ST_TRY(FindActor(store_, context.actor));
+    ST_TRY(Authorize(actor, context.actor,
+                     draft.stage == process.stages.front().id ? Action::kAddProtocol
+                                                              : Action::kRegisterProtocolAtStage));
+    if (draft.owners.empty() && ActsOnlyAsOwner(actor, Action::kUpdateProtocol)) {
+      draft.owners = {actor->email};
+    }
     if (ST_TRY(store_.FindProtocol(draft.name))) {
       return Fail(Error::Conflict(fmt::format(
           "protocol {} already exists: see 'stocktake protocol show {}'", draft.name, draft.name)));
@@ -103,6 +133,8 @@ Result<Protocol> Lifecycle::UpdateProtocol(const Context& context, const std::st
   Protocol result;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     Protocol before = ST_TRY(FindProtocol(name));
+    OwnedObject owned{"protocol", before.name, before.owners};
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kUpdateProtocol, &owned));
     Protocol after = before;
     if (update.summary) after.summary = *update.summary;
     if (update.design_path) after.design_doc.path = *update.design_path;
@@ -130,6 +162,8 @@ Result<Protocol> Lifecycle::SetImplementation(const Context& context, const std:
   Protocol result;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     Protocol protocol = ST_TRY(FindProtocol(name));
+    OwnedObject owned{"protocol", protocol.name, protocol.owners};
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kUpdateProtocol, &owned));
     auto it = std::find_if(protocol.implementations.begin(), protocol.implementations.end(),
                            [&](const Implementation& known) {
                              return ToLower(known.code_base) == ToLower(implementation.code_base) &&
@@ -188,6 +222,7 @@ Result<Proposal> Lifecycle::Propose(const Context& context, const std::string& p
   ProtocolProcess process = ST_TRY(LoadProcess());
   Proposal proposal;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kPropose));
     Protocol protocol = ST_TRY(FindProtocol(protocol_name));
     proposal = ST_TRY(OpenProposal(protocol, process, context.actor, context.now, thread, window));
     if (!to_stage.empty() && to_stage != proposal.to_stage) {
@@ -223,6 +258,7 @@ Result<Proposal> Lifecycle::Act(const Context& context, const Proposal& proposal
   ProtocolProcess process = ST_TRY(LoadProcess());
   Proposal result;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(AuthorizeIn(store_, context.actor, ActionFor(action.kind)));
     // The proposal as it stands now, inside the transaction that adds to it:
     // two decisions (or an objection and a decision) sent at once are
     // validated one after the other, never both against the same old state.
@@ -239,18 +275,14 @@ Result<Proposal> Lifecycle::Record(StoreWriter& writer, const Context& context,
                                    const ProtocolProcess& process, const Proposal& proposal,
                                    const Protocol& protocol, ProposalAction action,
                                    std::int64_t* objection_id) {
+  // The callers authorized the action; the person still matters for the
+  // process's rules on who acts (only the objector replies, …).
   auto person = ST_TRY(store_.FindPerson(context.actor));
-  Person actor = person ? *person : Person{context.actor, "", {}, {Role::kContributor}};
+  Person actor = person ? *person : Person{context.actor, "", {}, {}};
   action.at = context.now;
   action.by = actor.email;
   bool accept = action.kind == ProposalActionKind::kAccept;
   if (accept || action.kind == ProposalActionKind::kReject) {
-    if (!actor.HasRole(Role::kCzar)) {
-      return Fail(Error::Conflict(fmt::format(
-          "{} does not have the czar role: only the PV protocols Czar may decide a proposal "
-          "(the Czar is added with 'stocktake person add EMAIL --role czar')",
-          actor.email)));
-    }
     if (Trim(action.text).empty()) {
       return Fail(Error::InvalidArgument(
           "a decision needs a rationale: say why the protocol may (or may not) move on"));
@@ -312,28 +344,24 @@ Result<std::int64_t> Lifecycle::Object(const Context& context, std::int64_t prop
 
 Result<std::int64_t> Lifecycle::SettleDraftObjection(const Context& context,
                                                      const std::string& message_id, bool confirm) {
-  auto person = ST_TRY(store_.FindPerson(context.actor));
-  if (!person || !person->HasRole(Role::kCzar)) {
-    return Fail(Error::Conflict(fmt::format(
-        "{} does not have the czar role: only the PV protocols Czar settles draft objections "
-        "(the Czar is added with 'stocktake person add EMAIL --role czar')",
-        context.actor)));
-  }
-  std::optional<DraftObjection> draft;
-  for (auto& one : ST_TRY(store_.evidence().ListDraftObjections(0))) {
-    if (one.message_id == message_id) draft = std::move(one);
-  }
-  if (!draft) {
-    return Fail(Error::NotFound(fmt::format(
-        "no draft objection from <{}>: see 'stocktake draft-objection list'", message_id)));
-  }
-  if (draft->state != "draft") {
-    return Fail(Error::Conflict(
-        fmt::format("the draft objection from <{}> is already {}", message_id, draft->state)));
-  }
   ProtocolProcess process = ST_TRY(LoadProcess());
   std::int64_t objection = 0;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kSettleDraftObjection));
+    // The draft as it stands inside this transaction: two settlements sent at
+    // once are checked one after the other.
+    std::optional<DraftObjection> draft;
+    for (auto& one : ST_TRY(store_.evidence().ListDraftObjections(0))) {
+      if (one.message_id == message_id) draft = std::move(one);
+    }
+    if (!draft) {
+      return Fail(Error::NotFound(fmt::format(
+          "no draft objection from <{}>: see 'stocktake draft-objection list'", message_id)));
+    }
+    if (draft->state != "draft") {
+      return Fail(Error::Conflict(
+          fmt::format("the draft objection from <{}> is already {}", message_id, draft->state)));
+    }
     if (confirm) {
       auto proposal = ST_TRY(store_.FindProposal(draft->proposal_id));
       if (!proposal) return Fail(NoProposal(draft->proposal_id));
@@ -347,16 +375,19 @@ Result<std::int64_t> Lifecycle::SettleDraftObjection(const Context& context,
       sender.actor = draft->by;
       sender.now = draft->at;
       ST_TRY(Record(writer, sender, process, *proposal, protocol, action, &objection));
-    } else {
-      Event event;
-      event.at = context.now;
-      event.recorded_at = context.RecordingTime();
-      event.actor = context.actor;
-      event.kind = event_kind::kDraftObjectionDismissed;
-      event.subject = message_id;
-      event.reason = draft->text;
-      ST_TRY(writer.AppendEvent(event));
     }
+    // The objection's own event names its sender; this one names the Czar
+    // who settled it.
+    Event event = MakeEvent(
+        context,
+        confirm ? event_kind::kDraftObjectionConfirmed : event_kind::kDraftObjectionDismissed,
+        message_id);
+    event.reason = draft->text;
+    if (confirm) {
+      event.detail =
+          nlohmann::json{{"proposal", draft->proposal_id}, {"objection", objection}}.dump();
+    }
+    ST_TRY(writer.AppendEvent(event));
     return writer.evidence_writer().SetDraftObjectionState(message_id,
                                                            confirm ? "confirmed" : "dismissed");
   }));
@@ -427,13 +458,9 @@ Result<Proposal> Lifecycle::Decide(const Context& context, std::int64_t proposal
   ProtocolProcess process = ST_TRY(LoadProcess());
   Proposal result;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
-    auto person = ST_TRY(store_.FindPerson(context.actor));
-    if (!person || !person->HasRole(Role::kCzar)) {
-      return Fail(Error::Conflict(fmt::format(
-          "{} does not have the czar role: only the PV protocols Czar may waive criteria and "
-          "decide (the Czar is added with 'stocktake person add EMAIL --role czar')",
-          context.actor)));
-    }
+    auto person = ST_TRY(FindActor(store_, context.actor));
+    ST_TRY(Authorize(person, context.actor, Action::kDecide));
+    ST_TRY(Authorize(person, context.actor, Action::kWaive));
     if (Trim(rationale).empty()) {
       return Fail(Error::InvalidArgument(
           "a decision needs a rationale: it is also the reason recorded with each waiver"));
@@ -474,14 +501,8 @@ Result<Protocol> Lifecycle::Waive(const Context& context, const std::string& nam
   ProtocolProcess process = ST_TRY(LoadProcess());
   Protocol result;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
-    auto person = ST_TRY(store_.FindPerson(context.actor));
-    if (!person || !person->HasRole(Role::kCzar)) {
-      return Fail(Error::Conflict(fmt::format(
-          "{} does not have the czar role: only the PV protocols Czar may waive an entry "
-          "criterion (act as the Czar with --as EMAIL; the Czar is added with 'stocktake person "
-          "add EMAIL --role czar')",
-          context.actor)));
-    }
+    auto person = ST_TRY(FindActor(store_, context.actor));
+    ST_TRY(Authorize(person, context.actor, Action::kWaive));
     if (Trim(reason).empty()) {
       return Fail(Error::InvalidArgument(
           "a waiver needs a reason: say with --reason why the protocol may move on without it"));

@@ -15,6 +15,7 @@ using testing::Named;
 constexpr char kCzar[] = "czar@example.org";
 constexpr char kDeveloper[] = "dev@example.org";
 constexpr char kReviewer[] = "reviewer@example.org";
+constexpr char kMaintainer[] = "maintainer@example.org";
 constexpr char kReason[] = "the ring layout is described with C structs";
 
 class LifecycleTest : public ::testing::Test {
@@ -23,9 +24,17 @@ class LifecycleTest : public ::testing::Test {
     store_ = ST_MUST(OpenStore(":memory:"));
     planning_ = std::make_unique<Planning>(*store_);
     lifecycle_ = std::make_unique<Lifecycle>(*store_);
+    // The Czar initialises the database, so is its admin too.
     ASSERT_TRUE(planning_->Init({kCzar, At("2017-01-01")}, Project{"Xen", "", {}, XenProcess()}));
     ASSERT_TRUE(planning_->SavePerson({kCzar, At("2017-01-01")},
-                                      Person{kCzar, "The Czar", {}, {Role::kCzar}}));
+                                      Person{kCzar, "The Czar", {}, {Role::kAdmin, Role::kCzar}}));
+    for (const char* person : {kDeveloper, kReviewer}) {
+      ASSERT_TRUE(planning_->SavePerson({kCzar, At("2017-01-01")},
+                                        Person{person, "", {}, {Role::kContributor}}));
+    }
+    ASSERT_TRUE(planning_->SavePerson({kCzar, At("2017-01-01")},
+                                      Person{kMaintainer, "", {}, {Role::kMaintainer}}));
+    // The developer adds pvcalls without owners, so owns it.
     ASSERT_TRUE(
         lifecycle_->AddProtocol({kDeveloper, At("2017-01-02")}, Named("pvcalls", "", "PV Calls")));
   }
@@ -94,7 +103,7 @@ TEST_F(LifecycleTest, OnlyTheCzarMayDecide) {
   std::int64_t id = Propose();
   auto decided = lifecycle_->Decide(As(kDeveloper, "2017-02-09"), id, true, "fine", {});
   ASSERT_FALSE(decided);
-  EXPECT_TRUE(decided.error().IsConflict());
+  EXPECT_TRUE(decided.error().IsPermissionDenied());
   EXPECT_NE(decided.error().message().find("czar role"), std::string::npos);
   EXPECT_NE(decided.error().message().find("person add"), std::string::npos);
 }
@@ -131,7 +140,7 @@ TEST_F(LifecycleTest, ReplyKeepsAnAnsweredObjectionLive) {
   EXPECT_EQ(StatusAt(id, "2017-03-01").objections[0].state, ObjectionState::kLive);
   auto by_other = lifecycle_->Reply(As(kDeveloper, "2017-03-02"), objection, "me too");
   ASSERT_FALSE(by_other);
-  EXPECT_TRUE(by_other.error().IsConflict());
+  EXPECT_TRUE(by_other.error().IsPermissionDenied());
 }
 
 TEST_F(LifecycleTest, LateObjectionBlocksAPassedProposal) {
@@ -211,8 +220,9 @@ TEST_F(LifecycleTest, RefusedActionsLeaveTheDatabaseUntouched) {
 TEST_F(LifecycleTest, ProposalsAndObjectionsShareOneNumberSequence) {
   std::int64_t id = Propose();
   std::int64_t first = ST_MUST(lifecycle_->Object(As(kReviewer, "2017-02-02"), id, kReason));
-  std::int64_t second =
-      ST_MUST(lifecycle_->Object(As(kCzar, "2017-02-02"), id, "the xenstore handshake is missing"));
+  std::int64_t second = ST_MUST(lifecycle_->Object(As(kMaintainer, "2017-02-02"), id,
+                                                   "the xenstore handshake is "
+                                                   "missing"));
   EXPECT_EQ(first, id + 1);
   EXPECT_EQ(second, id + 2);
   Withdrawal objection = ST_MUST(lifecycle_->Withdraw(As(kReviewer, "2017-02-03"), first));
@@ -258,7 +268,7 @@ TEST_F(LifecycleTest, OnlyTheCzarMayWaiveACriterionOutsideADecision) {
   auto by_developer = lifecycle_->Waive(As(kDeveloper, "2017-02-01"), "pvcalls", "design-committed",
                                         "agreed on the list");
   ASSERT_FALSE(by_developer);
-  EXPECT_TRUE(by_developer.error().IsConflict());
+  EXPECT_TRUE(by_developer.error().IsPermissionDenied());
   EXPECT_NE(by_developer.error().message().find("czar role"), std::string::npos);
   EXPECT_NE(by_developer.error().message().find("--role czar"), std::string::npos);
   auto no_reason = lifecycle_->Waive(As(kCzar, "2017-02-01"), "pvcalls", "design-committed", " ");
@@ -286,6 +296,41 @@ TEST_F(LifecycleTest, OnlyTheCzarMayWaiveACriterionOutsideADecision) {
   std::int64_t id = Propose();
   auto accepted = lifecycle_->Decide(As(kCzar, "2017-02-09"), id, true, "agreed", {});
   EXPECT_TRUE(accepted) << accepted.error().ToString();
+}
+
+TEST_F(LifecycleTest, RolesDecideWhoWritesWhat) {
+  ASSERT_TRUE(planning_->SavePerson({kCzar, At("2017-01-01")},
+                                    Person{"reader@example.org", "", {}, {Role::kReader}}));
+  EXPECT_EQ(ST_MUST(lifecycle_->FindProtocol("pvcalls")).owners,
+            std::vector<std::string>{kDeveloper});
+  std::int64_t id = Propose();
+  std::string before = Snapshot();
+  ProtocolUpdate update;
+  update.version = "2";
+  auto denied = [](const auto& result) { return !result && result.error().IsPermissionDenied(); };
+  for (const char* who : {"reader@example.org", "stranger@example.org"}) {
+    EXPECT_TRUE(denied(lifecycle_->Propose(As(who, "2017-02-02"), "pvusb", "", "", std::nullopt)));
+    EXPECT_TRUE(denied(lifecycle_->Object(As(who, "2017-02-02"), id, kReason))) << who;
+    EXPECT_TRUE(denied(lifecycle_->AddProtocol(As(who, "2017-02-02"), Named("pvusb")))) << who;
+    EXPECT_TRUE(denied(lifecycle_->UpdateProtocol(As(who, "2017-02-02"), "pvcalls", update)));
+  }
+  // Evidence is its owners' to record; a later stage is the Czar's to register.
+  auto not_owner = lifecycle_->UpdateProtocol(As(kReviewer, "2017-02-02"), "pvcalls", update);
+  ASSERT_FALSE(not_owner);
+  EXPECT_NE(not_owner.error().message().find("protocol set pvcalls --owner dev@example.org "
+                                             "--owner reviewer@example.org"),
+            std::string::npos)
+      << not_owner.error().message();
+  Protocol late = Named("pvusb");
+  late.stage = "production";
+  auto by_developer = lifecycle_->AddProtocol(As(kDeveloper, "2017-02-02"), late);
+  ASSERT_FALSE(by_developer);
+  EXPECT_NE(by_developer.error().message().find("needs the czar role"), std::string::npos);
+  EXPECT_EQ(Snapshot(), before);
+  Protocol registered = ST_MUST(lifecycle_->AddProtocol(As(kCzar, "2017-02-02"), late));
+  EXPECT_EQ(registered.stage, "production");
+  EXPECT_TRUE(registered.owners.empty());
+  EXPECT_TRUE(lifecycle_->UpdateProtocol(As(kDeveloper, "2017-02-03"), "pvcalls", update));
 }
 
 // The same lifecycle under an Apache-style 72-hour process, with no code change.

@@ -11,6 +11,7 @@
 
 #include "service/planning_internal.h"
 #include "stocktake/process/lazy_consensus.h"
+#include "stocktake/service/authorization.h"
 #include "stocktake/storage/as_of_store.h"
 #include "stocktake/util/text.h"
 #include "stocktake/util/utf8.h"
@@ -181,6 +182,34 @@ Result<void> CheckUtf8(const char* what, const std::optional<Text>& text) {
   return text ? CheckUtf8(what, *text) : Ok();
 }
 
+Result<std::string> CheckEmailAddress(std::string_view text) {
+  std::string email(Trim(text));
+  if (email.find('@') == std::string::npos || email.front() == '@' || email.back() == '@') {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' is not an e-mail address: write it as name@example.org", email)));
+  }
+  return email;
+}
+
+std::string RoleList(const std::vector<Role>& roles) {
+  std::vector<std::string> names;
+  for (Role role : roles) names.emplace_back(RoleName(role));
+  return Join(names, ",");
+}
+
+// A database keeps at least one admin, or no one could grant a role again.
+Result<void> CheckAdminRemains(Store& store, const std::optional<Person>& before,
+                               const Person& after) {
+  if (!before || !before->HasRole(Role::kAdmin) || after.HasRole(Role::kAdmin)) return Ok();
+  for (const auto& person : ST_TRY(store.ListPeople())) {
+    if (person.HasRole(Role::kAdmin) && person.email != before->email) return Ok();
+  }
+  return Fail(Error::Conflict(
+      fmt::format("{} is the only admin, and a database needs one: make someone else an admin "
+                  "first, or keep --role admin",
+                  before->email)));
+}
+
 Result<void> CheckFeatureText(const Feature& feature) {
   ST_TRY(CheckUtf8("the title", feature.title));
   ST_TRY(CheckUtf8("the slug", feature.slug));
@@ -260,8 +289,10 @@ Result<Feature> MergeBackdated(Feature stored, const Feature& before, const Feat
 
 }  // namespace
 
-Result<void> Planning::Init(const Context& context, Project project) {
+Result<void> Planning::Init(const Context& context, Project project, std::string admin) {
   if (project.process.statuses.empty()) project.process = XenProcess();
+  Person first{ST_TRY(CheckEmailAddress(admin.empty() ? context.actor : admin)), "", {}, {}};
+  first.roles = {Role::kAdmin};
   return store_.Transact([&](StoreWriter& writer) -> Result<void> {
     if (ST_TRY(store_.LoadProject())) {
       return Fail(
@@ -269,9 +300,14 @@ Result<void> Planning::Init(const Context& context, Project project) {
                           "--db"));
     }
     ST_TRY(writer.SaveProject(project));
+    ST_TRY(writer.SavePerson(first));
     Event event = MakeEvent(context, event_kind::kProjectConfigured, "", project.name);
     event.to = project.process.name;
     ST_TRY(writer.AppendEvent(event));
+    Event person = MakeEvent(context, event_kind::kPersonSaved, "", first.email);
+    person.to = RoleList(first.roles);
+    person.reason = "the first admin";
+    ST_TRY(writer.AppendEvent(person));
     return Ok();
   });
 }
@@ -286,19 +322,16 @@ Result<Project> Planning::LoadProject() {
 }
 
 Result<Person> Planning::SavePerson(const Context& context, Person person) {
-  person.email = std::string(Trim(person.email));
-  if (person.email.find('@') == std::string::npos || person.email.front() == '@' ||
-      person.email.back() == '@') {
-    return Fail(Error::InvalidArgument(
-        fmt::format("'{}' is not an e-mail address: write it as name@example.org", person.email)));
-  }
+  person.email = ST_TRY(CheckEmailAddress(person.email));
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     ST_TRY(LoadProject());
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kManagePeople));
+    auto before = ST_TRY(store_.FindPerson(person.email));
+    ST_TRY(CheckAdminRemains(store_, before, person));
     ST_TRY(writer.SavePerson(person));
     Event event = MakeEvent(context, event_kind::kPersonSaved, "", person.email);
-    std::vector<std::string> roles;
-    for (Role role : person.roles) roles.emplace_back(RoleName(role));
-    event.to = Join(roles, ",");
+    if (before) event.from = RoleList(before->roles);
+    event.to = RoleList(person.roles);
     ST_TRY(writer.AppendEvent(event));
     return Ok();
   }));
@@ -310,6 +343,7 @@ Result<Release> Planning::AddRelease(const Context& context, Release release) {
   ST_TRY(CheckDates(release));
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     ST_TRY(LoadProject());
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kAddRelease));
     if (ST_TRY(store_.FindRelease(release.version))) {
       return Fail(
           Error::Conflict(fmt::format("release {} already exists: change its dates with "
@@ -350,13 +384,7 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
   // Read the schedule inside the transaction that changes it, so two slips
   // at once (one of the freeze, one of the release date) both hold.
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
-    auto person = ST_TRY(store_.FindPerson(context.actor));
-    if (!person || !(person->HasRole(Role::kReleaseManager) || person->HasRole(Role::kAdmin))) {
-      return Fail(Error::Conflict(fmt::format(
-          "only a release manager may slip a release, and {} is not one: act as one with --as "
-          "EMAIL, or have an admin run 'stocktake person add {} --role release-manager'",
-          context.actor, context.actor)));
-    }
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kSlipRelease));
     Release stored = ST_TRY(FindRelease(version));
     auto later = ST_TRY(ChangesAfter(store_, version, "release.", context.now));
     const Context effective = Following(context, later);
@@ -434,6 +462,15 @@ Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
   // added by another command meanwhile is seen, never overwritten.
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     Project project = ST_TRY(LoadProject());
+    auto actor = ST_TRY(FindActor(store_, context.actor));
+    ST_TRY(Authorize(actor, context.actor, Action::kAddFeature));
+    if (draft.must_have || !draft.freeze_exception.empty()) {
+      ST_TRY(Authorize(actor, context.actor, Action::kPlanFeature));
+    }
+    // Whoever may change only what they own owns what they add.
+    if (draft.owners.empty() && ActsOnlyAsOwner(actor, Action::kUpdateFeature)) {
+      draft.owners = {actor->email};
+    }
     Release release = ST_TRY(FindRelease(draft.release));
     if (draft.status.empty()) draft.status = project.process.statuses.front().id;
     if (project.process.FindStatus(draft.status) == nullptr) {
@@ -472,6 +509,9 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     Project project = ST_TRY(LoadProject());
     Feature stored = ST_TRY(ResolveFeature(name));
+    auto actor = ST_TRY(FindActor(store_, context.actor));
+    OwnedObject owned{"feature", stored.slug, stored.owners};
+    ST_TRY(Authorize(actor, context.actor, Action::kUpdateFeature, &owned));
     auto later = ST_TRY(ChangesAfter(store_, stored.slug, "feature.", context.now));
     const Context effective = Following(context, later);
     ST_TRY(CheckNotBefore(effective, later, fmt::format("'{}'", stored.title)));
@@ -486,6 +526,10 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
       before = std::move(*then);
     }
     Feature after = ST_TRY(ApplyUpdate(project, before, update));
+    if (after.release != before.release || after.must_have != before.must_have ||
+        after.freeze_exception != before.freeze_exception) {
+      ST_TRY(Authorize(actor, context.actor, Action::kPlanFeature));
+    }
     bool status_changed = after.status != before.status;
     bool fields_changed = !SameFeatureFields(before, after);
     if (!status_changed && !fields_changed) {

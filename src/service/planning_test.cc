@@ -13,7 +13,8 @@ using testing::Day;
 using testing::ReadFileForTesting;
 using testing::SourcePath;
 
-constexpr char kManager[] = "george.dunlap@eu.citrix.com";
+constexpr char kManager[] = "george.dunlap@eu.citrix.com";  // the file's release manager
+constexpr char kAdmin[] = "admin@example.org";              // imports first, so the first admin
 
 class PlanningTest : public ::testing::Test {
  protected:
@@ -25,8 +26,14 @@ class PlanningTest : public ::testing::Test {
   void ImportExample(const char* now = "2013-01-21") {
     std::string text = ReadFileForTesting(SourcePath("examples/xen-4.3.yaml"));
     ASSERT_FALSE(text.empty());
-    auto summary = planning_->Import({kManager, At(now)}, text, "examples/xen-4.3.yaml");
+    auto summary = planning_->Import({kAdmin, At(now)}, text, "examples/xen-4.3.yaml");
     ASSERT_TRUE(summary) << summary.error().ToString();
+  }
+
+  // Gives `email` exactly `roles`, as the admin.
+  void Grant(const std::string& email, std::vector<Role> roles) {
+    auto saved = planning_->SavePerson({kAdmin, At("2013-01-21")}, Person{email, "", {}, roles});
+    ASSERT_TRUE(saved) << saved.error().ToString();
   }
 
   size_t EventCount() { return ST_MUST(store_->ListEvents({})).size(); }
@@ -42,7 +49,7 @@ class PlanningTest : public ::testing::Test {
                      const std::string& fragment) {
     std::string before = ExportOrEmpty();
     size_t events = EventCount();
-    auto result = planning_->Import({kManager, At("2013-02-01")}, yaml, "bad.yaml");
+    auto result = planning_->Import({kAdmin, At("2013-02-01")}, yaml, "bad.yaml");
     ASSERT_FALSE(result) << "accepted:\n" << yaml;
     EXPECT_EQ(result.error().context(), context) << result.error().ToString();
     EXPECT_NE(result.error().message().find(fragment), std::string::npos)
@@ -77,7 +84,7 @@ TEST_F(PlanningTest, ReimportingTheSameFileChangesNothing) {
   ImportExample();
   size_t events = EventCount();
   std::string text = ReadFileForTesting(SourcePath("examples/xen-4.3.yaml"));
-  auto summary = ST_MUST(planning_->Import({kManager, At("2013-02-01")}, text, "x.yaml"));
+  auto summary = ST_MUST(planning_->Import({kAdmin, At("2013-02-01")}, text, "x.yaml"));
   EXPECT_EQ(summary.events_written, 0);
   EXPECT_EQ(summary.features_unchanged, 41);
   EXPECT_EQ(summary.features_added, 0);
@@ -93,7 +100,7 @@ TEST_F(PlanningTest, ImportRecordsAStatusChangeWhenTheFileMovesAFeature) {
   moved.replace(moved.find("at-risk", at), 7, "fair");
   // The file now records the release as of the day the status changed.
   moved.replace(moved.find("as_of: 2013-01-21"), 17, "as_of: 2013-02-01");
-  auto summary = ST_MUST(planning_->Import({kManager, At("2013-02-01")}, moved, "x.yaml"));
+  auto summary = ST_MUST(planning_->Import({kAdmin, At("2013-02-01")}, moved, "x.yaml"));
   EXPECT_EQ(summary.features_updated, 1);
   auto history = ST_MUST(planning_->FeatureHistory("blktap3"));
   ASSERT_FALSE(history.empty());
@@ -132,7 +139,7 @@ TEST_F(PlanningTest, RefusesADependencyThatDoesNotExist) {
 TEST_F(PlanningTest, AcceptsADependencyOnAFeatureAlreadyInTheDatabase) {
   ImportExample();
   auto result = planning_->Import(
-      {kManager, At("2013-02-01")},
+      {kAdmin, At("2013-02-01")},
       std::string(kHeader) +
           "      - title: A\n        status: fair\n        depends_on: [Rationalized backend "
           "scripts]\n",
@@ -223,11 +230,14 @@ TEST_F(PlanningTest, NamesFeaturesBySlugTitleOrDisplayName) {
 TEST_F(PlanningTest, OnlyAReleaseManagerMaySlipAndTheSlipIsKept) {
   ImportExample();
   size_t events = EventCount();
-  auto refused = planning_->SlipRelease({"someone@example.org", At("2013-02-01")}, "4.3",
-                                        Day("2013-04-08"), std::nullopt, "more time");
-  ASSERT_FALSE(refused);
-  EXPECT_TRUE(refused.error().IsConflict());
-  EXPECT_NE(refused.error().message().find("only a release manager"), std::string::npos);
+  for (const char* who : {"someone@example.org", kAdmin}) {
+    auto refused = planning_->SlipRelease({who, At("2013-02-01")}, "4.3", Day("2013-04-08"),
+                                          std::nullopt, "more time");
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(refused.error().IsPermissionDenied());
+    EXPECT_NE(refused.error().message().find("needs the release-manager role"), std::string::npos)
+        << refused.error().message();
+  }
   EXPECT_EQ(EventCount(), events);
 
   auto no_reason = planning_->SlipRelease({kManager, At("2013-02-01")}, "4.3", Day("2013-04-08"),
@@ -251,6 +261,7 @@ TEST_F(PlanningTest, OnlyAReleaseManagerMaySlipAndTheSlipIsKept) {
 
 TEST_F(PlanningTest, FeatureChangesAreKeptWithWhoWhenAndWhy) {
   ImportExample();
+  Grant("ian@example.org", {Role::kReleaseManager});
   FeatureUpdate update;
   update.status = "at-risk";
   update.reason = "maintainer on leave";
@@ -281,6 +292,7 @@ TEST_F(PlanningTest, FeatureChangesAreKeptWithWhoWhenAndWhy) {
 
 TEST_F(PlanningTest, ReportShowsEffectiveStatusesAndChangesSince) {
   ImportExample();
+  Grant("ian@example.org", {Role::kReleaseManager});
   FeatureUpdate at_risk;
   at_risk.status = "at-risk";
   at_risk.reason = "maintainer on leave";
@@ -374,6 +386,130 @@ TEST_F(PlanningTest, MarkdownAndJsonCarryTheSameContent) {
   EXPECT_EQ(json["sections"][3]["items"].size(), 16u);
   EXPECT_EQ(json["sections"][0]["items"][0]["partial"], true);
   EXPECT_EQ(json["text"], testing::SeedTakingStockBody());
+}
+
+TEST_F(PlanningTest, OnlyAnAdminGrantsRolesAndNoOneRaisesTheirOwn) {
+  ImportExample();
+  Grant("reader@example.org", {Role::kReader});
+  Grant("dev@example.org", {Role::kContributor});
+  Grant("maintainer@example.org", {Role::kMaintainer});
+  std::string before = ExportOrEmpty();
+  size_t events = EventCount();
+  struct Attempt {
+    const char* actor;
+    Person person;
+  };
+  const Attempt attempts[] = {
+      {"reader@example.org", {"reader@example.org", "", {}, {Role::kCzar}}},
+      {"dev@example.org", {"dev@example.org", "", {}, {Role::kAdmin}}},
+      {"maintainer@example.org", {kManager, "George Dunlap", {}, {Role::kReader}}},
+      {"stranger@example.org", {"stranger@example.org", "", {}, {Role::kContributor}}},
+      {kManager, {"friend@example.org", "", {}, {Role::kReleaseManager}}},
+  };
+  for (const auto& attempt : attempts) {
+    auto refused = planning_->SavePerson({attempt.actor, At("2013-02-01")}, attempt.person);
+    ASSERT_FALSE(refused) << attempt.actor;
+    EXPECT_TRUE(refused.error().IsPermissionDenied()) << refused.error().ToString();
+    EXPECT_NE(refused.error().message().find("needs the admin role"), std::string::npos);
+  }
+  EXPECT_EQ(ExportOrEmpty(), before);
+  EXPECT_EQ(EventCount(), events);
+
+  // The admin's grant is recorded with the roles before and after.
+  Grant("dev@example.org", {Role::kContributor, Role::kCzar});
+  auto saved = ST_MUST(store_->ListEvents({}));
+  EXPECT_EQ(saved.back().kind, event_kind::kPersonSaved);
+  EXPECT_EQ(saved.back().actor, kAdmin);
+  EXPECT_EQ(saved.back().from, "contributor");
+  EXPECT_EQ(saved.back().to, "contributor,czar");
+}
+
+TEST_F(PlanningTest, TheLastAdminKeepsTheRole) {
+  ImportExample();
+  auto refused = planning_->SavePerson({kAdmin, At("2013-02-01")},
+                                       Person{kAdmin, "", {}, {Role::kReleaseManager}});
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().IsConflict());
+  EXPECT_NE(refused.error().message().find("the only admin"), std::string::npos);
+  Grant("second@example.org", {Role::kAdmin});
+  EXPECT_TRUE(planning_->SavePerson({"second@example.org", At("2013-02-01")},
+                                    Person{kAdmin, "", {}, {Role::kReader}}));
+}
+
+TEST_F(PlanningTest, OwnersChangeTheirFeaturesAndTheReleaseManagerChangesEvery) {
+  ImportExample();
+  Grant("dev@example.org", {Role::kContributor});
+  Feature draft;
+  draft.title = "vTPM 2.0";
+  draft.release = "4.3";
+  Feature added = ST_MUST(planning_->AddFeature({"dev@example.org", At("2013-02-01")}, draft));
+  EXPECT_EQ(added.owners, std::vector<std::string>{"dev@example.org"});
+  FeatureUpdate status;
+  status.status = "fair";
+  EXPECT_TRUE(planning_->UpdateFeature({"DEV@example.org", At("2013-02-02")}, added.slug, status));
+
+  std::string before = ExportOrEmpty();
+  size_t events = EventCount();
+  FeatureUpdate must_have;
+  must_have.must_have = true;
+  auto planning =
+      planning_->UpdateFeature({"dev@example.org", At("2013-02-03")}, added.slug, must_have);
+  ASSERT_FALSE(planning);
+  EXPECT_TRUE(planning.error().IsPermissionDenied());
+  EXPECT_NE(planning.error().message().find("mark it must-have"), std::string::npos);
+  auto other = planning_->UpdateFeature({"dev@example.org", At("2013-02-03")}, "blktap3", status);
+  ASSERT_FALSE(other);
+  EXPECT_TRUE(other.error().IsPermissionDenied());
+  EXPECT_NE(other.error().message().find("is not one of its owners"), std::string::npos);
+  draft.title = "Must have";
+  draft.must_have = true;
+  EXPECT_FALSE(planning_->AddFeature({"dev@example.org", At("2013-02-03")}, draft));
+  EXPECT_EQ(ExportOrEmpty(), before);
+  EXPECT_EQ(EventCount(), events);
+
+  // The release manager changes any feature, owns none by adding it.
+  EXPECT_TRUE(planning_->UpdateFeature({kManager, At("2013-02-04")}, added.slug, must_have));
+  Feature by_manager = ST_MUST(planning_->AddFeature({kManager, At("2013-02-04")}, draft));
+  EXPECT_TRUE(by_manager.owners.empty());
+}
+
+TEST_F(PlanningTest, OnlyAnAdminImportsAndTheFirstImportNamesTheFirstAdmin) {
+  std::string text = ReadFileForTesting(SourcePath("examples/xen-4.3.yaml"));
+  auto first = ST_MUST(planning_->Import({kAdmin, At("2013-01-21")}, text, "xen-4.3.yaml"));
+  EXPECT_EQ(first.first_admin, kAdmin);
+  auto admin = ST_MUST(store_->FindPerson(kAdmin));
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(admin->roles, std::vector<Role>{Role::kAdmin});
+
+  std::string before = ExportOrEmpty();
+  size_t events = EventCount();
+  auto refused = planning_->Import({kManager, At("2013-02-01")}, text, "xen-4.3.yaml");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().IsPermissionDenied());
+  EXPECT_NE(refused.error().message().find("may not import a project file"), std::string::npos);
+  EXPECT_EQ(ExportOrEmpty(), before);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_EQ(ST_MUST(planning_->Import({kAdmin, At("2013-02-01")}, text, "again.yaml")).first_admin,
+            "");
+  // A file never takes the admin role away: 'person add' does.
+  ASSERT_TRUE(planning_->Import({kAdmin, At("2013-02-01")},
+                                "people:\n  - {email: admin@example.org, roles: [reader]}\n",
+                                "demote.yaml"));
+  admin = ST_MUST(store_->FindPerson(kAdmin));
+  EXPECT_EQ(admin->roles, (std::vector<Role>{Role::kAdmin, Role::kReader}));
+}
+
+TEST_F(PlanningTest, InitNamesTheFirstAdmin) {
+  EXPECT_FALSE(planning_->Init({kAdmin, At("2013-01-01")}, Project{}, "not an address"));
+  ASSERT_TRUE(planning_->Init({kAdmin, At("2013-01-01")}, Project{}, "boss@example.org"));
+  auto boss = ST_MUST(store_->FindPerson("boss@example.org"));
+  ASSERT_TRUE(boss);
+  EXPECT_TRUE(boss->HasRole(Role::kAdmin));
+  EXPECT_FALSE(ST_MUST(store_->FindPerson(kAdmin)));
+  auto events = ST_MUST(store_->ListEvents({}));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].kind, event_kind::kPersonSaved);
+  EXPECT_EQ(events[1].actor, kAdmin);
 }
 
 }  // namespace

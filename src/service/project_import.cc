@@ -19,9 +19,11 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "service/import_authorization_internal.h"
 #include "service/planning_internal.h"
 #include "service/project_import_internal.h"
 #include "stocktake/process/lazy_consensus.h"
+#include "stocktake/service/authorization.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/util/text.h"
 
@@ -1310,14 +1312,23 @@ Result<void> ApplyImport(StoreWriter& writer, const ImportPlan& plan) {
 
 namespace {
 
-// Parses `text` and plans its import inside the caller's transaction.
+// Parses `text` and plans its import inside the caller's transaction, after
+// the role rules (docs/process.md, "Who may write what"), read in it too.
+// `first_admin` is who becomes the first admin of a database the import
+// initialises, or empty.
 Result<import_internal::ImportPlan> PlanInStore(Store& store, const Context& context,
                                                 std::string_view text, std::string_view file_name,
-                                                const ImportOptions& options) {
+                                                const ImportOptions& options,
+                                                std::string& first_admin) {
   auto stored_project = ST_TRY(store.LoadProject());
+  ST_TRY(AuthorizeIn(store, context.actor, Action::kImport));
   const Process* fallback = stored_project ? &stored_project->process : nullptr;
   ProjectFile file = ST_TRY(ParseProjectFile(text, file_name, fallback));
+  if (!stored_project) first_admin = authorization_internal::NameFirstAdmin(file, context.actor);
   auto snapshot = ST_TRY(import_internal::LoadImportSnapshot(store, std::move(stored_project)));
+  authorization_internal::KeepAdmins(file, snapshot.people);
+  ST_TRY(authorization_internal::CheckImportedStageChanges(file, snapshot.protocols,
+                                                           snapshot.proposals));
   return import_internal::PlanImport(context, std::move(file), snapshot, options);
 }
 
@@ -1327,7 +1338,8 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
                                        std::string_view file_name, const ImportOptions& options) {
   ImportSummary summary;
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
-    auto plan = ST_TRY(PlanInStore(store_, context, text, file_name, options));
+    std::string first_admin;
+    auto plan = ST_TRY(PlanInStore(store_, context, text, file_name, options, first_admin));
     const auto& conflicts = plan.preview.conflicts;
     if (!conflicts.empty() && !options.prefer_file) {
       return Fail(Error::Conflict(fmt::format(
@@ -1339,6 +1351,7 @@ Result<ImportSummary> Planning::Import(const Context& context, std::string_view 
     }
     ST_TRY(import_internal::ApplyImport(writer, plan));
     summary = plan.summary;
+    summary.first_admin = first_admin;
     return Ok();
   }));
   return summary;
@@ -1351,7 +1364,8 @@ Result<ImportPreview> Planning::PreviewImport(const Context& context, std::strin
   // state of the database, as the import's would be.
   ImportPreview preview;
   ST_TRY(store_.Transact([&](StoreWriter&) -> Result<void> {
-    preview = ST_TRY(PlanInStore(store_, context, text, file_name, options)).preview;
+    std::string first_admin;
+    preview = ST_TRY(PlanInStore(store_, context, text, file_name, options, first_admin)).preview;
     return Ok();
   }));
   return preview;

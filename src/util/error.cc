@@ -10,6 +10,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "invalid-argument";
     case ErrorCode::kConflict:
       return "conflict";
+    case ErrorCode::kPermissionDenied:
+      return "permission-denied";
     case ErrorCode::kCorruption:
       return "corruption";
     case ErrorCode::kIoError:

@@ -87,7 +87,9 @@ nlohmann::json ImportSummaryJson(const ImportReport& view) {
           {"protocols_updated", summary.protocols_updated},
           {"proposals_added", summary.proposals_added},
           {"proposals_updated", summary.proposals_updated},
-          {"events_written", summary.events_written}};
+          {"events_written", summary.events_written},
+          {"first_admin", summary.first_admin.empty() ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(summary.first_admin)}};
 }
 
 nlohmann::json ImportDryRunJson(const ImportDryRun& view) {
@@ -258,7 +260,9 @@ void JsonPrinter::Print(const IngestReport& view) {
 }
 
 void JsonPrinter::Print(const Changed<InitDone>& view) {
-  Write({{"database", view.value.database}, {"process", view.value.process}});
+  Write({{"database", view.value.database},
+         {"process", view.value.process},
+         {"admin", view.value.admin}});
 }
 
 void JsonPrinter::Print(const Changed<Person>& view) { Write(PersonJson(view.value)); }

@@ -301,6 +301,12 @@ void TextPrinter::Print(const ImportReport& view) {
       summary.features_added, summary.features_updated, summary.features_unchanged,
       summary.people_saved, summary.protocols_added, summary.protocols_updated,
       summary.proposals_added, summary.proposals_updated, summary.events_written);
+  if (!summary.first_admin.empty()) {
+    out_ << fmt::format(
+        "{} is the first admin of {}: the import initialised it, and only an admin grants roles "
+        "('stocktake person add EMAIL --role ROLE').\n",
+        summary.first_admin, view.database);
+  }
 }
 
 namespace {

@@ -130,14 +130,17 @@ psave() {
 }
 check "pv import" exit_is 0 pv --as admin@example.org --now 2026-10-01 import \
   "$root/examples/xen-pv-protocols.yaml"
-check "czar" exit_is 0 pv --as admin@example.org --now 2026-10-01 person add czar@example.org \
-  --role czar
+for who in czar@example.org:czar dev@example.org:contributor reviewer@example.org:contributor \
+  maintainer@example.org:maintainer; do
+  check "person ${who%%:*}" exit_is 0 pv --as admin@example.org --now 2026-10-01 person add \
+    "${who%%:*}" --role "${who##*:}"
+done
 check "propose" exit_is 0 pv --now 2026-11-01 --as dev@example.org propose pvcalls --to production
 check "object" exit_is 0 pv --now 2026-11-02 --as reviewer@example.org object 1 \
   --reason "the ring size is not negotiated"
 psave p1 2026-11-02T12:00:00Z
 check "answer" exit_is 0 pv --now 2026-11-03 --as dev@example.org answer 2 --text "see section 4"
-check "compat" exit_is 0 pv --now 2026-11-04 --as dev@example.org protocol set pvcalls \
+check "compat" exit_is 0 pv --now 2026-11-04 --as maintainer@example.org protocol set pvcalls \
   --compat "Backward compatible from version 1 on"
 check "decide" exit_is 0 pv --now 2026-11-12 --as czar@example.org decide 1 --accept \
   --rationale "lazy consensus"

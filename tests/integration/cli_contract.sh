@@ -11,6 +11,8 @@ st() { "$stocktake" --db "$work/st.db" "$@"; }
 # The main job and its golden output.
 check "import" exit_is 0 st --now 2013-01-21 import "$root/examples/xen-4.3.yaml"
 check "import summary" grep -q "41 feature(s) added" "$work/out"
+check "the importer is the first admin" \
+  grep -q "^ian.campbell@citrix.com is the first admin of $work/st.db" "$work/out"
 check "report golden" exit_is 0 st --now 2013-01-21 report 4.3
 check "report equals seed" cmp "$work/out" "$golden"
 check "STOCKTAKE_DB and STOCKTAKE_NOW" bash -c \
@@ -34,7 +36,14 @@ check "report json content" json_has 'd["version"]=="4.3" and len(d["sections"])
 check "release show json" exit_is 0 st --now 2013-01-21 --json release show 4.3
 check "release show days" json_has 'd["days_to_freeze"]==63 and d["features_by_status"]["at-risk"]==16'
 
-# --as defaults to git's user.email and is recorded.
+# --as defaults to git's user.email and is recorded. An admin changes no
+# feature until they hold a role that may.
+check "an admin is no release manager" exit_is 4 st --now 2013-01-22 feature set \
+  rationalized-backend-scripts --status at-risk
+check "the refusal names the role and how to get it" \
+  err_has "needs the release-manager role, or the maintainer or contributor role as one of its owners"
+check "the admin grants themselves the role" exit_is 0 st person add ian.campbell@citrix.com \
+  --role admin --role release-manager
 check "feature set" exit_is 0 st --now 2013-01-22 feature set rationalized-backend-scripts \
   --status at-risk --reason "maintainer on leave"
 check "history actor" exit_is 0 st --json feature history rationalized-backend-scripts
@@ -51,8 +60,9 @@ check "reset status" exit_is 0 st --now 2013-01-24 feature set rationalized-back
 check "check clean exit 0" exit_is 0 st --now 2013-01-24 check 4.3
 
 # Slips: only the release manager.
-check "slip refused" exit_is 4 st --now 2013-02-01 release slip 4.3 --freeze 2013-04-08 --reason PVH
-check "slip refusal says why" grep -q "stocktake: error: only a release manager" "$work/err"
+check "slip refused" exit_is 4 st --now 2013-02-01 --as ian.jackson@eu.citrix.com release slip 4.3 \
+  --freeze 2013-04-08 --reason PVH
+check "slip refusal says why" grep -q "stocktake: error: ian.jackson@eu.citrix.com may not slip a release: it needs the release-manager role" "$work/err"
 check "slip by RM" exit_is 0 st --now 2013-02-01 --as george.dunlap@eu.citrix.com release slip 4.3 \
   --freeze 2013-04-08 --reason "PVH needs two more weeks"
 check "report since" exit_is 0 st --now 2013-02-02 report 4.3 --since 2013-01-22

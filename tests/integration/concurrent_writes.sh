@@ -8,7 +8,13 @@
 # Usage: concurrent_writes.sh path/to/stocktake
 source "$(dirname "$0")/lib.sh" "$1"
 
+# The importer is the first admin; the writers below are release managers,
+# who may change every field of every feature.
 "$stocktake" import "$root/examples/xen-4.3.yaml" >/dev/null || exit 1
+for writer in a b c d e f; do
+  "$stocktake" person add $writer@example.org --role release-manager >/dev/null || exit 1
+done
+rm_as=george.dunlap@eu.citrix.com
 feature=rationalized-backend-scripts
 rounds=6
 for round in $(seq "$rounds"); do
@@ -34,20 +40,20 @@ check "every change is in the event log once" json_has \
 other=xl-pvusb-pass-through-for-pv-guests
 cycles=0
 for round in 1 2 3 4 5; do
-  "$stocktake" feature set $feature --depends-on $other >/dev/null 2>&1 &
-  "$stocktake" feature set $other --depends-on $feature >/dev/null 2>&1 &
+  "$stocktake" --as a@example.org feature set $feature --depends-on $other >/dev/null 2>&1 &
+  "$stocktake" --as b@example.org feature set $other --depends-on $feature >/dev/null 2>&1 &
   wait
   mine=$("$stocktake" --json feature show $feature | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["depends_on"]))')
   theirs=$("$stocktake" --json feature show $other | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["depends_on"]))')
   [ "$mine" -eq 1 ] && [ "$theirs" -eq 1 ] && cycles=$((cycles + 1))
-  [ "$mine" -eq 1 ] && "$stocktake" feature set $feature --no-depends-on $other >/dev/null
-  [ "$theirs" -eq 1 ] && "$stocktake" feature set $other --no-depends-on $feature >/dev/null
+  [ "$mine" -eq 1 ] && "$stocktake" --as $rm_as feature set $feature --no-depends-on $other >/dev/null
+  [ "$theirs" -eq 1 ] && "$stocktake" --as $rm_as feature set $other --no-depends-on $feature >/dev/null
 done
 check "opposite concurrent dependencies never make a cycle" test "$cycles" -eq 0
 
 # Two adds of one slug at once: one is added, the other refused, none overwritten.
-"$stocktake" feature add "First twin" --release 4.3 --slug twin >"$work/add1" 2>&1 &
-"$stocktake" feature add "Second twin" --release 4.3 --slug twin >"$work/add2" 2>&1 &
+"$stocktake" --as a@example.org feature add "First twin" --release 4.3 --slug twin >"$work/add1" 2>&1 &
+"$stocktake" --as b@example.org feature add "Second twin" --release 4.3 --slug twin >"$work/add2" 2>&1 &
 wait
 check "two adds of one slug: exactly one is refused" \
   test "$(grep -l 'already exists' "$work/add1" "$work/add2" | wc -l)" -eq 1
@@ -56,7 +62,6 @@ check "and the feature was added once" json_has \
   "sum(1 for e in d if e['kind'] == 'feature.added') == 1"
 
 # Two slips at once, one of the freeze and one of the release date: both hold.
-rm_as=george.dunlap@eu.citrix.com
 "$stocktake" --as $rm_as release slip 4.3 --freeze 2013-04-08 --reason "PVH" >/dev/null &
 "$stocktake" --as $rm_as release slip 4.3 --release 2013-07-01 --reason "QA" >/dev/null &
 wait
@@ -68,8 +73,11 @@ check "two concurrent slips both hold" json_has \
 pv="--db pv.db"
 "$stocktake" $pv import "$root/examples/xen-pv-protocols.yaml" >/dev/null
 "$stocktake" $pv person add czar@example.org --name Czar --role czar >/dev/null
+"$stocktake" $pv person add dev@example.org --role contributor >/dev/null
+"$stocktake" $pv person add maintainer@example.org --role maintainer >/dev/null  # owns pvcalls
 "$stocktake" $pv --now 2026-11-01 --as dev@example.org propose pvcalls --to production >/dev/null
-"$stocktake" $pv protocol set pvcalls --compat "Backward compatible from version 1 on" >/dev/null
+"$stocktake" $pv --as maintainer@example.org protocol set pvcalls \
+  --compat "Backward compatible from version 1 on" >/dev/null
 "$stocktake" $pv --now 2026-11-12 --as czar@example.org decide 1 --accept --rationale "ok" \
   >/dev/null 2>&1 &
 "$stocktake" $pv --now 2026-11-12 --as czar@example.org decide 1 --reject --rationale "no" \
@@ -84,11 +92,11 @@ check "two concurrent decisions: exactly one is recorded" json_has \
 holder=$!
 sleep 0.5
 check "a write that waits 1 s for a held lock exits 7" \
-  exit_is 7 "$stocktake" --wait 1 feature set $feature --notes "while busy"
+  exit_is 7 "$stocktake" --wait 1 --as $rm_as feature set $feature --notes "while busy"
 check "and says the database is busy" err_has "database is busy: another stocktake command holds"
 wait "$holder"
 check "once the lock is free, the same write succeeds" \
-  exit_is 0 "$stocktake" --wait 1 feature set $feature --notes "after busy"
+  exit_is 0 "$stocktake" --wait 1 --as $rm_as feature set $feature --notes "after busy"
 check "--wait takes seconds, not a negative number" exit_is 2 "$stocktake" --wait -1 stats
 
 finish

@@ -73,7 +73,7 @@ check "later: a status" exit_is 0 db st.db --as "$rm_email" --now 2013-02-01 fea
   rationalized-backend-scripts --status at-risk --reason "owner on leave"
 check "later: a slip" exit_is 0 db st.db --as "$rm_email" --now 2013-02-02 release slip 4.3 \
   --freeze 2013-04-08 --reason "PVH needs two more weeks"
-check "later: owners and must-have" exit_is 0 db st.db --as "$dev" --now 2013-02-03 feature set \
+check "later: owners and must-have" exit_is 0 db st.db --as "$rm_email" --now 2013-02-03 feature set \
   pvh-mode-xen-linux --owner "$dev" --must-have true
 check "later: a release" exit_is 0 db st.db --as "$rm_email" --now 2013-02-04 release add 4.4 \
   --start 2013-06-17 --freeze 2013-10-18 --release 2014-01-21
@@ -81,7 +81,7 @@ check "later: a feature moved to it" exit_is 0 db st.db --as "$rm_email" --now 2
   feature set blktap3 --release 4.4
 before=$(sha256sum <"$work/st.db")
 dump st.db >"$work/before.sql"
-check "the old export is refused" exit_is 4 db st.db --now 2013-03-01 import old.yaml
+check "the old export is refused" exit_is 4 db st.db --as "$rm_email" --now 2013-03-01 import old.yaml
 check "naming each conflict: the status, its date and who" err_has \
   "feature rationalized-backend-scripts: status: the database has \"at-risk\" (2013-02-01T00:00:00Z, by $rm_email), the file \"on-track\" (as of 2013-01-21T00:00:00Z)"
 check "the slip" err_has "release 4.3: freeze: the database has \"2013-04-08\" (2013-02-02T00:00:00Z, by $rm_email)"
@@ -91,17 +91,17 @@ check "the move" err_has "feature blktap3: release: the database has \"4.4\" (20
 check "saying how to go on" err_has "with --prefer file"
 check "the database is byte-identical" test "$(sha256sum <"$work/st.db")" = "$before"
 check "and its dump too" bash -c "sqlite3 '$work/st.db' .dump | cmp - '$work/before.sql'"
-check "the example after later work is refused too" exit_is 4 db st.db import "$xen43"
+check "the example after later work is refused too" exit_is 4 db st.db --as "$rm_email" import "$xen43"
 check "still byte-identical" test "$(sha256sum <"$work/st.db")" = "$before"
 
 # --dry-run prints the plan and writes nothing.
-check "dry run" exit_is 0 db st.db --now 2013-03-01 import old.yaml --dry-run --prefer file
+check "dry run" exit_is 0 db st.db --as "$rm_email" --now 2013-03-01 import old.yaml --dry-run --prefer file
 check "dry run golden" cmp "$work/out" "$plan_golden"
 cp "$work/out" "$work/plan.txt"
 check "dry run without --prefer says it would be refused" exit_is 0 \
-  db st.db --now 2013-03-01 import old.yaml --dry-run
+  db st.db --as "$rm_email" --now 2013-03-01 import old.yaml --dry-run
 check "would be refused" out_has "The import would be refused"
-check "dry run --json" exit_is 0 db st.db --now 2013-03-01 --json import old.yaml --dry-run
+check "dry run --json" exit_is 0 db st.db --as "$rm_email" --now 2013-03-01 --json import old.yaml --dry-run
 check "dry run JSON" json_has \
   '(d["written"] is False and d["refused"] and len(d["conflicts"]) == 5 and
     {c["field"] for c in d["conflicts"]} == {"status", "freeze", "owners", "must_have", "release"}
@@ -113,7 +113,7 @@ check "plans the additions" out_has "add     feature blktap3 (as of 2013-01-21T0
 check "and leaves no database behind" test ! -e "$work/new.db"
 
 # --prefer file: every overwrite is an event naming the import.
-check "--prefer file" exit_is 0 db st.db --now 2013-03-01 import old.yaml --prefer file
+check "--prefer file" exit_is 0 db st.db --as "$rm_email" --now 2013-03-01 import old.yaml --prefer file
 check "every conflict overwritten by an event with the import as reason" python3 - \
   "$work/plan.json" "$work/st.db" <<'PY'
 import json, sqlite3, sys
@@ -136,13 +136,13 @@ check "the slip is a slip" exit_is 0 db st.db release show 4.3
 check "with the import as reason" out_has "freeze 2013-04-08 -> 2013-03-25, .*: import of old.yaml"
 check "blktap3 is back in 4.3" exit_is 0 db st.db --json feature show blktap3
 check "blktap3 release" json_has 'd["release"] == "4.3"'
-check "the same import again changes nothing" exit_is 0 db st.db --now 2013-03-02 import old.yaml
+check "the same import again changes nothing" exit_is 0 db st.db --as "$rm_email" --now 2013-03-02 import old.yaml
 check "no events" out_has "0 event(s) recorded"
 
 # --- Importing an export back changes nothing. ----------------------------
 check "export now" exit_is 0 db st.db export -o "$work/now.yaml"
 dump st.db >"$work/before.sql"
-check "re-import the export" exit_is 0 db st.db --now 2014-01-01 import "$work/now.yaml"
+check "re-import the export" exit_is 0 db st.db --as "$rm_email" --now 2014-01-01 import "$work/now.yaml"
 check "records nothing" out_has "0 event(s) recorded"
 check "the database is the same" bash -c "sqlite3 '$work/st.db' .dump | cmp - '$work/before.sql'"
 check "into a new database and out again" bash -c \

@@ -84,7 +84,16 @@ check "stats" exit_is 0 st --json stats
 check "stats shape" json 'd["commits"] == 3 and d["commits_with_trailer"]["acked-by"] == 2 and d["commits_with_trailer"]["signed-off-by"] == 2 and d["messages"] >= 5 and d["series"] >= 1 and d["threads"] >= 1 and "trailers" in d'
 # A NAK in a proposal's thread: a draft objection the Czar confirms.
 "$stocktake" --db "$work/st.db" --as czar@example.org --now 2017-01-01 init >/dev/null  # ingest needed no project
-"$stocktake" --db "$work/st.db" person add czar@example.org --role czar >/dev/null
+# Once initialised, the database has people and roles: the Czar (its first
+# admin) names who proposes and who ingests.
+"$stocktake" --db "$work/st.db" --as czar@example.org person add czar@example.org --role admin \
+  --role czar >/dev/null
+"$stocktake" --db "$work/st.db" --as czar@example.org person add dev@example.org \
+  --role contributor >/dev/null
+check "a contributor may not ingest" exit_is 4 st --as dev@example.org ingest mbox list.mbox
+check "the refusal names the roles" err_has "needs the admin or maintainer role"
+"$stocktake" --db "$work/st.db" --as czar@example.org person add ingest@example.org \
+  --role maintainer >/dev/null
 "$stocktake" --db "$work/st.db" --as dev@example.org --now 2017-01-02 protocol add pvcalls >/dev/null
 "$stocktake" --db "$work/st.db" --as dev@example.org --now 2017-02-01 propose pvcalls --thread "<prop@x>" >/dev/null
 {

@@ -14,6 +14,10 @@ reviewer=reviewer@example.org
 
 check "init" exit_is 0 st --as admin@example.org --now 2017-01-01 init
 check "czar" exit_is 0 st --as admin@example.org --now 2017-01-01 person add "$czar" --role czar
+for person in "$dev" "$reviewer"; do
+  check "contributor $person" exit_is 0 st --as admin@example.org --now 2017-01-01 person add \
+    "$person" --role contributor
+done
 check "protocol add" exit_is 0 st --as "$dev" --now 2017-01-02 protocol add pvcalls --summary "PV Calls"
 check "protocol show json" exit_is 0 st --now 2017-01-02 --json protocol show pvcalls
 check "protocol show has name and stage" json_has 'd["name"] == "pvcalls" and d["stage"] == "design"'
@@ -120,10 +124,12 @@ check "import counts protocols and proposals" json_has \
   'd["proposals_added"] == 4 and d["protocols_added"] == 2 and d["events_written"] > 0'
 check "export again" exit_is 0 p2 export -o "$work/p2.yaml"
 check "identical export" cmp "$work/p1.yaml" "$work/p2.yaml"
-check "re-import" exit_is 0 p2 --as "$czar" --now 2017-05-02 --json import "$work/p1.yaml"
+# The export names its admin, so the importer did not become one.
+check "only the admin re-imports" exit_is 4 p2 --as "$czar" --now 2017-05-02 import "$work/p1.yaml"
+check "re-import" exit_is 0 p2 --as admin@example.org --now 2017-05-02 --json import "$work/p1.yaml"
 check "re-import writes nothing" json_has \
   'd["events_written"] == 0 and d["proposals_added"] == 0 and d["protocols_updated"] == 0'
-check "text summary" exit_is 0 p2 --as "$czar" --now 2017-05-02 import "$work/p1.yaml"
+check "text summary" exit_is 0 p2 --as admin@example.org --now 2017-05-02 import "$work/p1.yaml"
 check "text summary counts proposals" out_has " 0 proposal(s) added, 0 updated; 0 event(s)"
 for when in 2017-02-05 2017-03-05 2017-04-10 2017-04-12; do
   st --now "$when" --json proposal list >"$work/before.json"
@@ -131,7 +137,7 @@ for when in 2017-02-05 2017-03-05 2017-04-10 2017-04-12; do
   check "same states at $when" python3 -c "import json,sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); assert a == b and a, (a, b)" \
     "$work/before.json" "$work/after.json"
 done
-check "numbers continue above the imported" exit_is 0 p2 --as "$czar" --now 2017-04-10 --json object \
+check "numbers continue above the imported" exit_is 0 p2 --as "$reviewer" --now 2017-04-10 --json object \
   "$open" --reason "the ring size is still not negotiated"
 check "next number" json_has "d['id'] == $open_objection + 1"
 sed 's/^    protocol: pvscsi$/    protocol: nosuch/' "$work/p1.yaml" >"$work/bad.yaml"

@@ -30,6 +30,9 @@ inline constexpr char kProtocolWaiver[] = "protocol.waiver";
 inline constexpr char kProposalOpened[] = "proposal.opened";
 /// An action on a proposal: `to` is the action kind, `detail` its fields.
 inline constexpr char kProposalAction[] = "proposal.action";
+/// The Czar confirmed a draft objection (the objection's own proposal.action
+/// event names its sender).
+inline constexpr char kDraftObjectionConfirmed[] = "draft-objection.confirmed";
 inline constexpr char kDraftObjectionDismissed[] = "draft-objection.dismissed";
 }  // namespace event_kind
 

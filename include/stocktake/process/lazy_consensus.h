@@ -118,7 +118,7 @@ Result<Proposal> OpenProposal(const Protocol& protocol, const ProtocolProcess& p
 ///    action after the decision, an acceptance before the proposal passed
 ///    (window running or objections blocking), an acceptance whose entry
 ///    criteria are unmet and not waived, or a proposal whose protocol has moved;
-///  - kConflict: `action.by` is not one of `actor`'s identities, a decision or
+///  - kPermissionDenied: `action.by` is not one of `actor`'s identities, a decision or
 ///    resolution by someone without the czar role, a response or withdrawal of
 ///    an objection by someone other than its objector, withdrawal of the
 ///    proposal by someone other than the proposer;

@@ -10,7 +10,10 @@
 // Each Ingest*() call is one Store::Transact(): its messages or commits, the
 // rebuilt threads, series and links, the sources' positions and one event
 // (kind "ingest.mbox", "ingest.maildir" or "ingest.git") commit together. A
-// run that finds nothing new writes nothing.
+// run that finds nothing new writes nothing. Only an admin or a maintainer
+// (IngestOptions::actor) ingests, checked before reading and again inside the
+// transaction; anyone may ingest into a database not yet initialised, which
+// has no people. Otherwise kPermissionDenied (service/authorization.h).
 //
 // Incremental rules (see docs/storage-schema.md, "Evidence"):
 // - a Message-ID already stored, or seen twice in a run, is one message (the

@@ -9,13 +9,14 @@
 // EvaluateProposal (process/lazy_consensus.h) from its actions and the clock,
 // so every read and check is exact for any Context::now, past or future.
 //
-// Each write checks its input and the actor's permission, then writes its
-// change and the event rows that describe it in one transaction: a refused
-// action leaves the database untouched. Refusals are kInvalidArgument (the
-// action is not acceptable as given), kConflict (not permitted: e.g. only a
-// person with the czar role may decide) or kNotFound (unknown protocol,
-// proposal or objection); the message says why and what would make it
-// acceptable.
+// Each write checks its input, then, in one transaction, the acting person's
+// roles (the rule table of service/authorization.h), its change and the event
+// rows that describe it: a refused action leaves the database untouched.
+// Refusals are kInvalidArgument (the action is not acceptable as given),
+// kPermissionDenied (the roles do not allow it: only the Czar decides; only
+// the objector replies), kConflict (it clashes with what is stored) or
+// kNotFound (unknown protocol, proposal or objection); the message says why
+// and what would make it acceptable.
 //
 // Proposals and objections are numbered from one shared sequence, so a number
 // names exactly one of them (`stocktake withdraw N` needs no other hint).
@@ -62,8 +63,11 @@ class Lifecycle {
   [[nodiscard]] Result<ProtocolProcess> LoadProcess();
 
   /// Registers `draft` (name, summary, optional stage: default the first
-  /// stage) with a first history entry at `context.now`. kConflict when the
-  /// name is taken; kInvalidArgument for a bad name or unknown stage.
+  /// stage) with a first history entry at `context.now`. A maintainer or
+  /// contributor registers at the first stage, and owns a protocol they add
+  /// without owners; only the Czar registers one at a later stage.
+  /// kConflict when the name is taken; kInvalidArgument for a bad name or
+  /// unknown stage; kPermissionDenied.
   [[nodiscard]] Result<Protocol> AddProtocol(const Context& context, Protocol draft);
 
   /// The protocol `name`; kNotFound listing what is known.
@@ -72,6 +76,7 @@ class Lifecycle {
 
   /// Records evidence: design document, version, compatibility promises,
   /// summary, owners. Writes a protocol.updated event when something changed.
+  /// Only a maintainer or contributor among the protocol's owners may.
   [[nodiscard]] Result<Protocol> UpdateProtocol(const Context& context, const std::string& name,
                                                 const ProtocolUpdate& update);
 
@@ -128,8 +133,8 @@ class Lifecycle {
   /// The Czar waives entry criterion `criterion` of `stage` (empty: the
   /// protocol's next stage) for protocol `name`, outside any decision, with
   /// `reason` recorded; a protocol.waiver event describes it. A second waiver
-  /// of the same criterion replaces the first. kConflict when the actor lacks
-  /// the czar role; kInvalidArgument for a blank reason or a protocol at the
+  /// of the same criterion replaces the first. kPermissionDenied when the
+  /// actor lacks the czar role; kInvalidArgument for a blank reason or a protocol at the
   /// last stage; kNotFound for an unknown protocol, stage or criterion.
   [[nodiscard]] Result<Protocol> Waive(const Context& context, const std::string& name,
                                        const std::string& criterion, const std::string& reason,
@@ -138,8 +143,9 @@ class Lifecycle {
   /// The Czar settles the draft objection ingest made from the NAK with
   /// `message_id`: confirming records it as its sender's objection, raised
   /// when the mail was sent, and returns its number; dismissing returns 0.
-  /// One transaction. kConflict when the actor lacks the czar role or the draft
-  /// is already settled; kNotFound for an unknown draft.
+  /// One transaction. kPermissionDenied when the actor lacks the czar role;
+  /// kConflict when the draft is already settled; kNotFound for an unknown
+  /// draft.
   [[nodiscard]] Result<std::int64_t> SettleDraftObjection(const Context& context,
                                                           const std::string& message_id,
                                                           bool confirm);

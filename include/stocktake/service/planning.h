@@ -1,9 +1,11 @@
 #pragma once
 
 // Planning: the release manager's operations on a Store, shared by the CLI and
-// the server. Each write checks its input and permissions, then makes its
-// change and the event rows that describe it in one transaction, so a refused
-// or failed command leaves the database untouched.
+// the server. Each write checks its input, then, inside one transaction, the
+// acting person's roles (service/authorization.h), its change and the event
+// rows that describe it, so a refused or failed command leaves the database
+// untouched. A write the acting person's roles do not allow is
+// kPermissionDenied, naming the role it needs.
 //
 // A Planning object borrows its Store and is used by one thread at a time.
 
@@ -53,6 +55,9 @@ struct ImportSummary {
   int proposals_added = 0;
   int proposals_updated = 0;  ///< Known proposals that got new actions.
   int events_written = 0;
+  /// The acting person when this import initialised the database and the
+  /// file names no admin: they became its first admin. Empty otherwise.
+  std::string first_admin;
 };
 
 /// Changes to a feature; unset fields stay as they are.
@@ -89,8 +94,10 @@ class Planning {
   explicit Planning(Store& store) : store_(store) {}
 
   /// Initialises an empty database with `project` (the Xen process when
-  /// `project` has no statuses). kConflict when it is already initialised.
-  [[nodiscard]] Result<void> Init(const Context& context, Project project);
+  /// `project` has no statuses) and `admin` (the acting person when empty) as
+  /// its first admin. kConflict when it is already initialised;
+  /// kInvalidArgument when `admin` is not an e-mail address.
+  [[nodiscard]] Result<void> Init(const Context& context, Project project, std::string admin = {});
 
   /// The project; kNotFound with a hint when the database is not initialised.
   [[nodiscard]] Result<Project> LoadProject();
@@ -100,6 +107,12 @@ class Planning {
   /// Objects are recorded as of the times the file gives (docs/project-file.md).
   /// kConflict, listing them, when the database changed values after the
   /// file's record of them, unless `options.prefer_file`.
+  /// Only an admin imports into an initialised database; an import that
+  /// initialises one makes the acting person its first admin unless the file
+  /// names admins (ImportSummary::first_admin); an import takes the admin
+  /// role from no one. kPermissionDenied also when
+  /// the file would move a stored protocol to another stage without an
+  /// accepted proposal.
   [[nodiscard]] Result<ImportSummary> Import(const Context& context, std::string_view text,
                                              std::string_view file_name,
                                              const ImportOptions& options = {});
@@ -114,14 +127,16 @@ class Planning {
   /// The whole project as a project file.
   [[nodiscard]] Result<std::string> Export();
 
-  /// Adds or replaces a person. kInvalidArgument for a malformed e-mail.
+  /// Adds or replaces a person (an admin only). kInvalidArgument for a
+  /// malformed e-mail; kConflict when it would take the admin role from the
+  /// last admin.
   [[nodiscard]] Result<Person> SavePerson(const Context& context, Person person);
 
   /// Adds a release. kConflict when it exists; kInvalidArgument for dates out of order.
   [[nodiscard]] Result<Release> AddRelease(const Context& context, Release release);
 
   /// Moves a release's freeze and/or release date, recording the reason (a slip
-  /// is an intervention). Only a release manager or admin may: kConflict otherwise.
+  /// is an intervention). Only a release manager may: kPermissionDenied otherwise.
   [[nodiscard]] Result<Release> SlipRelease(const Context& context, const std::string& version,
                                             std::optional<Date> freeze,
                                             std::optional<Date> release_date,
@@ -136,10 +151,14 @@ class Planning {
   [[nodiscard]] Result<Feature> ResolveFeature(const std::string& name);
 
   /// Adds `draft` at the end of its release's list; its slug is derived from
-  /// its display name unless given. Parent and dependencies may be names.
+  /// its display name unless given. Parent and dependencies may be names. A
+  /// feature added with no owners by someone who may not change every feature
+  /// is owned by them, so they can update it.
   [[nodiscard]] Result<Feature> AddFeature(const Context& context, Feature draft);
 
-  /// Applies `update` to the feature `name`, recording each change.
+  /// Applies `update` to the feature `name`, recording each change. The
+  /// release manager changes any feature; a maintainer or contributor only
+  /// one they own, and not its release, must-have flag or freeze exception.
   [[nodiscard]] Result<Feature> UpdateFeature(const Context& context, const std::string& name,
                                               const FeatureUpdate& update);
 

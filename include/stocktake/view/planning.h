@@ -91,6 +91,7 @@ struct ImportDryRun {
 struct InitDone {
   std::string database;
   std::string process = "xen";
+  std::string admin;  ///< The first admin's e-mail.
 };
 
 /// `report --format email`: the report and its envelope.
