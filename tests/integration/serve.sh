@@ -121,6 +121,19 @@ check "405 says Allow" grep -qi '^Allow: GET, HEAD' "$work/headers"
 check "body over the limit 413" error_is 413 too-large "$s/api/v1/releases" -X POST \
   -H 'Content-Type: text/plain' --data-binary "@$root/examples/xen-pv-protocols.yaml" \
   -H "Content-Length: 2000000"
+check "headers over the limit 431" error_is 431 headers-too-large "$s/api/v1/releases" \
+  -H "X-Padding: $(head -c 20000 /dev/zero | tr '\0' a)"
+malformed() {  # a request line that is not HTTP: 400 and the connection closed
+  local port=${s##*:}
+  exec 4<>"/dev/tcp/127.0.0.1/$port"
+  printf 'NOT HTTP AT ALL\r\n\r\n' >&4
+  timeout 5 cat <&4 >"$work/raw"
+  exec 4>&-
+  head -1 "$work/raw" | grep -q '^HTTP/1.1 400 Bad Request' &&
+    grep -qi '^Connection: close' "$work/raw" && grep -q '"invalid-argument"' "$work/raw"
+}
+check "malformed request 400" malformed
+check "still answering after it" fetch "$s/healthz"
 
 # ETag and If-None-Match.
 check "etag" fetch "$s/api/v1/releases/4.3?as_of=$t"
