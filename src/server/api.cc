@@ -1,6 +1,7 @@
 #include "stocktake/server/api.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -252,13 +253,14 @@ Result<std::optional<Timestamp>> CheckQuery(const RouteSpec& spec, const Target&
         })) {
       continue;
     }
-    std::string known = reads_record ? "as_of" : "";
+    std::vector<std::string> known;
+    if (reads_record) known.emplace_back("as_of");
     for (const char* allowed : spec.query) {
-      if (allowed != nullptr) known += fmt::format(", {}", allowed);
+      if (allowed != nullptr) known.emplace_back(allowed);
     }
-    return Fail(Error::InvalidArgument(
-        fmt::format("{} takes no query parameter '{}' ({})", spec.pattern, name,
-                    known.empty() ? std::string("it takes none") : "it takes " + known)));
+    return Fail(Error::InvalidArgument(fmt::format(
+        "{} takes no query parameter '{}' ({})", spec.pattern, name,
+        known.empty() ? "it takes none" : fmt::format("it takes {}", fmt::join(known, ", ")))));
   }
   return as_of;
 }

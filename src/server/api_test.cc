@@ -343,6 +343,9 @@ TEST_F(ApiTest, UnknownRoutesWrongMethodsAndQueriesAreRefused) {
   ExpectError(Get("/api/v1/releases?colour=red"), 400, "invalid-argument");
   ExpectError(Get("/api/v1/features?release=4.3&release=4.4"), 400, "invalid-argument");
   ExpectError(Get("/metrics?as_of=2013-01-21"), 400, "invalid-argument");
+  EXPECT_NE(Get("/metrics?as_of=x").body.find("(it takes none)"), std::string::npos);
+  EXPECT_NE(Get("/api/v1/features?colour=red").body.find("(it takes as_of, release, status)"),
+            std::string::npos);
   // The trailing slash names the same resource.
   EXPECT_EQ(Get("/api/v1/releases/").body, Get("/api/v1/releases").body);
 }
