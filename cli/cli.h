@@ -61,7 +61,7 @@ struct GlobalOptions {
 
 /// What a command needs the harness to prepare before it runs.
 enum class Needs {
-  kNothing,            ///< Arguments only (design-check).
+  kNothing,            ///< Arguments only (design-check); serve opens a store per worker.
   kStore,              ///< The store at --db, which must exist.
   kContextAndStore,    ///< Who acts and when (--as, --now), then the store.
   kContextAndPast,     ///< A read: who and when, then the store as it was at --now
@@ -148,6 +148,7 @@ Runner DeclareStats(CLI::App& command);
 Runner DeclareDraftObjectionList(CLI::App& command);
 Runner DeclareDraftObjectionConfirm(CLI::App& command);
 Runner DeclareDraftObjectionDismiss(CLI::App& command);
+Runner DeclareServe(CLI::App& command);
 
 /// Reads a whole file; kNotFound / kIoError with the path.
 Result<std::string> ReadFile(const std::string& path);

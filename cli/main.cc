@@ -84,6 +84,7 @@ constexpr Command kCommands[] = {
     {"person", "list", "List people and their roles", kAdministration, kContextAndPast, DeclarePersonList},
     {"", "import", "Check a project file (YAML) whole, then write it in one transaction", kAdministration, kContextAndNewStore, DeclareImport},
     {"", "export", "Write the whole project as a project file (YAML)", kAdministration, kStore, DeclareExport},
+    {"", "serve", "Serve the read API over HTTP (docs/api.md) until SIGTERM", kAdministration, kNothing, DeclareServe},
 };
 
 // The families: a noun whose verbs are rows above. `stocktake --help` lists

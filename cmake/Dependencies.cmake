@@ -11,6 +11,11 @@ pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
 # RE2: linear-time matching for patterns that anyone may write into a project file.
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 find_package(LibLZMA REQUIRED)
+# The server: Beast, Asio and URL are header-only in Debian's libboost1.81-dev
+# (Boost.URL's compiled part is src/server/boost_url.cc); ETags are SHA-256
+# digests from OpenSSL's libcrypto.
+find_package(Boost 1.81 REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(ZLIB REQUIRED)
 
 # SOCI ships neither a CMake config nor a pkg-config file on Debian.

@@ -7,7 +7,7 @@
 _stocktake_global_options="--db --now --as --json --wait --backdate --help --version"
 _stocktake_commands="init person import export release feature report check
   protocol propose object answer reply resolve withdraw decide proposal
-  design-check support-matrix ingest series thread stats draft-objection"
+  design-check support-matrix ingest series thread stats draft-objection serve"
 
 # The sub-commands of a command, or nothing when it takes none.
 _stocktake_subcommands() {
@@ -52,7 +52,9 @@ _stocktake() {
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
-    --now | --as | --since | --reason | --text | --rationale) return ;;
+    --now | --as | --since | --reason | --text | --rationale | --listen | --threads | --base-url)
+      return
+      ;;
   esac
   if [ -z "$command" ]; then
     if [[ $cur == -* ]]; then

@@ -12,6 +12,7 @@
 #   service         operations in one transaction
 #   view            typed views for every front end (service, report and below;
 #                   not projectfile)
+#   server          `stocktake serve`: HTTP routes and handlers over views
 #   cli             (outside include/ and src/, may include everything)
 #
 # Checked: every `#include "stocktake/<layer>/..."` in include/ and src/, and
@@ -36,8 +37,8 @@ awk '
   BEGIN {
     rank["util"] = 0; rank["model"] = 1; rank["process"] = 2; rank["analysis"] = 3
     rank["storage"] = 4; rank["ingest"] = 5; rank["projectfile"] = 5; rank["report"] = 5
-    rank["service"] = 6; rank["view"] = 7; rank["cli"] = 8
-    order = "util, model, process, analysis, storage, ingest|projectfile|report, service, view, cli"
+    rank["service"] = 6; rank["view"] = 7; rank["server"] = 8; rank["cli"] = 9
+    order = "util, model, process, analysis, storage, ingest|projectfile|report, service, view, server, cli"
     # view builds what front ends print from services, reports and the pure
     # algorithms below them (threading a stored thread); it never reads a
     # project file itself.

@@ -1,0 +1,91 @@
+#pragma once
+
+// Api: the routes of `stocktake serve` and their handlers, in the shape of
+// Beast's handle_request example: a Request value goes in, a Response value
+// comes out, and no socket is touched, so every endpoint is tested
+// in-process. http_server.cc only moves bytes.
+//
+// Handling is two steps, so the I/O thread never waits on the database:
+// Route() (no Store: parses and checks the target, the method and the query,
+// answers what needs no database) runs on the I/O thread, and Run() (the
+// reads, through the views of stocktake/view/ and the JSON printer, so each
+// body is byte for byte what `stocktake --json` prints for the same read)
+// runs on a worker with that worker's Store. Handle() does both, for tests.
+//
+// Reads of the record are as of an instant, like the CLI's --now: `?as_of=`
+// when given, else the clock passed to Run(). Evidence (series, threads,
+// stats) is shown as stored, as the CLI shows it. Every 200 of a GET carries
+// a strong ETag, and a matching If-None-Match gets 304. The routes, their
+// parameters and statuses are documented in docs/api.md.
+//
+// An Api is immutable after construction: share it between threads.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stocktake/server/http_message.h"
+#include "stocktake/server/metrics.h"
+#include "stocktake/server/target.h"
+#include "stocktake/storage/store.h"
+#include "stocktake/util/time.h"
+
+namespace stocktake::server {
+
+/// The label of requests that match no route (metrics.h).
+inline constexpr char kUnmatchedRoute[] = "unmatched";
+
+struct RouteSpec;
+
+/// What Route() decided.
+struct Dispatch {
+  /// The matched route's pattern ("/api/v1/releases/{version}"), or
+  /// kUnmatchedRoute.
+  std::string route;
+  /// The response already decided on the I/O thread (an error of the
+  /// request itself); when set, Run() is not needed.
+  std::optional<Response> answer;
+  /// True when Run() needs a Store (a worker); false for /metrics.
+  bool needs_store = false;
+
+  // For Run(): the route, its decoded {parameters} and query, and ?as_of.
+  const RouteSpec* spec = nullptr;
+  std::vector<std::string> parameters;
+  Target target;
+  std::optional<Timestamp> as_of;
+};
+
+class Api {
+ public:
+  /// `metrics` (may be null: /metrics then reports nothing) must outlive the Api.
+  explicit Api(const Metrics* metrics = nullptr) : metrics_(metrics) {}
+
+  /// Routes `request` without a Store: 400 for a bad target, query parameter
+  /// or `as_of`; 404 for an unknown path; 405 (with Allow) for a method other
+  /// than GET or HEAD.
+  Dispatch Route(const Request& request) const;
+
+  /// Runs a dispatch that has no `answer`. `store` may be null only when
+  /// `dispatch.needs_store` is false. `clock` is the time of a read without
+  /// ?as_of.
+  Response Run(const Request& request, const Dispatch& dispatch, Store* store,
+               Timestamp clock) const;
+
+  /// Route() then Run(): the whole exchange, in-process.
+  Response Handle(const Request& request, Store& store, Timestamp clock) const;
+
+ private:
+  const Metrics* metrics_;
+};
+
+/// The strong entity tag of `body`: a quoted hex digest of SHA-256's first
+/// 128 bits, e.g. "\"3f2a…\"".
+std::string EntityTag(std::string_view body);
+
+/// Whether an If-None-Match header value (a list of entity tags, or "*")
+/// names `etag`, by the weak comparison RFC 9110 prescribes for it.
+bool IfNoneMatchMatches(std::string_view header, std::string_view etag);
+
+}  // namespace stocktake::server

@@ -1,0 +1,381 @@
+#include "stocktake/server/api.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <sstream>
+
+#include "stocktake/report/support_matrix.h"
+#include "stocktake/report/taking_stock.h"
+#include "stocktake/server/http_error.h"
+#include "stocktake/storage/as_of_store.h"
+#include "stocktake/view/json_printer.h"
+#include "stocktake/view/lifecycle.h"
+#include "stocktake/view/planning.h"
+#include "stocktake/view/printer.h"
+#include "stocktake/view/terminal_safe.h"
+
+namespace stocktake::server {
+
+// What a route reads. The record is read as of ?as_of or the clock, as the
+// CLI reads it at --now; evidence as stored, as the CLI shows it.
+enum class Reads { kRecord, kEvidence, kDatabase, kNothing };
+
+namespace {
+
+struct Body {
+  std::string content_type;
+  std::string text;
+};
+
+// One call of a handler: the Store to read (as of `now` for the record), the
+// route's decoded {parameters} in order, and the query.
+struct Call {
+  Store* store = nullptr;
+  Timestamp now{};
+  const std::vector<std::string>& parameters;
+  const Target& target;
+  const Metrics* metrics = nullptr;
+};
+
+using Handler = Result<Body> (*)(const Call& call);
+
+template <typename View>
+Body Json(const View& view) {
+  std::ostringstream out;
+  view::JsonPrinter printer(out);
+  printer.Print(view);
+  return {kJsonType, out.str()};
+}
+
+template <typename View>
+Body Text(const View& view) {
+  std::ostringstream out;
+  view::MakePrinter(view::Format::kText, out)->Print(view);
+  return {kTextType, out.str()};
+}
+
+Result<Date> DateParameter(const std::string& text, const char* name) {
+  auto date = ParseDate(text);
+  if (!date)
+    return Fail(Error::InvalidArgument(fmt::format("{}: {}", name, date.error().message())));
+  return *date;
+}
+
+// Proposal numbers, as `proposal list` prints them.
+Result<std::int64_t> NumberParameter(const std::string& text, const char* what) {
+  // More than 15 digits would overflow stoll; no store has that many.
+  if (text.empty() || text.size() > 15 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "'{}' is not a {} number: give the id /api/v1/proposals lists, e.g. 3", text, what)));
+  }
+  return std::stoll(text);
+}
+
+Result<Body> People(const Call& call) { return Json(ST_TRY(view::BuildPersonList(*call.store))); }
+
+Result<Body> Releases(const Call& call) {
+  return Json(ST_TRY(view::BuildReleaseList(*call.store)));
+}
+
+Result<Body> Release(const Call& call) {
+  return Json(ST_TRY(view::BuildReleaseShow(*call.store, call.parameters[0], call.now)));
+}
+
+Result<Body> Report(const Call& call) {
+  std::string format = call.target.Query("format").value_or("json");
+  if (format != "json" && format != "text" && format != "markdown") {
+    return Fail(
+        Error::InvalidArgument(fmt::format("format: '{}' is not json, text or markdown", format)));
+  }
+  std::optional<Date> since;
+  if (auto text = call.target.Query("since")) since = ST_TRY(DateParameter(*text, "since"));
+  TakingStock report =
+      ST_TRY(view::BuildTakingStock(*call.store, call.parameters[0], call.now, since));
+  // The CLI's bytes for each format: Markdown shows control characters too.
+  if (format == "markdown") {
+    return Body{kMarkdownType, view::TerminalSafe(RenderTakingStockMarkdown(report))};
+  }
+  return format == "text" ? Text(report) : Json(report);
+}
+
+Result<Body> Check(const Call& call) {
+  return Json(ST_TRY(view::BuildReleaseCheck(*call.store, call.parameters[0], call.now)));
+}
+
+Result<Body> Features(const Call& call) {
+  return Json(ST_TRY(view::BuildFeatureList(*call.store, call.target.Query("release").value_or(""),
+                                            call.target.Query("status").value_or(""))));
+}
+
+Result<Body> Feature(const Call& call) {
+  return Json(ST_TRY(view::BuildFeatureShow(*call.store, call.parameters[0])));
+}
+
+Result<Body> FeatureHistory(const Call& call) {
+  return Json(ST_TRY(view::BuildFeatureHistory(*call.store, call.parameters[0])));
+}
+
+Result<Body> Protocols(const Call& call) {
+  return Json(ST_TRY(view::BuildProtocolList(*call.store, call.now)));
+}
+
+Result<Body> Protocol(const Call& call) {
+  return Json(ST_TRY(view::BuildProtocolShow(*call.store, call.parameters[0], call.now)));
+}
+
+Result<Body> ProtocolHistory(const Call& call) {
+  return Json(ST_TRY(view::BuildProtocolHistory(*call.store, call.parameters[0])));
+}
+
+Result<Body> Proposals(const Call& call) {
+  return Json(ST_TRY(
+      view::BuildProposalList(*call.store, call.target.Query("protocol").value_or(""), call.now)));
+}
+
+Result<Body> Proposal(const Call& call) {
+  std::int64_t id = ST_TRY(NumberParameter(call.parameters[0], "proposal"));
+  return Json(ST_TRY(view::BuildProposalShow(*call.store, id, call.now)));
+}
+
+Result<Body> SupportMatrixBody(const Call& call) {
+  MatrixFormat format = ST_TRY(ParseMatrixFormat(call.target.Query("format").value_or("json")));
+  SupportMatrix matrix = ST_TRY(view::BuildSupportMatrix(*call.store));
+  if (format == MatrixFormat::kJson) return Json(matrix);
+  if (format == MatrixFormat::kText) return Text(matrix);
+  std::string text = RenderSupportMatrix(matrix, format);
+  if (!text.empty() && text.back() != '\n') text.push_back('\n');
+  return Body{format == MatrixFormat::kHtml ? kHtmlType : kMarkdownType, view::TerminalSafe(text)};
+}
+
+Result<Body> Series(const Call& call) { return Json(ST_TRY(view::BuildSeriesList(*call.store))); }
+
+Result<Body> Thread(const Call& call) {
+  return Json(ST_TRY(view::BuildThreadShow(*call.store, call.parameters[0])));
+}
+
+Result<Body> Stats(const Call& call) { return Json(ST_TRY(view::BuildEvidenceStats(*call.store))); }
+
+// The store answers: it can read the project (which may not exist yet).
+Result<Body> Health(const Call& call) {
+  auto project = call.store->LoadProject();
+  if (!project) return Fail(Error::Unavailable("the database does not answer"));
+  return Body{kTextType, "ok\n"};
+}
+
+Result<Body> MetricsBody(const Call& call) {
+  return Body{kPrometheusType, call.metrics == nullptr ? std::string() : call.metrics->Render()};
+}
+
+}  // namespace
+
+struct RouteSpec {
+  const char* pattern;
+  Reads reads;
+  /// The query parameters it takes besides as_of (which every read takes).
+  std::array<const char*, 2> query;
+  Handler handler;
+};
+
+namespace {
+
+// clang-format off
+constexpr RouteSpec kRoutes[] = {
+    {"/api/v1/releases", Reads::kRecord, {}, Releases},
+    {"/api/v1/releases/{version}", Reads::kRecord, {}, Release},
+    {"/api/v1/releases/{version}/report", Reads::kRecord, {"format", "since"}, Report},
+    {"/api/v1/releases/{version}/check", Reads::kRecord, {}, Check},
+    {"/api/v1/features", Reads::kRecord, {"release", "status"}, Features},
+    {"/api/v1/features/{slug}", Reads::kRecord, {}, Feature},
+    {"/api/v1/features/{slug}/history", Reads::kRecord, {}, FeatureHistory},
+    {"/api/v1/people", Reads::kRecord, {}, People},
+    {"/api/v1/protocols", Reads::kRecord, {}, Protocols},
+    {"/api/v1/protocols/{name}", Reads::kRecord, {}, Protocol},
+    {"/api/v1/protocols/{name}/history", Reads::kRecord, {}, ProtocolHistory},
+    {"/api/v1/proposals", Reads::kRecord, {"protocol"}, Proposals},
+    {"/api/v1/proposals/{id}", Reads::kRecord, {}, Proposal},
+    {"/api/v1/support-matrix", Reads::kRecord, {"format"}, SupportMatrixBody},
+    {"/api/v1/series", Reads::kEvidence, {}, Series},
+    {"/api/v1/threads/{message-id}", Reads::kEvidence, {}, Thread},
+    {"/api/v1/stats", Reads::kEvidence, {}, Stats},
+    {"/healthz", Reads::kDatabase, {}, Health},
+    {"/metrics", Reads::kNothing, {}, MetricsBody},
+};
+// clang-format on
+
+// The {parameters} of `pattern` in `segments`, or nothing when it does not match.
+std::optional<std::vector<std::string>> Match(std::string_view pattern,
+                                              const std::vector<std::string>& segments) {
+  std::vector<std::string> parameters;
+  std::size_t index = 0;
+  pattern.remove_prefix(1);
+  while (!pattern.empty()) {
+    std::size_t slash = pattern.find('/');
+    std::string_view part = pattern.substr(0, slash);
+    pattern = slash == std::string_view::npos ? std::string_view() : pattern.substr(slash + 1);
+    if (index == segments.size()) return std::nullopt;
+    if (part.starts_with('{')) {
+      parameters.push_back(segments[index]);
+    } else if (part != segments[index]) {
+      return std::nullopt;
+    }
+    ++index;
+  }
+  if (index != segments.size()) return std::nullopt;
+  return parameters;
+}
+
+// Every query parameter is one the route takes, given once; as_of parsed.
+Result<std::optional<Timestamp>> CheckQuery(const RouteSpec& spec, const Target& target) {
+  std::optional<Timestamp> as_of;
+  bool reads_record = spec.reads == Reads::kRecord || spec.reads == Reads::kEvidence;
+  for (std::size_t index = 0; index < target.query.size(); ++index) {
+    const std::string& name = target.query[index].first;
+    for (std::size_t before = 0; before < index; ++before) {
+      if (target.query[before].first == name) {
+        return Fail(
+            Error::InvalidArgument(fmt::format("query parameter '{}' is given twice", name)));
+      }
+    }
+    if (name == "as_of" && reads_record) {
+      auto at = ParseTimestamp(target.query[index].second);
+      if (!at) return Fail(Error::InvalidArgument("as_of: " + at.error().message()));
+      as_of = *at;
+      continue;
+    }
+    if (std::any_of(spec.query.begin(), spec.query.end(), [&name](const char* allowed) {
+          return allowed != nullptr && name == allowed;
+        })) {
+      continue;
+    }
+    std::vector<std::string> known;
+    if (reads_record) known.emplace_back("as_of");
+    for (const char* allowed : spec.query) {
+      if (allowed != nullptr) known.emplace_back(allowed);
+    }
+    return Fail(Error::InvalidArgument(fmt::format(
+        "{} takes no query parameter '{}' ({})", spec.pattern, name,
+        known.empty() ? "it takes none" : fmt::format("it takes {}", fmt::join(known, ", ")))));
+  }
+  return as_of;
+}
+
+// A 200 body becomes the response: its ETag, 304 when the client has it, no
+// body for HEAD.
+Response Finish(const Request& request, Body body) {
+  Response response;
+  std::string etag = EntityTag(body.text);
+  response.headers.emplace_back("ETag", etag);
+  response.headers.emplace_back("Cache-Control", "no-cache");
+  if (IfNoneMatchMatches(request.Header("if-none-match"), etag)) {
+    response.status = 304;
+    return response;
+  }
+  response.content_type = std::move(body.content_type);
+  if (request.method == "HEAD") {
+    response.content_length = body.text.size();
+  } else {
+    response.body = std::move(body.text);
+  }
+  return response;
+}
+
+}  // namespace
+
+Dispatch Api::Route(const Request& request) const {
+  Dispatch dispatch;
+  dispatch.route = kUnmatchedRoute;
+  auto target = ParseTarget(request.target);
+  if (!target) {
+    dispatch.answer = ErrorResponse(target.error());
+    return dispatch;
+  }
+  for (const RouteSpec& spec : kRoutes) {
+    auto parameters = Match(spec.pattern, target->segments);
+    if (!parameters) continue;
+    dispatch.route = spec.pattern;
+    if (request.method != "GET" && request.method != "HEAD") {
+      dispatch.answer =
+          ErrorResponse(405, "method-not-allowed",
+                        fmt::format("{} takes GET and HEAD, not {}", spec.pattern, request.method));
+      dispatch.answer->headers.emplace_back("Allow", "GET, HEAD");
+      return dispatch;
+    }
+    auto as_of = CheckQuery(spec, *target);
+    if (!as_of) {
+      dispatch.answer = ErrorResponse(as_of.error());
+      return dispatch;
+    }
+    dispatch.as_of = *as_of;
+    dispatch.spec = &spec;
+    dispatch.parameters = std::move(*parameters);
+    dispatch.target = std::move(*target);
+    dispatch.needs_store = spec.reads != Reads::kNothing;
+    return dispatch;
+  }
+  dispatch.answer =
+      ErrorResponse(404, ErrorCodeName(ErrorCode::kNotFound),
+                    "no such resource: the API's resources are under /api/v1 (docs/api.md)");
+  return dispatch;
+}
+
+Response Api::Run(const Request& request, const Dispatch& dispatch, Store* store,
+                  Timestamp clock) const {
+  if (dispatch.answer) return *dispatch.answer;
+  const RouteSpec& spec = *dispatch.spec;
+  Timestamp now = dispatch.as_of.value_or(clock);
+  std::unique_ptr<Store> past;
+  Store* reading = store;
+  if (spec.reads == Reads::kRecord) {
+    past = MakeAsOfStore(*store, now);
+    reading = past.get();
+  }
+  Call call{reading, now, dispatch.parameters, dispatch.target, metrics_};
+  auto body = spec.handler(call);
+  if (!body) return ErrorResponse(body.error());
+  return Finish(request, std::move(*body));
+}
+
+Response Api::Handle(const Request& request, Store& store, Timestamp clock) const {
+  Dispatch dispatch = Route(request);
+  return Run(request, dispatch, &store, clock);
+}
+
+std::string EntityTag(std::string_view body) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    length = 0;
+  }
+  std::string tag = "\"";
+  for (unsigned int index = 0; index < std::min(length, 16u); ++index) {
+    tag += fmt::format("{:02x}", digest[index]);
+  }
+  return tag + "\"";
+}
+
+bool IfNoneMatchMatches(std::string_view header, std::string_view etag) {
+  auto opaque = [](std::string_view tag) {
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    return tag;
+  };
+  std::string_view wanted = opaque(etag);
+  while (!header.empty()) {
+    std::size_t start = header.find_first_not_of(" \t,");
+    if (start == std::string_view::npos) break;
+    header.remove_prefix(start);
+    if (header.starts_with('*')) return true;
+    std::size_t quote = header.find('"', header.starts_with("W/\"") ? 3 : 1);
+    if (quote == std::string_view::npos) return false;
+    if (opaque(header.substr(0, quote + 1)) == wanted) return true;
+    header.remove_prefix(quote + 1);
+  }
+  return false;
+}
+
+}  // namespace stocktake::server
