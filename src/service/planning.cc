@@ -523,6 +523,7 @@ Result<ReleaseView> Planning::LoadRelease(const std::string& version) {
   std::unordered_set<std::string> fetched;
   for (size_t scanned = 0; scanned < view.features.size();) {
     std::unordered_set<std::string_view> present;
+    present.reserve(view.features.size());
     for (const auto& feature : view.features) present.insert(feature.slug);
     std::vector<std::string> missing;
     for (; scanned < view.features.size(); ++scanned) {
@@ -552,6 +553,7 @@ Result<TakingStock> Planning::Report(const std::string& version, Timestamp now,
     EventQuery query;
     query.release = version;
     query.since = StartOf(*since);
+    query.kinds = TakingStockChangeKinds();
     events = ST_TRY(store_.ListEvents(query));
   }
   return BuildTakingStock(view.project.process, view.release, view.features, now, since, events);
