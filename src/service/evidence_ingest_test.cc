@@ -114,7 +114,7 @@ TEST_F(EvidenceIngestTest, SameMboxTwiceAddsNothing) {
   EXPECT_EQ(second.sources_unchanged, 1);
   EXPECT_EQ(second.event_id, 0);
   EXPECT_EQ(Stats().messages, 2);
-  EXPECT_EQ(ST_MUST(store_->ListEvents({"", "", "ingest.mbox", {}, {}})).size(), 1u);
+  EXPECT_EQ(ST_MUST(store_->ListEvents({"", "", "ingest.mbox", {}, {}, {}})).size(), 1u);
 }
 
 TEST_F(EvidenceIngestTest, GrownMboxAddsOnlyTheNewMessages) {

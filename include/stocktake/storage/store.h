@@ -49,9 +49,9 @@ struct EventQuery {
   std::string release;             ///< Only events of this release; empty for any.
   std::string subject;             ///< Only events about this subject; empty for any.
   std::string kind;                ///< Only this kind; empty for any.
-  std::vector<std::string> kinds;  ///< Only these kinds (with `kind`, both apply); empty for any.
   std::optional<Timestamp> since;  ///< at >= since.
   std::optional<Timestamp> until;  ///< at < until.
+  std::vector<std::string> kinds;  ///< Only these kinds (with `kind`, both apply); empty for any.
 };
 
 /// Which proposals ListProposals() returns, by id.
