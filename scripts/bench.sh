@@ -16,7 +16,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTOCKTAKE_BUI
 if [ "$what" = planning ] || [ "$what" = all ]; then
   ninja -C "$build" -j2 stocktake_planning_bench >/dev/null
   echo "== planning"
-  "$build/bench/stocktake_planning_bench" 10000 5
+  "$build/bench/stocktake_planning_bench" 10000 15
 fi
 if [ "$what" = concurrency ] || [ "$what" = all ]; then
   ninja -C "$build" -j2 stocktake_concurrency_bench >/dev/null
