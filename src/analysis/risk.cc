@@ -3,10 +3,9 @@
 namespace stocktake {
 
 FeatureGraph::FeatureGraph(const Process& process, const std::vector<Feature>& features)
-    : process_(process), features_(features) {
+    : process_(process), features_(features), by_slug_(features.size()) {
   size_t count = features.size();
-  by_slug_.reserve(count);
-  for (size_t i = 0; i < count; ++i) by_slug_.emplace(features[i].slug, static_cast<int>(i));
+  for (size_t i = 0; i < count; ++i) by_slug_.Insert(features[i].slug, i);
   parent_.assign(count, -1);
   root_.assign(count, -1);
   depth_.assign(count, 0);
@@ -39,8 +38,8 @@ FeatureGraph::FeatureGraph(const Process& process, const std::vector<Feature>& f
 }
 
 int FeatureGraph::Find(std::string_view slug) const {
-  auto it = by_slug_.find(slug);
-  return it == by_slug_.end() ? -1 : it->second;
+  size_t position = by_slug_.Find(slug);
+  return position == StringIndex::kAbsent ? -1 : static_cast<int>(position);
 }
 
 namespace {

@@ -24,10 +24,9 @@ std::string OneHeaderLine(std::string_view value) {
 // A list item or change on one line: a title or reason holding a line break
 // would otherwise start lines of its own, such as a forged "== Finished
 // features ==" heading.
-std::string OneLine(std::string text) {
+void MakeOneLine(std::string& text) {
   std::replace_if(
       text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  return text;
 }
 
 constexpr char kDefaultTemplate[] =
@@ -61,11 +60,6 @@ struct Builder {
     return rank >= 0 && process.statuses[static_cast<size_t>(rank)].in_release;
   }
 
-  std::string NameOf(const std::string& slug) const {
-    int index = graph.Find(slug);
-    return index < 0 ? slug : graph.at(index).DisplayName();
-  }
-
   ReportItem Item(int index, const StatusDefinition& section, int depth, bool listed) const {
     const Feature& feature = graph.at(index);
     const EffectiveStatus& status = effective[static_cast<size_t>(index)];
@@ -79,26 +73,34 @@ struct Builder {
     item.listed = listed;
     item.depth = depth;
     item.partial = listed && section.done && partial[static_cast<size_t>(index)] != 0;
-    std::string label = item.title;
-    if (!feature.remark.empty()) label += " (" + feature.remark + ")";
+    // Appended in place: a temporary per part cost as much as the rest of
+    // the report on a 10,000-feature release.
+    std::string& label = item.label;
+    label.reserve(item.title.size() + 64);
+    label = item.title;
+    if (!feature.remark.empty()) label.append(" (").append(feature.remark).append(")");
     if (item.partial) label += " (partial)";
     if (feature.external) label += " (external)";
     if (!feature.depends_on.empty()) {
-      std::vector<std::string> names;
+      label += " (depends on ";
       const auto& dependencies = graph.dependencies(index);
       for (size_t d = 0; d < dependencies.size(); ++d) {
-        names.push_back(dependencies[d] < 0 ? feature.depends_on[d]
-                                            : graph.at(dependencies[d]).ReferenceName());
+        if (d > 0) label += ", ";
+        label +=
+            dependencies[d] < 0 ? feature.depends_on[d] : graph.at(dependencies[d]).ReferenceName();
       }
-      label += " (depends on " + Join(names, ", ") + ")";
+      label += ')';
     }
     if (listed && status.Differs()) {
-      std::vector<std::string> names;
-      for (int at : status.chain) names.push_back(graph.at(at).DisplayName());
-      label += fmt::format(" [marked {}; {} through {}]", feature.status, item.effective_status,
-                           Join(names, " -> "));
+      label.append(" [marked ").append(feature.status).append("; ");
+      label.append(item.effective_status).append(" through ");
+      for (size_t at = 0; at < status.chain.size(); ++at) {
+        if (at > 0) label += " -> ";
+        label += graph.at(status.chain[at]).DisplayName();
+      }
+      label += ']';
     }
-    item.label = OneLine(std::move(label));
+    MakeOneLine(label);
     return item;
   }
 };
@@ -133,6 +135,7 @@ std::vector<ReportSection> BuildSections(const Builder& builder) {
       groups[static_cast<size_t>(group)].push_back(index);
     }
     ReportSection section{status.id, status.heading, {}};
+    section.items.reserve(by_rank[rank].size() + groups.size());
     for (size_t g = 0; g < groups.size(); ++g) {
       int root = roots[g];
       group_of_root[static_cast<size_t>(root)] = -1;
@@ -151,38 +154,77 @@ std::vector<ReportSection> BuildSections(const Builder& builder) {
   return sections;
 }
 
+// The display names of the changes' subjects, each made once, and the day
+// of the last change: the events come in time order, many on one day.
+class ChangeNames {
+ public:
+  explicit ChangeNames(const Builder& builder)
+      : builder_(builder), names_(builder.graph.size()), made_(builder.graph.size(), 0) {}
+
+  const std::string& NameOf(const std::string& slug) {
+    int index = builder_.graph.Find(slug);
+    if (index < 0) return slug;
+    auto at = static_cast<size_t>(index);
+    if (made_[at] == 0) {
+      names_[at] = builder_.graph.at(index).DisplayName();
+      made_[at] = 1;
+    }
+    return names_[at];
+  }
+
+  const std::string& DayText(Timestamp at) {
+    Date date = DayOf(at);
+    if (day_text_.empty() || date != day_) {
+      day_ = date;
+      day_text_ = FormatDate(date);
+    }
+    return day_text_;
+  }
+
+ private:
+  const Builder& builder_;
+  std::vector<std::string> names_;
+  std::vector<char> made_;
+  Date day_{};
+  std::string day_text_;
+};
+
 std::vector<ReportChange> BuildChanges(const Builder& builder, const std::vector<Event>& events) {
   std::vector<ReportChange> changes;
+  changes.reserve(events.size());
+  ChangeNames names(builder);
   for (const auto& event : events) {
+    bool status = event.kind == event_kind::kFeatureStatus;
+    bool added = event.kind == event_kind::kFeatureAdded;
+    bool slipped = event.kind == event_kind::kReleaseSlipped;
+    if (!status && !added && !slipped) continue;
+    if (status && event.from.empty()) continue;  // The creation is reported as "added".
     ReportChange change{event.at, "", event.subject, ""};
-    std::string when = FormatDate(DayOf(event.at));
-    std::string reason = event.reason.empty() ? "" : ": " + event.reason;
-    if (event.kind == event_kind::kFeatureStatus) {
-      if (event.from.empty()) continue;  // The creation is reported as "added".
+    const std::string& when = names.DayText(event.at);
+    std::string_view separator = event.reason.empty() ? "" : ": ";
+    if (status) {
       const StatusDefinition* to = builder.process.FindStatus(event.to);
       change.kind = to != nullptr && !to->in_release ? "dropped" : "status";
       change.line =
           change.kind == "dropped"
-              ? fmt::format("Dropped: {} (was {}; {}, {}){}", builder.NameOf(event.subject),
-                            event.from, when, event.actor, reason)
-              : fmt::format("{}: {} -> {} ({}, {}){}", builder.NameOf(event.subject), event.from,
-                            event.to, when, event.actor, reason);
-    } else if (event.kind == event_kind::kFeatureAdded) {
+              ? fmt::format("Dropped: {} (was {}; {}, {}){}{}", names.NameOf(event.subject),
+                            event.from, when, event.actor, separator, event.reason)
+              : fmt::format("{}: {} -> {} ({}, {}){}{}", names.NameOf(event.subject), event.from,
+                            event.to, when, event.actor, separator, event.reason);
+    } else if (added) {
       change.kind = "added";
-      change.line = fmt::format("Added: {} ({}; {}, {})", builder.NameOf(event.subject), event.to,
+      change.line = fmt::format("Added: {} ({}; {}, {})", names.NameOf(event.subject), event.to,
                                 when, event.actor);
-    } else if (event.kind == event_kind::kReleaseSlipped) {
+    } else {
       auto slip = ScheduleChangeFromEvent(event);
       if (!slip) continue;
       change.kind = "slipped";
       change.line = fmt::format(
-          "Schedule slipped: feature freeze {} -> {}, release {} -> {} ({}, {}){}",
+          "Schedule slipped: feature freeze {} -> {}, release {} -> {} ({}, {}){}{}",
           FormatDate(slip->old_freeze), FormatDate(slip->new_freeze), FormatDate(slip->old_release),
-          FormatDate(slip->new_release), when, event.actor, reason);
-    } else {
-      continue;
+          FormatDate(slip->new_release), when, event.actor, separator, event.reason);
     }
-    change.line = OneLine(std::move(change.line));
+    MakeOneLine(change.line);
     changes.push_back(std::move(change));
   }
   return changes;
@@ -195,11 +237,13 @@ std::string FeaturesText(const TakingStock& report) {
     text += "== " + section.heading + " ==\n\n";
     for (const auto& item : section.items) {
       if (item.depth == 0) {
-        text += "* " + item.label + '\n';
+        text += "* ";
       } else {
-        text +=
-            std::string(static_cast<size_t>(2 * item.depth - 1), ' ') + "- " + item.label + '\n';
+        text.append(static_cast<size_t>(2 * item.depth - 1), ' ');
+        text += "- ";
       }
+      text += item.label;
+      text += '\n';
     }
   }
   if (text.empty()) text = "(No features yet: add them with 'stocktake feature add'.)\n";
@@ -210,7 +254,11 @@ std::string ChangesText(const TakingStock& report, bool markdown) {
   std::string title = fmt::format("Changes since {}", FormatDate(*report.since));
   std::string text = markdown ? "## " + title + "\n\n" : "== " + title + " ==\n\n";
   if (report.changes.empty()) text += "(none)\n";
-  for (const auto& change : report.changes) text += (markdown ? "- " : "* ") + change.line + '\n';
+  for (const auto& change : report.changes) {
+    text += markdown ? "- " : "* ";
+    text += change.line;
+    text += '\n';
+  }
   return text;
 }
 
@@ -292,6 +340,12 @@ std::string EncodeDisplayName(const std::string& name) {
 
 }  // namespace
 
+const std::vector<std::string>& TakingStockChangeKinds() {
+  static const std::vector<std::string> kinds = {
+      event_kind::kFeatureAdded, event_kind::kFeatureStatus, event_kind::kReleaseSlipped};
+  return kinds;
+}
+
 TakingStock BuildTakingStock(const Process& process, const Release& release,
                              const std::vector<Feature>& features, Timestamp now,
                              std::optional<Date> since, const std::vector<Event>& events) {
@@ -317,7 +371,10 @@ std::string RenderTakingStockMarkdown(const TakingStock& report) {
     if (!features.empty()) features += '\n';
     features += "## " + section.heading + "\n\n";
     for (const auto& item : section.items) {
-      features += std::string(static_cast<size_t>(2 * item.depth), ' ') + "- " + item.label + '\n';
+      features.append(static_cast<size_t>(2 * item.depth), ' ');
+      features += "- ";
+      features += item.label;
+      features += '\n';
     }
   }
   if (features.empty()) features = "_No features yet._\n";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -152,6 +154,34 @@ TEST_F(TakingStockTest, ChangesSinceADateGoLastWhenTheTemplateHasNoPlaceForThem)
   report = Build(D("2020-03-01"), {});
   EXPECT_EQ(RenderTakingStockText(report).rfind("== Changes since 2020-03-01 ==\n\n(none)\n\n", 0),
             0u);
+}
+
+TEST_F(TakingStockTest, ChangesComeOnlyFromTheKindsItNames) {
+  ScheduleChange slip{T("2020-02-12T10:00:00Z"),
+                      "rm@example.org",
+                      D("2020-06-01"),
+                      D("2020-06-15"),
+                      D("2020-09-01"),
+                      D("2020-09-15"),
+                      "QA"};
+  std::vector<Event> events = {
+      Change("2020-02-10T10:00:00Z", event_kind::kFeatureAdded, "risky", "", "at-risk"),
+      Change("2020-02-10T10:00:00Z", event_kind::kFeatureStatus, "risky", "", "at-risk"),
+      Change("2020-02-11T10:00:00Z", event_kind::kFeatureUpdated, "depends", "", ""),
+      ScheduleChangeEvent("4.3", slip),
+      Change("2020-02-13T10:00:00Z", event_kind::kReleaseAdded, "4.4", "", "2020-12-01"),
+      Change("2020-02-15T10:00:00Z", event_kind::kFeatureStatus, "depends", "fair", "on-track"),
+  };
+  std::vector<Event> named;
+  const auto& kinds = TakingStockChangeKinds();
+  std::copy_if(events.begin(), events.end(), std::back_inserter(named), [&](const Event& event) {
+    return std::find(kinds.begin(), kinds.end(), event.kind) != kinds.end();
+  });
+  EXPECT_EQ(named.size(), 4u);
+  // A caller may read only the kinds named: the report is the same.
+  TakingStock all = Build(D("2020-02-01"), events);
+  EXPECT_EQ(all.changes.size(), 3u);
+  EXPECT_EQ(RenderTakingStockText(all), RenderTakingStockText(Build(D("2020-02-01"), named)));
 }
 
 TEST_F(TakingStockTest, PlaceholdersInsideFilledInTextStayText) {

@@ -13,6 +13,7 @@
 #include "stocktake/process/lazy_consensus.h"
 #include "stocktake/service/authorization.h"
 #include "stocktake/storage/as_of_store.h"
+#include "stocktake/util/string_index.h"
 #include "stocktake/util/text.h"
 #include "stocktake/util/utf8.h"
 
@@ -647,15 +648,15 @@ Result<ReleaseView> Planning::LoadRelease(const std::string& version) {
   // missing ones, and theirs, until none is missing.
   std::unordered_set<std::string> fetched;
   for (size_t scanned = 0; scanned < view.features.size();) {
-    std::unordered_set<std::string_view> present;
-    for (const auto& feature : view.features) present.insert(feature.slug);
+    StringIndex present(view.features.size());
+    for (size_t i = 0; i < view.features.size(); ++i) present.Insert(view.features[i].slug, i);
     std::vector<std::string> missing;
     for (; scanned < view.features.size(); ++scanned) {
       const Feature& feature = view.features[scanned];
       for (const auto& slug : feature.depends_on) {
-        if (!present.contains(slug)) missing.push_back(slug);
+        if (present.Find(slug) == StringIndex::kAbsent) missing.push_back(slug);
       }
-      if (!feature.parent.empty() && !present.contains(feature.parent)) {
+      if (!feature.parent.empty() && present.Find(feature.parent) == StringIndex::kAbsent) {
         missing.push_back(feature.parent);
       }
     }
@@ -677,6 +678,7 @@ Result<TakingStock> Planning::Report(const std::string& version, Timestamp now,
     EventQuery query;
     query.release = version;
     query.since = StartOf(*since);
+    query.kinds = TakingStockChangeKinds();
     events = ST_TRY(store_.ListEvents(query));
   }
   return BuildTakingStock(view.project.process, view.release, view.features, now, since, events);

@@ -310,6 +310,32 @@ TYPED_TEST(StoreConformanceTest, EventsAreAppendedInOrderAndFiltered) {
   EXPECT_EQ(in_window[0].actor, "rm@example.org");
 }
 
+TYPED_TEST(StoreConformanceTest, EventsAreFilteredByAnyOfSeveralKinds) {
+  this->Seed();
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "a", "2013-01-01")));
+    ST_TRY(writer.AppendEvent(this->MakeEvent("feature.updated", "a", "2013-01-02")));
+    ST_TRY(writer.AppendEvent(this->MakeEvent("feature.added", "b", "2013-01-03")));
+    ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "b", "2013-01-04")));
+    return Ok();
+  }));
+  EventQuery query;
+  query.kinds = {"feature.added", "feature.status"};
+  auto events = ST_MUST(this->store_->ListEvents(query));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, "feature.status");
+  EXPECT_EQ(events[1].kind, "feature.added");
+  EXPECT_EQ(events[2].kind, "feature.status");
+  query.kind = "feature.status";  // Both filters apply.
+  query.since = At("2013-01-02");
+  events = ST_MUST(this->store_->ListEvents(query));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].subject, "b");
+  query.kind.clear();
+  query.kinds = {"feature.removed"};
+  EXPECT_TRUE(ST_MUST(this->store_->ListEvents(query)).empty());
+}
+
 TYPED_TEST(StoreConformanceTest, SchedulesChangesComeBackWithTheRelease) {
   this->Seed();
   ScheduleChange change{At("2013-02-01T12:00:00Z"),

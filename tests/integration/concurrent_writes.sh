@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Concurrent `feature set`s on one SQLite file, each process changing its own
-# field of the same feature: every change must survive, once, in the final
-# state and in the event log (issue 8: the row was read outside the
-# transaction and written back whole, losing the others' changes).
+# Concurrent `feature set`s on one SQLite file: each process changing its own
+# field of the same feature, then all changing the same field (a text field,
+# then the status): every change must survive, once, in the event log, and the
+# final state must hold it, or for one field the last of them (issue 8: the
+# row was read outside the transaction and written back whole, losing the
+# others' changes). Ingestion against `feature set`: concurrent_writes_ingest.sh.
 # A writer that finds the write lock held waits --wait seconds, then fails
 # with exit 7 and says so.
 # Usage: concurrent_writes.sh path/to/stocktake
@@ -35,11 +37,75 @@ check "every field holds its last round's value" json_has \
 "$stocktake" --json feature history $feature >"$work/out"
 check "every change is in the event log once" json_has \
   "sum(1 for e in d if e['kind'] == 'feature.updated') == 6 * $rounds"
+check "each field's every value is in the event log once" json_has "(
+  sorted((f, str(v[1])) for e in d if e['kind'] == 'feature.updated' for f, v in e['detail'].items())
+  == sorted((f, str(v)) for r in range(1, $rounds + 1) for f, v in [('notes', 'n%d' % r),
+     ('remark', 'r%d' % r), ('short_title', 's%d' % r), ('owners', ['o%d@example.org' % r]),
+     ('code_bases', ['C%d' % r]), ('freeze_exception', 'e%d' % r)]))"
+
+# The same field from six processes at once, four times: each change is in the
+# log once, each read the value the one before it wrote (the old values of
+# the log chain, in the order the changes were recorded: their ids), and the
+# feature ends with the last value logged. (Ordered by date, two changes of
+# one second could swap: a writer reads the clock before it waits its turn.)
+rm_as=george.dunlap@eu.citrix.com
+by_id() { python3 -c 'import json,sys; print(json.dumps(sorted(json.load(sys.stdin), key=lambda e: e["id"])))'; }
+: >"$work/err"
+for round in 1 2 3 4; do
+  for process in 1 2 3 4 5 6; do
+    "$stocktake" --as $rm_as feature set $feature --remark "p$process-r$round" \
+      >/dev/null 2>>"$work/err" &
+  done
+  wait
+done
+check "no concurrent set of one field failed" test ! -s "$work/err"
+"$stocktake" --json feature history $feature | by_id >"$work/out"
+check "every change of one field is in the event log once, each from the value before it" json_has "(
+  [v[1] for e in d if e['kind'] == 'feature.updated' for f, v in e['detail'].items() if f == 'remark'][$rounds:]
+    and sorted([v[1] for e in d if e['kind'] == 'feature.updated' for f, v in e['detail'].items() if f == 'remark'][$rounds:])
+      == sorted('p%d-r%d' % (p, r) for p in range(1, 7) for r in range(1, 5))
+    and all(a[1] == b[0] for a, b in zip(
+      [v for e in d if e['kind'] == 'feature.updated' for f, v in e['detail'].items() if f == 'remark'],
+      [v for e in d if e['kind'] == 'feature.updated' for f, v in e['detail'].items() if f == 'remark'][1:])))"
+json_eval() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" <"$work/out"; }
+last_remark=$(json_eval "[v[1] for e in d if e['kind'] == 'feature.updated' for f, v in e['detail'].items() if f == 'remark'][-1]")
+"$stocktake" --json feature show $feature >"$work/out"
+check "and the field holds the last value logged" json_has "d['remark'] == '$last_remark'"
+
+# The status from four processes at once, each to another one, four times. A
+# set to the status the feature already has is refused ("nothing to
+# change") and logs nothing; every other is logged once, the log's status
+# changes chain, and the feature ends with the last one.
+statuses=(finished on-track fair at-risk)
+for round in 1 2 3 4; do
+  for process in 0 1 2 3; do
+    (
+      "$stocktake" --as $rm_as feature set $feature --status "${statuses[$process]}" \
+        --reason "status p$process-r$round" >/dev/null 2>"$work/status-p$process-r$round.err"
+      echo $? >"$work/status-p$process-r$round.exit"
+    ) &
+  done
+  wait
+done
+succeeded=$(grep -lx 0 "$work"/status-*.exit | sed 's/.*status-\(.*\)\.exit/status \1/' | sort | tr '\n' '|')
+refused=$(grep -Lx 0 "$work"/status-*.exit | sed 's/\.exit$/.err/' | xargs -r grep -L "nothing to change" | wc -l)
+check "a concurrent status set fails only when the status is already the one asked" \
+  test "$refused" -eq 0
+"$stocktake" --json feature history $feature | by_id >"$work/out"
+check "every status set that succeeded is in the event log once, and the changes chain" json_has "(
+  sorted(e['reason'] for e in d if e['kind'] == 'feature.status' and e['reason'].startswith('status '))
+    == sorted(r for r in '$succeeded'.split('|') if r)
+    and (s := [e for e in d if e['kind'] == 'feature.status'])
+    and (i := max(0, [e['reason'].startswith('status ') for e in s].index(True) - 1)) >= 0
+    and all(a['to'] == b['from'] for a, b in zip(s[i:], s[i + 1:])))"
+last_status=$(json_eval "[e['to'] for e in d if e['kind'] == 'feature.status'][-1]")
+"$stocktake" --json feature show $feature >"$work/out"
+check "and the feature ends with the last status logged" json_has "d['status'] == '$last_status'"
 
 # Opposite dependencies at once: one is refused as a cycle, never both kept.
 other=xl-pvusb-pass-through-for-pv-guests
 cycles=0
-for round in 1 2 3 4 5; do
+for round in 1 2 3 4 5 6 7 8 9 10; do
   "$stocktake" --as a@example.org feature set $feature --depends-on $other >/dev/null 2>&1 &
   "$stocktake" --as b@example.org feature set $other --depends-on $feature >/dev/null 2>&1 &
   wait

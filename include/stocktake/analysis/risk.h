@@ -9,11 +9,11 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "stocktake/model/feature.h"
 #include "stocktake/process/process.h"
+#include "stocktake/util/string_index.h"
 
 namespace stocktake {
 
@@ -50,7 +50,7 @@ class FeatureGraph {
  private:
   const Process& process_;
   const std::vector<Feature>& features_;
-  std::unordered_map<std::string_view, int> by_slug_;
+  StringIndex by_slug_;
   std::vector<int> parent_, root_, depth_, rank_;
   std::vector<std::vector<int>> dependencies_, children_;
 };

@@ -58,6 +58,10 @@ struct TakingStock {
   std::vector<ReportChange> changes;
 };
 
+/// The kinds of event that "Changes since" reports: BuildTakingStock() skips
+/// the others, so a caller need not read them.
+const std::vector<std::string>& TakingStockChangeKinds();
+
 /// Computes the report for `release` on `now`. `features` are the release's
 /// features (others, e.g. dependencies in other releases, are used for risk
 /// only). `events` are the release's events since `since`, when given.

@@ -52,6 +52,7 @@ struct EventQuery {
   std::optional<Timestamp> since;  ///< at >= since.
   std::optional<Timestamp> until;  ///< at < until.
   std::string kind_prefix;         ///< Only kinds starting with this ("feature."); empty for any.
+  std::vector<std::string> kinds;  ///< Only these kinds (with `kind`, both apply); empty for any.
 };
 
 /// Which proposals ListProposals() returns, by id.
