@@ -1,17 +1,16 @@
 #pragma once
 
-// StringIndex: the position of each of a set of strings, found by value. An
-// open-addressing table of hashes, views and positions, with no node per key
+// StringIndex: the position of each of a set of strings, found by value.
+// Boost's open-addressing unordered_flat_map of views, with no node per key
 // to allocate, free and chase: on a 10,000-feature release the node-based
 // maps it replaced were about a tenth of the read and of the report. It keeps
-// views, so the strings must outlive it and stay where they are; positions
-// are below 2^32. Building it is not thread-safe; Find() on a built index may
-// run on any number of threads.
+// views, so the strings must outlive it and stay where they are. Building it
+// is not thread-safe; Find() on a built index may run on any number of
+// threads.
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstddef>
-#include <cstdint>
 #include <string_view>
-#include <vector>
 
 namespace stocktake {
 
@@ -29,23 +28,10 @@ class StringIndex {
   /// The position of `key`, or kAbsent.
   size_t Find(std::string_view key) const;
 
-  size_t size() const { return size_; }
+  size_t size() const { return positions_.size(); }
 
  private:
-  struct Slot {
-    std::uint64_t hash = 0;
-    const char* data = nullptr;  ///< Null for an empty slot.
-    std::uint32_t length = 0;
-    std::uint32_t position = 0;
-  };
-
-  // The slot holding `key`, or the empty one where it would go.
-  size_t Probe(std::string_view key, std::uint64_t hash) const;
-  void Grow();
-
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-  size_t size_ = 0;
+  boost::unordered_flat_map<std::string_view, size_t> positions_;
 };
 
 }  // namespace stocktake
