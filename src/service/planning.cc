@@ -484,7 +484,10 @@ Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
           "or give this one another --slug",
           draft.slug, draft.slug)));
     }
-    if (!draft.parent.empty()) draft.parent = ST_TRY(ResolveFeature(draft.parent)).slug;
+    if (!draft.parent.empty()) {
+      draft.parent = ST_TRY(ResolveFeature(draft.parent)).slug;
+      ST_TRY(CheckOneReleaseWithParent(draft));
+    }
     for (auto& dependency : draft.depends_on) dependency = ST_TRY(ResolveFeature(dependency)).slug;
     std::int64_t ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
     ST_TRY(writer.SaveFeature(draft, ordinal));
@@ -541,6 +544,9 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
     // Cycles can only appear through the changed feature.
     if (row.parent != stored.parent || row.depends_on != stored.depends_on) {
       ST_TRY(CheckNoCycleThrough(row));
+    }
+    if (row.parent != stored.parent || row.release != stored.release) {
+      ST_TRY(CheckOneReleaseWithParent(row));
     }
     row.updated_at = std::max(stored.updated_at, effective.now);
     // Keep the feature's place in its list; moving releases puts it last, and
@@ -617,6 +623,27 @@ Result<Feature> Planning::ApplyUpdate(const Project& project, const Feature& bef
   if (update.freeze_exception) after.freeze_exception = *update.freeze_exception;
   if (update.status) after.status = *update.status;
   return after;
+}
+
+Result<void> Planning::CheckOneReleaseWithParent(const Feature& changed) {
+  if (!changed.parent.empty()) {
+    auto parent = ST_TRY(store_.FindFeature(changed.parent));
+    if (parent && parent->release != changed.release) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "'{}' would be in {} and its parent '{}' in {}: a sub-item belongs to its parent's "
+          "release; move the parent, or make this a top-level item with --parent \"\"",
+          changed.title, changed.release, parent->title, parent->release)));
+    }
+  }
+  for (const auto& feature : ST_TRY(store_.ListFeatures({}))) {
+    if (feature.parent == changed.slug && feature.release != changed.release) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "'{}' would be in {} and its sub-item '{}' in {}: move the sub-items first, each "
+          "with --release {} --parent \"\", then set their parent again",
+          changed.title, changed.release, feature.title, feature.release, changed.release)));
+    }
+  }
+  return Ok();
 }
 
 Result<void> Planning::CheckNoCycleThrough(const Feature& changed) {

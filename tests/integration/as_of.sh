@@ -71,6 +71,17 @@ check "moved feature gone later" exit_is 0 st --now 2013-02-02 feature list --re
 check "moved feature not listed" bash -c "! grep -q 'vtpm-updates' '$work/out'"
 check "added feature absent before" exit_is 3 st --now 2013-01-22 feature show shiny-new-thing
 
+# A sub-item and its parent stay in one release (checked in the write's
+# transaction).
+check "a sub-item cannot leave its parent's release" exit_is 2 st --now 2013-02-11 feature set \
+  pci-pass-thru --release 4.4
+check "saying why" err_has "a sub-item belongs to its parent's release"
+check "a parent cannot leave its sub-items" exit_is 2 st --now 2013-02-11 feature set \
+  default-to-qemu-upstream --release 4.4
+check "saying how" err_has "move the sub-items first"
+check "nor take a parent in another release" exit_is 2 st --now 2013-02-11 feature set \
+  shiny-new-thing --parent vtpm-updates
+
 # A change dated before the latest change to its object is refused, names
 # that change, and changes nothing.
 sha() { sha256sum "$work/s.db" | cut -d' ' -f1; }

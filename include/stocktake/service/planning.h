@@ -182,6 +182,9 @@ class Planning {
   /// kInvalidArgument when the stored features, with `changed` in place of its
   /// stored row, hold a dependency or parent cycle.
   Result<void> CheckNoCycleThrough(const Feature& changed);
+  /// kInvalidArgument when `changed` and its parent, or `changed` and one of
+  /// its stored sub-items, would be in different releases.
+  Result<void> CheckOneReleaseWithParent(const Feature& changed);
 
   Store& store_;
 };
