@@ -39,7 +39,10 @@ bool ExistedAt(const std::vector<Event>& events, const char* added_kind, Timesta
 Result<std::optional<Feature>> ReplayFeature(Feature feature, const std::vector<Event>& events,
                                              Timestamp at) {
   if (!ExistedAt(events, event_kind::kFeatureAdded, at)) return std::optional<Feature>();
-  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+  // A field no change in effect at `at` touched holds the old value of its
+  // earliest change, which is after `at`: undo the later changes, newest
+  // first. Each event's detail is read once, by one of the two passes.
+  for (auto it = events.rbegin(); it != events.rend() && it->at > at; ++it) {
     if (it->kind == event_kind::kFeatureUpdated) {
       ST_TRY(ApplyFeatureFieldChanges(feature, it->detail, ChangeSide::kOld));
     } else if (it->kind == event_kind::kFeatureStatus) {
@@ -71,7 +74,7 @@ void ReplaySchedule(Release& release, Timestamp at) {
                    [](const ScheduleChange& a, const ScheduleChange& b) { return a.at < b.at; });
   // A slip of one date records the other unchanged; only a moved date counts
   // as a change of it.
-  for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+  for (auto it = changes.rbegin(); it != changes.rend() && it->at > at; ++it) {
     if (it->new_freeze != it->old_freeze) release.freeze = it->old_freeze;
     if (it->new_release != it->old_release) release.release = it->old_release;
   }
@@ -93,7 +96,7 @@ Result<std::optional<Protocol>> ReplayProtocol(Protocol protocol, const std::vec
   if (had_history && protocol.history.empty()) return std::optional<Protocol>();
   if (!protocol.history.empty()) protocol.stage = protocol.history.back().to;
   std::erase_if(protocol.waivers, [&](const CriterionWaiver& waiver) { return waiver.at > at; });
-  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+  for (auto it = events.rbegin(); it != events.rend() && it->at > at; ++it) {
     ST_TRY(ApplyProtocolChange(protocol, it->detail, false));
   }
   for (const Event& event : events) {
