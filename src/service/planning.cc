@@ -46,10 +46,6 @@ bool SameFeatureFields(const Feature& a, const Feature& b) {
          a.protocol == b.protocol && a.freeze_exception == b.freeze_exception;
 }
 
-std::string ChangedFields(const Feature& before, const Feature& after) {
-  return FeatureFieldChanges(before, after);
-}
-
 namespace {
 
 using FeatureMap = std::unordered_map<std::string, const Feature*>;
@@ -140,7 +136,6 @@ Result<void> CheckCycles(const FeatureMap& features, const CycleError& error) {
 
 }  // namespace planning_internal
 
-using planning_internal::ChangedFields;
 using planning_internal::CheckCycles;
 using planning_internal::FeatureIndex;
 using planning_internal::MakeEvent;
@@ -559,7 +554,7 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
     ST_TRY(writer.SaveFeature(row, ordinal));
     if (fields_changed) {
       Event event = MakeEvent(effective, event_kind::kFeatureUpdated, after.release, after.slug);
-      event.detail = ChangedFields(before, after);
+      event.detail = FeatureFieldChanges(before, after);
       event.reason = update.reason;
       ST_TRY(writer.AppendEvent(event));
     }

@@ -60,9 +60,6 @@ class FeatureIndex {
 /// True when everything but the status and the history is equal.
 bool SameFeatureFields(const Feature& a, const Feature& b);
 
-/// The changed fields as {"field": [old, new]}, for a feature.updated event.
-std::string ChangedFields(const Feature& before, const Feature& after);
-
 /// Rejects parent and dependency cycles over `features` (by slug); `error`
 /// makes the Error for the feature where a cycle closes.
 Result<void> CheckCycles(const std::unordered_map<std::string, const Feature*>& features,

@@ -113,7 +113,7 @@ Judgement<T> Judge(const std::vector<FieldSpec<T>>& specs, const T& stored, cons
 }
 
 // {"field": [old, new]} for `specs`, as a detail: for a feature, what
-// planning_internal::ChangedFields writes. The pair is made an array
+// FeatureFieldChanges (model/feature.h) writes. The pair is made an array
 // explicitly: a braced pair of two-item lists of text would make an object.
 template <typename T>
 std::string FieldsDetail(const std::vector<const FieldSpec<T>*>& specs, const T& before,

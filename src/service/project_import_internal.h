@@ -110,7 +110,7 @@ struct FieldSpec {
   bool empty_is_unset = false;
 };
 
-/// The fields of each kind of object, in the order ChangedFields and the
+/// The fields of each kind of object, in the order FeatureFieldChanges (model/feature.h) and the
 /// plan list them.
 const std::vector<FieldSpec<Feature>>& FeatureFields();
 const std::vector<FieldSpec<Release>>& ReleaseFields();
