@@ -1,6 +1,9 @@
 #include "stocktake/process/protocol_process.h"
 
+#include <nlohmann/json.hpp>
+
 #include "stocktake/util/text.h"
+#include "stocktake/util/time_span.h"
 
 namespace stocktake {
 
@@ -60,5 +63,21 @@ std::vector<StageDefinition> ProtocolProcess::DefaultStages() {
 }
 
 ProtocolProcess XenProtocolProcess() { return ProtocolProcess{}; }
+
+std::string StagesJson(const ProtocolProcess& lifecycle) {
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& stage : lifecycle.stages) {
+    nlohmann::json criteria = nlohmann::json::array();
+    for (const auto& criterion : stage.entry_criteria) {
+      criteria.push_back({{"id", criterion.id}, {"description", criterion.description}});
+    }
+    stages.push_back({{"id", stage.id},
+                      {"name", stage.name},
+                      {"time_frame", FormatTimeSpan(stage.time_frame)},
+                      {"support", stage.support_label},
+                      {"entry_criteria", std::move(criteria)}});
+  }
+  return stages.dump();
+}
 
 }  // namespace stocktake

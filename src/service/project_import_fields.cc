@@ -65,18 +65,7 @@ json ProcessJson(const Process& process) {
                         {"done", status.done},
                         {"in_release", status.in_release}});
   }
-  json stages = json::array();
-  for (const auto& stage : process.lifecycle.stages) {
-    json criteria = json::array();
-    for (const auto& criterion : stage.entry_criteria) {
-      criteria.push_back({{"id", criterion.id}, {"description", criterion.description}});
-    }
-    stages.push_back({{"id", stage.id},
-                      {"name", stage.name},
-                      {"time_frame", FormatTimeSpan(stage.time_frame)},
-                      {"support", stage.support_label},
-                      {"entry_criteria", criteria}});
-  }
+  json stages = json::parse(StagesJson(process.lifecycle));
   const ProtocolProcess& lifecycle = process.lifecycle;
   return json{{"name", process.name},
               {"staleness_days", process.staleness_days},

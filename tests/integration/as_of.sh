@@ -15,17 +15,19 @@ reads=("report 4.3" "report 4.3 --since 2013-01-15" "report 4.3 --format json" "
   "release show 4.3" "release list" "feature list --release 4.3" "feature list"
   "feature show rationalized-backend-scripts" "feature history rationalized-backend-scripts"
   "feature show vtpm-updates" "person list")
-save() {  # save DIR DATE: every read as of DATE, text and JSON, with its exit status
-  mkdir -p "$work/$1"
-  local i=0 read
-  for read in "${reads[@]}"; do
+save_reads() {  # save_reads RUNNER DIR DATE READ...: each read as of DATE, text and JSON,
+  local runner=$1 dir=$2 date=$3 i=0 read  # with its exit status
+  shift 3
+  mkdir -p "$work/$dir"
+  for read in "$@"; do
     i=$((i + 1))
     # shellcheck disable=SC2086
-    { st --now "$2" $read; echo "exit $?"; } >"$work/$1/$i.txt" 2>&1
+    { $runner --now "$date" $read; echo "exit $?"; } >"$work/$dir/$i.txt" 2>&1
     # shellcheck disable=SC2086
-    { st --now "$2" --json $read; echo "exit $?"; } >"$work/$1/$i.json" 2>&1
+    { $runner --now "$date" --json $read; echo "exit $?"; } >"$work/$dir/$i.json" 2>&1
   done
 }
+save() { save_reads st "$1" "$2" "${reads[@]}"; }  # save DIR DATE
 same() {  # same DIR DATE: the reads as of DATE are still what DIR saved
   save "$1.again" "$2"
   diff -r "$work/$1" "$work/$1.again" >"$work/diff" || { head -20 "$work/diff"; return 1; }
@@ -128,17 +130,7 @@ check "release 07-01 now value" json_has '[r for r in d if r["version"]=="4.3"][
 # matrix as they were.
 protocol_reads=("protocol show pvcalls" "proposal show 1" "proposal list" "protocol list"
   "support-matrix")
-psave() {
-  mkdir -p "$work/$1"
-  local i=0 read
-  for read in "${protocol_reads[@]}"; do
-    i=$((i + 1))
-    # shellcheck disable=SC2086
-    { pv --now "$2" $read; echo "exit $?"; } >"$work/$1/$i.txt" 2>&1
-    # shellcheck disable=SC2086
-    { pv --now "$2" --json $read; echo "exit $?"; } >"$work/$1/$i.json" 2>&1
-  done
-}
+psave() { save_reads pv "$1" "$2" "${protocol_reads[@]}"; }
 check "pv import" exit_is 0 pv --as admin@example.org --now 2026-10-01 import \
   "$root/examples/xen-pv-protocols.yaml"
 for who in czar@example.org:czar dev@example.org:contributor reviewer@example.org:contributor \

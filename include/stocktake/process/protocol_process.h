@@ -87,4 +87,9 @@ struct ProtocolProcess {
 /// Production, 7-day proposal, responsiveness and Czar-wait windows.
 ProtocolProcess XenProtocolProcess();
 
+/// The stages of `lifecycle` as a JSON array of {id, name, time_frame,
+/// support, entry_criteria[{id, description}]}: how the store keeps them and
+/// how an import compares them.
+std::string StagesJson(const ProtocolProcess& lifecycle);
+
 }  // namespace stocktake

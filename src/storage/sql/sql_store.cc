@@ -39,19 +39,7 @@ Result<Date> DateColumn(const std::string& text, const char* column) {
 // JSON document, the windows as time spans ("7d", "72h").
 void AppendLifecycleSettings(const ProtocolProcess& lifecycle,
                              std::vector<std::pair<std::string, std::string>>& settings) {
-  nlohmann::json stages = nlohmann::json::array();
-  for (const auto& stage : lifecycle.stages) {
-    nlohmann::json criteria = nlohmann::json::array();
-    for (const auto& criterion : stage.entry_criteria) {
-      criteria.push_back({{"id", criterion.id}, {"description", criterion.description}});
-    }
-    stages.push_back({{"id", stage.id},
-                      {"name", stage.name},
-                      {"time_frame", FormatTimeSpan(stage.time_frame)},
-                      {"support", stage.support_label},
-                      {"entry_criteria", std::move(criteria)}});
-  }
-  settings.emplace_back("lifecycle.stages", stages.dump());
+  settings.emplace_back("lifecycle.stages", StagesJson(lifecycle));
   settings.emplace_back("lifecycle.proposal_window", FormatTimeSpan(lifecycle.proposal_window));
   settings.emplace_back("lifecycle.responsiveness_window",
                         FormatTimeSpan(lifecycle.responsiveness_window));
