@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,8 +19,8 @@ namespace {
 
 constexpr char kFeatureEvents[] = "feature.";
 constexpr char kReleaseEvents[] = "release.";
-// Above this many changed features, one read of every feature event is
-// cheaper than a read per feature.
+// Above this many features to read the events of, one read of every feature
+// event is cheaper than a read per feature.
 constexpr std::size_t kReadPerFeatureLimit = 64;
 
 bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
@@ -33,34 +34,64 @@ bool ExistedAt(const std::vector<Event>& events, const char* added_kind, Timesta
   return !added || events.front().at <= at;
 }
 
-// Replays one feature's events (oldest first) onto its stored row: each
-// field takes the old value of its earliest change, then the new value of
-// every change in effect at `at`, in order. nullopt when it did not exist yet.
-Result<std::optional<Feature>> ReplayFeature(Feature feature, const std::vector<Event>& events,
+// One changed feature's events: those in effect at `at` (oldest first; all
+// of them, or none when they were all recorded before every later one),
+// their span, and the events after `at` (oldest first).
+struct FeatureEvents {
+  std::vector<Event> read;  // Owns what `before` and `after` point to when read for it alone.
+  std::vector<const Event*> before;
+  std::optional<EventSpan> span;
+  std::vector<const Event*> after;
+};
+
+// Splits one feature's events (oldest first) at `at`.
+FeatureEvents SplitAt(std::vector<Event> events, Timestamp at) {
+  FeatureEvents split;
+  split.read = std::move(events);
+  for (const Event& event : split.read) {
+    if (event.at > at) {
+      split.after.push_back(&event);
+      continue;
+    }
+    split.before.push_back(&event);
+    if (!split.span) split.span = EventSpan{event.subject, event.at, event.at, event.id};
+    split.span->last = event.at;
+    split.span->newest_id = std::max(split.span->newest_id, event.id);
+  }
+  return split;
+}
+
+// Replays one feature's events onto its stored row, which every event
+// shaped: the changes after `at` are undone, newest first, so each field
+// holds the old value of its earliest change after `at`. When `before` holds
+// the changes in effect at `at` they are applied again, in order: a change
+// recorded after a later-dated one (--backdate) left that one's old value
+// stale. nullopt when the feature did not exist yet: an import may date
+// status history before the ".added" of its record, so it exists from its
+// first event, or always when none says it was added (stored before events).
+Result<std::optional<Feature>> ReplayFeature(Feature feature, const FeatureEvents& events,
                                              Timestamp at) {
-  if (!ExistedAt(events, event_kind::kFeatureAdded, at)) return std::optional<Feature>();
-  // A field no change in effect at `at` touched holds the old value of its
-  // earliest change, which is after `at`: undo the later changes, newest
-  // first. Each event's detail is read once, by one of the two passes.
-  for (auto it = events.rbegin(); it != events.rend() && it->at > at; ++it) {
-    if (it->kind == event_kind::kFeatureUpdated) {
-      ST_TRY(ApplyFeatureFieldChanges(feature, it->detail, ChangeSide::kOld));
-    } else if (it->kind == event_kind::kFeatureStatus) {
-      feature.status = it->from;
+  bool added_later = std::any_of(events.after.begin(), events.after.end(), [](const Event* event) {
+    return event->kind == event_kind::kFeatureAdded;
+  });
+  if (!events.span && added_later) return std::optional<Feature>();
+  for (auto it = events.after.rbegin(); it != events.after.rend(); ++it) {
+    const Event& event = **it;
+    if (event.kind == event_kind::kFeatureUpdated) {
+      ST_TRY(ApplyFeatureFieldChanges(feature, event.detail, ChangeSide::kOld));
+    } else if (event.kind == event_kind::kFeatureStatus) {
+      feature.status = event.from;
     }
   }
-  std::optional<Timestamp> last_change;
-  for (const Event& event : events) {
-    if (event.at > at) break;
-    if (event.kind == event_kind::kFeatureUpdated) {
-      ST_TRY(ApplyFeatureFieldChanges(feature, event.detail, ChangeSide::kNew));
-    } else if (event.kind == event_kind::kFeatureStatus) {
-      feature.status = event.to;
+  for (const Event* event : events.before) {
+    if (event->kind == event_kind::kFeatureUpdated) {
+      ST_TRY(ApplyFeatureFieldChanges(feature, event->detail, ChangeSide::kNew));
+    } else if (event->kind == event_kind::kFeatureStatus) {
+      feature.status = event->to;
     }
-    last_change = event.at;
   }
   // Evidence moves last activity without an event; it never goes past `at`.
-  if (last_change) feature.updated_at = *last_change;
+  if (events.span) feature.updated_at = events.span->last;
   feature.updated_at = std::min(feature.updated_at, at);
   std::erase_if(feature.history, [&](const StatusChange& change) { return change.at > at; });
   return std::optional<Feature>(std::move(feature));
@@ -156,16 +187,17 @@ class AsOfStore final : public Store {
     EventQuery query;
     query.subject = slug;
     query.kind_prefix = kFeatureEvents;
-    return ReplayFeature(std::move(*feature), ST_TRY(inner_.ListEvents(query)), at_);
+    return ReplayFeature(std::move(*feature), SplitAt(ST_TRY(inner_.ListEvents(query)), at_), at_);
   }
 
   Result<std::int64_t> MaxFeatureOrdinal() override { return inner_.MaxFeatureOrdinal(); }
 
   Result<std::vector<Event>> ListEvents(const EventQuery& query) override {
-    EventQuery until = query;
-    Timestamp end = at_ + std::chrono::seconds(1);
-    until.until = query.until ? std::min(*query.until, end) : end;
-    return inner_.ListEvents(until);
+    return inner_.ListEvents(Until(query));
+  }
+
+  Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) override {
+    return inner_.ListEventSpans(Until(query));
   }
 
   Result<std::vector<Protocol>> ListProtocols() override {
@@ -219,13 +251,24 @@ class AsOfStore final : public Store {
   }
 
  private:
+  // `query` narrowed to the events in effect at `at_`.
+  EventQuery Until(const EventQuery& query) const {
+    EventQuery until = query;
+    Timestamp end = at_ + std::chrono::seconds(1);
+    until.until = query.until ? std::min(*query.until, end) : end;
+    return until;
+  }
+  // Every event that takes effect after `at_`, oldest first; read once.
+  Result<const std::vector<Event>*> Later();
   // The subjects of events of kinds starting with `prefix` that take effect
   // after `at_`: the objects whose state then differs from the stored one.
   Result<const std::set<std::string>*> ChangedSince(const char* prefix);
-  // Every event of kinds starting with "feature." about the `changed`
-  // features, by slug, oldest first.
-  Result<std::unordered_map<std::string, std::vector<Event>>> FeatureEvents(
-      const std::set<std::string>& changed);
+  // The events of each feature changed after `at_`, by slug.
+  Result<std::unordered_map<std::string, FeatureEvents>> ChangedFeatureEvents();
+  // Every "feature." event in effect at `at_` about the `slugs`, added to
+  // their entries of `by_slug`.
+  Result<void> ReadBefore(const std::set<std::string>& slugs,
+                          std::unordered_map<std::string, FeatureEvents>& by_slug);
 
   Result<std::optional<Person>> PersonAt(Person person);
   Result<std::optional<Release>> ReleaseAt(Release release);
@@ -237,37 +280,75 @@ class AsOfStore final : public Store {
   std::map<std::string, std::set<std::string>> changed_by_prefix_;
 };
 
-Result<const std::set<std::string>*> AsOfStore::ChangedSince(const char* prefix) {
+Result<const std::vector<Event>*> AsOfStore::Later() {
   if (!later_) {
     EventQuery query;
     query.since = at_ + std::chrono::seconds(1);
     later_ = ST_TRY(inner_.ListEvents(query));
   }
+  return &*later_;
+}
+
+Result<const std::set<std::string>*> AsOfStore::ChangedSince(const char* prefix) {
+  const auto* later = ST_TRY(Later());
   auto [it, inserted] = changed_by_prefix_.try_emplace(prefix);
   if (inserted) {
-    for (const Event& event : *later_) {
+    for (const Event& event : *later) {
       if (StartsWith(event.kind, prefix)) it->second.insert(event.subject);
     }
   }
   return &it->second;
 }
 
-Result<std::unordered_map<std::string, std::vector<Event>>> AsOfStore::FeatureEvents(
-    const std::set<std::string>& changed) {
-  std::unordered_map<std::string, std::vector<Event>> by_slug;
+Result<std::unordered_map<std::string, FeatureEvents>> AsOfStore::ChangedFeatureEvents() {
+  std::unordered_map<std::string, FeatureEvents> by_slug;
+  std::unordered_map<std::string, std::int64_t> oldest_later_id;
+  for (const Event& event : *ST_TRY(Later())) {
+    if (!StartsWith(event.kind, kFeatureEvents)) continue;
+    by_slug[event.subject].after.push_back(&event);
+    auto [it, inserted] = oldest_later_id.try_emplace(event.subject, event.id);
+    if (!inserted) it->second = std::min(it->second, event.id);
+  }
+  // The events in effect at `at_` are needed only for their span, unless one
+  // was recorded after a later one, which then holds a stale old value.
   EventQuery query;
   query.kind_prefix = kFeatureEvents;
-  if (changed.size() > kReadPerFeatureLimit) {
-    for (auto& event : ST_TRY(inner_.ListEvents(query))) {
-      if (changed.contains(event.subject)) by_slug[event.subject].push_back(std::move(event));
-    }
-    return by_slug;
+  query.until = at_ + std::chrono::seconds(1);
+  std::set<std::string> recorded_out_of_order;
+  for (auto& span : ST_TRY(inner_.ListEventSpans(query))) {
+    auto it = by_slug.find(span.subject);
+    if (it == by_slug.end()) continue;
+    if (span.newest_id > oldest_later_id[span.subject]) recorded_out_of_order.insert(span.subject);
+    it->second.span = std::move(span);
   }
-  for (const std::string& slug : changed) {
-    query.subject = slug;
-    by_slug[slug] = ST_TRY(inner_.ListEvents(query));
-  }
+  if (!recorded_out_of_order.empty()) ST_TRY(ReadBefore(recorded_out_of_order, by_slug));
   return by_slug;
+}
+
+Result<void> AsOfStore::ReadBefore(const std::set<std::string>& slugs,
+                                   std::unordered_map<std::string, FeatureEvents>& by_slug) {
+  EventQuery query;
+  query.kind_prefix = kFeatureEvents;
+  query.until = at_ + std::chrono::seconds(1);
+  std::vector<Event> events;
+  if (slugs.size() > kReadPerFeatureLimit) {
+    events = ST_TRY(inner_.ListEvents(query));
+  } else {
+    for (const std::string& slug : slugs) {
+      query.subject = slug;
+      for (auto& event : ST_TRY(inner_.ListEvents(query))) events.push_back(std::move(event));
+    }
+  }
+  for (auto& event : events) {
+    if (!slugs.contains(event.subject)) continue;
+    FeatureEvents& entry = by_slug[event.subject];
+    entry.read.push_back(std::move(event));
+  }
+  for (const std::string& slug : slugs) {
+    FeatureEvents& entry = by_slug[slug];
+    for (const Event& event : entry.read) entry.before.push_back(&event);
+  }
+  return Ok();
 }
 
 Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) {
@@ -277,7 +358,7 @@ Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) 
   FeatureQuery all;
   all.with_history = query.with_history;
   auto stored = ST_TRY(inner_.ListFeatures(all));
-  auto events = ST_TRY(FeatureEvents(*changed));
+  auto events = ST_TRY(ChangedFeatureEvents());
   // Releases keep the order the stored list gives them; within a release,
   // features go by their place (which the replay restores for a moved one).
   std::unordered_map<std::string, std::size_t> release_rank;

@@ -392,6 +392,35 @@ TYPED_TEST(StoreConformanceTest, TheXen43ReleaseReportsAndRoundTrips) {
 
 // Reads as of a past instant replay each feature's and release's own
 // events, a backdated change included, on every back end.
+TYPED_TEST(StoreConformanceTest, EventSpansGiveEachSubjectsFirstLastAndNewest) {
+  this->Seed();
+  std::vector<std::int64_t> ids;
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "a", "2013-01-05"))));
+    ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "b", "2013-01-01"))));
+    ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("feature.added", "a", "2013-01-02"))));
+    ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("release.added", "a", "2013-01-09"))));
+    return Ok();
+  }));
+  EventQuery query;
+  query.kind_prefix = "feature.";
+  auto spans = ST_MUST(this->store_->ListEventSpans(query));
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].subject, "a");
+  EXPECT_EQ(spans[0].first, At("2013-01-02"));
+  EXPECT_EQ(spans[0].last, At("2013-01-05"));
+  EXPECT_EQ(spans[0].newest_id, ids[2]);
+  EXPECT_EQ(spans[1].subject, "b");
+  EXPECT_EQ(spans[1].first, spans[1].last);
+  EXPECT_EQ(spans[1].newest_id, ids[1]);
+  query.until = At("2013-01-03");
+  spans = ST_MUST(this->store_->ListEventSpans(query));
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].last, At("2013-01-02"));
+  query.subject = "c";
+  EXPECT_TRUE(ST_MUST(this->store_->ListEventSpans(query)).empty());
+}
+
 TYPED_TEST(StoreConformanceTest, AsOfReadsReplayEveryChangeInEffectOrder) {
   this->Seed();
   Planning planning(*this->store_);
@@ -450,6 +479,20 @@ TYPED_TEST(StoreConformanceTest, AsOfReadsReplayEveryChangeInEffectOrder) {
   ASSERT_EQ(in_43[0].history.size(), 3u);
   EXPECT_EQ(in_43[0].history[2].from, "fair");
   EXPECT_EQ(ST_MUST(at("2013-02-02")->ListFeatures({"4.3", false})).size(), 1u);
+  // A list reads the events in effect only when one was recorded after a
+  // later one; the single reads always do. Both agree, on either side of
+  // the backdated change.
+  for (const char* when : {"2013-01-12", "2013-01-16", "2013-01-25"}) {
+    Feature one = ST_MUST(at(when)->FindFeature("pvh")).value();
+    auto listed = ST_MUST(at(when)->ListFeatures({"4.3", true}));
+    ASSERT_FALSE(listed.empty()) << when;
+    EXPECT_EQ(listed[0].slug, "pvh") << when;
+    EXPECT_EQ(listed[0].status, one.status) << when;
+    EXPECT_EQ(listed[0].notes, one.notes) << when;
+    EXPECT_EQ(listed[0].title, one.title) << when;
+    EXPECT_EQ(listed[0].updated_at, one.updated_at) << when;
+    EXPECT_EQ(listed[0].history.size(), one.history.size()) << when;
+  }
   Feature now = ST_MUST(this->store_->FindFeature("pvh")).value();
   EXPECT_EQ(now.status, "at-risk");
   EXPECT_EQ(now.notes, "re-rated");

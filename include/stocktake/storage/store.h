@@ -55,6 +55,15 @@ struct EventQuery {
   std::vector<std::string> kinds;  ///< Only these kinds (with `kind`, both apply); empty for any.
 };
 
+/// One subject's events among those a query selects: the times of the first
+/// and the last in effect, and the newest id (the last recorded).
+struct EventSpan {
+  std::string subject;
+  Timestamp first;
+  Timestamp last;
+  std::int64_t newest_id = 0;
+};
+
 /// Which proposals ListProposals() returns, by id.
 struct ProposalQuery {
   std::string protocol;  ///< Only this protocol's proposals; empty for all.
@@ -132,6 +141,9 @@ class Store {
   [[nodiscard]] virtual Result<std::int64_t> MaxFeatureOrdinal() = 0;
 
   [[nodiscard]] virtual Result<std::vector<Event>> ListEvents(const EventQuery& query) = 0;
+  /// For each subject of the events `query` selects, their span, by subject;
+  /// one pass that builds no Event.
+  [[nodiscard]] virtual Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) = 0;
 
   /// All protocols in the order they were added, each with its owners,
   /// implementations, full stage history (oldest first) and waivers.

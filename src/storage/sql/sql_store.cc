@@ -108,6 +108,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::optional<Feature>> FindFeature(const std::string& slug) override;
   Result<std::int64_t> MaxFeatureOrdinal() override;
   Result<std::vector<Event>> ListEvents(const EventQuery& query) override;
+  Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) override;
   Result<std::vector<Protocol>> ListProtocols() override;
   Result<std::optional<Protocol>> FindProtocol(const std::string& name) override;
   Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override;
@@ -728,48 +729,55 @@ Result<std::int64_t> SqlStore::MaxFeatureOrdinal() {
   });
 }
 
+// The WHERE clause of the events `query` selects, its values appended to
+// `parameters`.
+std::string EventConditions(const EventQuery& query, std::vector<SqlParameter>& parameters) {
+  std::string sql = " WHERE 1 = 1";
+  if (!query.release.empty()) {
+    sql += " AND release_version = :release";
+    parameters.emplace_back(query.release);
+  }
+  if (!query.subject.empty()) {
+    sql += " AND subject = :subject";
+    parameters.emplace_back(query.subject);
+  }
+  if (!query.kind.empty()) {
+    sql += " AND kind = :kind";
+    parameters.emplace_back(query.kind);
+  }
+  if (!query.kind_prefix.empty()) {
+    // Escaped, so that a '%' or '_' in the prefix means itself.
+    std::string pattern;
+    for (char c : query.kind_prefix) {
+      if (c == '%' || c == '_' || c == '!') pattern += '!';
+      pattern += c;
+    }
+    sql += " AND kind LIKE :kind_pattern ESCAPE '!'";
+    parameters.emplace_back(pattern + "%");
+  }
+  for (size_t i = 0; i < query.kinds.size(); ++i) {
+    sql += fmt::format("{}:kind{}", i == 0 ? " AND kind IN (" : ", ", i);
+    parameters.emplace_back(query.kinds[i]);
+    if (i + 1 == query.kinds.size()) sql += ")";
+  }
+  if (query.since) {
+    sql += " AND at >= :since";
+    parameters.emplace_back(Seconds(*query.since));
+  }
+  if (query.until) {
+    sql += " AND at < :until";
+    parameters.emplace_back(Seconds(*query.until));
+  }
+  return sql;
+}
+
 Result<std::vector<Event>> SqlStore::ListEvents(const EventQuery& query) {
   return Guarded("reading events", [&]() -> Result<std::vector<Event>> {
     std::vector<SqlParameter> parameters;
     std::string sql =
         "SELECT id, at, recorded_at, actor, kind, release_version, subject, from_value, "
-        "to_value, reason, detail FROM events WHERE 1 = 1";
-    if (!query.release.empty()) {
-      sql += " AND release_version = :release";
-      parameters.emplace_back(query.release);
-    }
-    if (!query.subject.empty()) {
-      sql += " AND subject = :subject";
-      parameters.emplace_back(query.subject);
-    }
-    if (!query.kind.empty()) {
-      sql += " AND kind = :kind";
-      parameters.emplace_back(query.kind);
-    }
-    if (!query.kind_prefix.empty()) {
-      // Escaped, so that a '%' or '_' in the prefix means itself.
-      std::string pattern;
-      for (char c : query.kind_prefix) {
-        if (c == '%' || c == '_' || c == '!') pattern += '!';
-        pattern += c;
-      }
-      sql += " AND kind LIKE :kind_pattern ESCAPE '!'";
-      parameters.emplace_back(pattern + "%");
-    }
-    for (size_t i = 0; i < query.kinds.size(); ++i) {
-      sql += fmt::format("{}:kind{}", i == 0 ? " AND kind IN (" : ", ", i);
-      parameters.emplace_back(query.kinds[i]);
-      if (i + 1 == query.kinds.size()) sql += ")";
-    }
-    if (query.since) {
-      sql += " AND at >= :since";
-      parameters.emplace_back(Seconds(*query.since));
-    }
-    if (query.until) {
-      sql += " AND at < :until";
-      parameters.emplace_back(Seconds(*query.until));
-    }
-    sql += " ORDER BY at, id";
+        "to_value, reason, detail FROM events" +
+        EventConditions(query, parameters) + " ORDER BY at, id";
     std::vector<Event> events;
     auto rows = ReadRows(*sql_, sql, std::move(parameters));
     while (rows->Next()) {
@@ -779,6 +787,21 @@ Result<std::vector<Event>> SqlStore::ListEvents(const EventQuery& query) {
                              rows->Text(9), rows->Text(10)});
     }
     return events;
+  });
+}
+
+Result<std::vector<EventSpan>> SqlStore::ListEventSpans(const EventQuery& query) {
+  return Guarded("reading events", [&]() -> Result<std::vector<EventSpan>> {
+    std::vector<SqlParameter> parameters;
+    std::string sql = "SELECT subject, MIN(at), MAX(at), MAX(id) FROM events" +
+                      EventConditions(query, parameters) + " GROUP BY subject ORDER BY subject";
+    std::vector<EventSpan> spans;
+    auto rows = ReadRows(*sql_, sql, std::move(parameters));
+    while (rows->Next()) {
+      spans.push_back(EventSpan{rows->Text(0), FromSeconds(rows->Integer(1)),
+                                FromSeconds(rows->Integer(2)), rows->Integer(3)});
+    }
+    return spans;
   });
 }
 
