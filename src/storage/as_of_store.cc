@@ -1,12 +1,14 @@
 #include "stocktake/storage/as_of_store.h"
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -42,7 +44,13 @@ struct FeatureEvents {
   std::vector<const Event*> before;
   std::optional<EventSpan> span;
   std::vector<const Event*> after;
+  std::int64_t oldest_later_id = 0;  // The first recorded of `after`.
 };
+
+// Subjects and feature events by subject, as views of the strings of the
+// events read after the instant, which stay where they are.
+using SubjectSet = boost::unordered_flat_set<std::string_view>;
+using EventsBySlug = boost::unordered_flat_map<std::string_view, FeatureEvents>;
 
 // Splits one feature's events (oldest first) at `at`.
 FeatureEvents SplitAt(std::vector<Event> events, Timestamp at) {
@@ -262,13 +270,12 @@ class AsOfStore final : public Store {
   Result<const std::vector<Event>*> Later();
   // The subjects of events of kinds starting with `prefix` that take effect
   // after `at_`: the objects whose state then differs from the stored one.
-  Result<const std::set<std::string>*> ChangedSince(const char* prefix);
+  Result<const SubjectSet*> ChangedSince(const char* prefix);
   // The events of each feature changed after `at_`, by slug.
-  Result<std::unordered_map<std::string, FeatureEvents>> ChangedFeatureEvents();
+  Result<EventsBySlug> ChangedFeatureEvents();
   // Every "feature." event in effect at `at_` about the `slugs`, added to
   // their entries of `by_slug`.
-  Result<void> ReadBefore(const std::set<std::string>& slugs,
-                          std::unordered_map<std::string, FeatureEvents>& by_slug);
+  Result<void> ReadBefore(const SubjectSet& slugs, EventsBySlug& by_slug);
 
   Result<std::optional<Person>> PersonAt(Person person);
   Result<std::optional<Release>> ReleaseAt(Release release);
@@ -277,7 +284,7 @@ class AsOfStore final : public Store {
   Store& inner_;
   Timestamp at_;
   std::optional<std::vector<Event>> later_;
-  std::map<std::string, std::set<std::string>> changed_by_prefix_;
+  std::map<std::string, SubjectSet> changed_by_prefix_;
 };
 
 Result<const std::vector<Event>*> AsOfStore::Later() {
@@ -289,7 +296,7 @@ Result<const std::vector<Event>*> AsOfStore::Later() {
   return &*later_;
 }
 
-Result<const std::set<std::string>*> AsOfStore::ChangedSince(const char* prefix) {
+Result<const SubjectSet*> AsOfStore::ChangedSince(const char* prefix) {
   const auto* later = ST_TRY(Later());
   auto [it, inserted] = changed_by_prefix_.try_emplace(prefix);
   if (inserted) {
@@ -300,33 +307,32 @@ Result<const std::set<std::string>*> AsOfStore::ChangedSince(const char* prefix)
   return &it->second;
 }
 
-Result<std::unordered_map<std::string, FeatureEvents>> AsOfStore::ChangedFeatureEvents() {
-  std::unordered_map<std::string, FeatureEvents> by_slug;
-  std::unordered_map<std::string, std::int64_t> oldest_later_id;
+Result<EventsBySlug> AsOfStore::ChangedFeatureEvents() {
+  EventsBySlug by_slug;
   for (const Event& event : *ST_TRY(Later())) {
     if (!StartsWith(event.kind, kFeatureEvents)) continue;
-    by_slug[event.subject].after.push_back(&event);
-    auto [it, inserted] = oldest_later_id.try_emplace(event.subject, event.id);
-    if (!inserted) it->second = std::min(it->second, event.id);
+    auto [it, inserted] = by_slug.try_emplace(event.subject);
+    FeatureEvents& entry = it->second;
+    entry.oldest_later_id = inserted ? event.id : std::min(entry.oldest_later_id, event.id);
+    entry.after.push_back(&event);
   }
   // The events in effect at `at_` are needed only for their span, unless one
   // was recorded after a later one, which then holds a stale old value.
   EventQuery query;
   query.kind_prefix = kFeatureEvents;
   query.until = at_ + std::chrono::seconds(1);
-  std::set<std::string> recorded_out_of_order;
+  SubjectSet recorded_out_of_order;
   for (auto& span : ST_TRY(inner_.ListEventSpans(query))) {
     auto it = by_slug.find(span.subject);
     if (it == by_slug.end()) continue;
-    if (span.newest_id > oldest_later_id[span.subject]) recorded_out_of_order.insert(span.subject);
+    if (span.newest_id > it->second.oldest_later_id) recorded_out_of_order.insert(it->first);
     it->second.span = std::move(span);
   }
   if (!recorded_out_of_order.empty()) ST_TRY(ReadBefore(recorded_out_of_order, by_slug));
   return by_slug;
 }
 
-Result<void> AsOfStore::ReadBefore(const std::set<std::string>& slugs,
-                                   std::unordered_map<std::string, FeatureEvents>& by_slug) {
+Result<void> AsOfStore::ReadBefore(const SubjectSet& slugs, EventsBySlug& by_slug) {
   EventQuery query;
   query.kind_prefix = kFeatureEvents;
   query.until = at_ + std::chrono::seconds(1);
@@ -334,18 +340,18 @@ Result<void> AsOfStore::ReadBefore(const std::set<std::string>& slugs,
   if (slugs.size() > kReadPerFeatureLimit) {
     events = ST_TRY(inner_.ListEvents(query));
   } else {
-    for (const std::string& slug : slugs) {
+    for (std::string_view slug : slugs) {
       query.subject = slug;
       for (auto& event : ST_TRY(inner_.ListEvents(query))) events.push_back(std::move(event));
     }
   }
+  // Every one of `slugs` has an entry, keyed by a view of a later event.
   for (auto& event : events) {
-    if (!slugs.contains(event.subject)) continue;
-    FeatureEvents& entry = by_slug[event.subject];
-    entry.read.push_back(std::move(event));
+    if (slugs.contains(event.subject))
+      by_slug.find(event.subject)->second.read.push_back(std::move(event));
   }
-  for (const std::string& slug : slugs) {
-    FeatureEvents& entry = by_slug[slug];
+  for (std::string_view slug : slugs) {
+    FeatureEvents& entry = by_slug.find(slug)->second;
     for (const Event& event : entry.read) entry.before.push_back(&event);
   }
   return Ok();
@@ -379,8 +385,11 @@ Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) 
     auto it = release_rank.find(feature.release);
     return std::pair(it == release_rank.end() ? release_rank.size() : it->second, feature.ordinal);
   };
-  std::stable_sort(features.begin(), features.end(),
-                   [&](const Feature& a, const Feature& b) { return rank(a) < rank(b); });
+  auto by_rank = [&](const Feature& a, const Feature& b) { return rank(a) < rank(b); };
+  // Mostly in order already: only a move to another release changes it.
+  if (!std::is_sorted(features.begin(), features.end(), by_rank)) {
+    std::stable_sort(features.begin(), features.end(), by_rank);
+  }
   return features;
 }
 
