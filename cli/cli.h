@@ -119,6 +119,7 @@ Runner DeclareFeatureList(CLI::App& command);
 Runner DeclareFeatureHistory(CLI::App& command);
 Runner DeclareReport(CLI::App& command);
 Runner DeclareCheck(CLI::App& command);
+Runner DeclareLog(CLI::App& command);
 Runner DeclareProtocolAdd(CLI::App& command);
 Runner DeclareProtocolList(CLI::App& command);
 Runner DeclareProtocolShow(CLI::App& command);

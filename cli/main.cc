@@ -50,6 +50,7 @@ constexpr Command kCommands[] = {
     {"feature", "history", "Every recorded change of a feature", kPlanning, kContextAndPast, DeclareFeatureHistory},
     {"", "report", "The Taking-stock report of a release", kPlanning, kContextAndPast, DeclareReport},
     {"", "check", "Early warnings for a release; exits 1 when there are alerts", kPlanning, kContextAndPast, DeclareCheck},
+    {"", "log", "Every change to the record in the order it was written, as a feed (--after, --limit)", kPlanning, kContextAndPast, DeclareLog},
     {"protocol", "add", "Register a protocol", kLifecycle, kContextAndStore, DeclareProtocolAdd},
     {"protocol", "list", "List protocols and their stages", kLifecycle, kContextAndPast, DeclareProtocolList},
     {"protocol", "show", "A protocol's stage, evidence, entry criteria of the next stage and history", kLifecycle, kContextAndPast, DeclareProtocolShow},

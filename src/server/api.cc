@@ -153,6 +153,38 @@ Result<Body> SupportMatrixBody(const Call& call) {
   return Body{format == MatrixFormat::kHtml ? kHtmlType : kMarkdownType, view::TerminalSafe(text)};
 }
 
+// A cursor or limit of the event feed: a number of at most 15 digits.
+Result<std::int64_t> CountParameter(const Call& call, const char* name, std::int64_t fallback) {
+  auto text = call.target.Query(name);
+  if (!text) return fallback;
+  if (text->empty() || text->size() > 15 ||
+      !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("{}: '{}' is not a number: give e.g. {}=100", name, *text, name)));
+  }
+  return std::stoll(*text);
+}
+
+// The feed pages by default and within a bound, so that no request reads
+// the whole log at once.
+constexpr std::int64_t kDefaultEventPage = 100;
+constexpr std::int64_t kMaxEventPage = 1000;
+
+Result<Body> Events(const Call& call) {
+  view::EventFeedQuery query;
+  query.release = call.target.Query("release").value_or("");
+  query.subject = call.target.Query("subject").value_or("");
+  query.kind_prefix = call.target.Query("kind").value_or("");
+  query.after = ST_TRY(CountParameter(call, "after", 0));
+  std::int64_t limit = ST_TRY(CountParameter(call, "limit", kDefaultEventPage));
+  if (limit < 1 || limit > kMaxEventPage) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("limit: {} is not between 1 and {}", limit, kMaxEventPage)));
+  }
+  query.limit = static_cast<std::size_t>(limit);
+  return Json(ST_TRY(view::BuildEventFeed(*call.store, query)));
+}
+
 Result<Body> Series(const Call& call) { return Json(ST_TRY(view::BuildSeriesList(*call.store))); }
 
 Result<Body> Thread(const Call& call) {
@@ -178,7 +210,7 @@ struct RouteSpec {
   const char* pattern;
   Reads reads;
   /// The query parameters it takes besides as_of (which every read takes).
-  std::array<const char*, 2> query;
+  std::array<const char*, 5> query;
   Handler handler;
 };
 
@@ -200,6 +232,7 @@ constexpr RouteSpec kRoutes[] = {
     {"/api/v1/proposals", Reads::kRecord, {"protocol"}, Proposals},
     {"/api/v1/proposals/{id}", Reads::kRecord, {}, Proposal},
     {"/api/v1/support-matrix", Reads::kRecord, {"format"}, SupportMatrixBody},
+    {"/api/v1/events", Reads::kRecord, {"release", "subject", "kind", "after", "limit"}, Events},
     {"/api/v1/series", Reads::kEvidence, {}, Series},
     {"/api/v1/threads/{message-id}", Reads::kEvidence, {}, Thread},
     {"/api/v1/stats", Reads::kEvidence, {}, Stats},

@@ -291,6 +291,46 @@ TEST_F(ApiTest, AsOfReadsTheRecordAsItWasLikeTheCliNow) {
   ExpectError(Get(*store, "/api/v1/releases?as_of=2013-02-30"), 400, "invalid-argument");
 }
 
+TEST_F(ApiTest, TheEventFeedPagesInTheOrderOfWritingWithACursor) {
+  // The whole log, as `stocktake --json log` prints it.
+  std::string all = CliJson(*release_, kNow, [](Store& s, Timestamp) {
+    return view::BuildEventFeed(s, view::EventFeedQuery{});
+  });
+  auto whole = nlohmann::json::parse(all);
+  ASSERT_GT(whole["events"].size(), 5u);
+  EXPECT_TRUE(whole["next"].is_null());
+  // Pages of two, following `next`, give the same events in the same order.
+  std::vector<nlohmann::json> paged;
+  std::string target = "/api/v1/events?limit=2";
+  for (int pages = 0; pages < 1000; ++pages) {
+    Response response = Get(target);
+    ASSERT_EQ(response.status, 200) << response.body;
+    auto page = nlohmann::json::parse(response.body);
+    ASSERT_LE(page["events"].size(), 2u);
+    for (auto& event : page["events"]) paged.push_back(event);
+    if (page["next"].is_null()) break;
+    EXPECT_EQ(page["next"], page["events"].back()["id"]);
+    target = "/api/v1/events?limit=2&after=" + page["next"].dump();
+  }
+  ASSERT_EQ(paged.size(), whole["events"].size());
+  for (std::size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], whole["events"][i]) << i;
+  for (std::size_t i = 1; i < paged.size(); ++i) {
+    EXPECT_LT(paged[i - 1]["id"].get<std::int64_t>(), paged[i]["id"].get<std::int64_t>());
+  }
+  // Narrowed like the CLI: one feature's events only; as of a date, none after it.
+  auto one = nlohmann::json::parse(
+      Get("/api/v1/events?subject=rationalized-backend-scripts&kind=feature.").body);
+  ASSERT_FALSE(one["events"].empty());
+  for (auto& event : one["events"]) EXPECT_EQ(event["subject"], "rationalized-backend-scripts");
+  auto before = nlohmann::json::parse(Get("/api/v1/events?as_of=2013-01-01T00:00:00Z").body);
+  for (auto& event : before["events"]) EXPECT_LE(event["at"].get<std::string>(), "2013-01-01T");
+  EXPECT_LT(before["events"].size(), whole["events"].size());
+  ExpectError(Get("/api/v1/events?limit=0"), 400, "invalid-argument");
+  ExpectError(Get("/api/v1/events?limit=1001"), 400, "invalid-argument");
+  ExpectError(Get("/api/v1/events?after=-1"), 400, "invalid-argument");
+  ExpectError(Get("/api/v1/events?release=9.9"), 404, "not-found");
+}
+
 TEST_F(ApiTest, ReportInEveryFormatIsTheCliOutput) {
   // `stocktake --now 2013-01-21 report 4.3`: the seed mail's body.
   Response text = Get("/api/v1/releases/4.3/report?format=text&as_of=2013-01-21");

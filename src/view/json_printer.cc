@@ -195,6 +195,11 @@ void JsonPrinter::Print(const FeatureShow& view) {
 
 void JsonPrinter::Print(const EventLog& view) { Write(Array(view.events, EventJson)); }
 
+void JsonPrinter::Print(const EventFeed& view) {
+  Write({{"events", Array(view.events, EventJson)},
+         {"next", view.next ? nlohmann::json(*view.next) : nlohmann::json(nullptr)}});
+}
+
 void JsonPrinter::Print(const ReleaseCheck& view) {
   Write({{"version", view.version},
          {"as_of", FormatTimestamp(view.as_of)},

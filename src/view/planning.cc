@@ -54,6 +54,27 @@ Result<EventLog> BuildFeatureHistory(Store& store, const std::string& name) {
   return EventLog{ST_TRY(planning.FeatureHistory(name))};
 }
 
+Result<EventFeed> BuildEventFeed(Store& store, const EventFeedQuery& query) {
+  if (!query.release.empty()) {
+    Planning planning(store);
+    ST_TRY(planning.FindRelease(query.release));
+  }
+  EventQuery events;
+  events.release = query.release;
+  events.subject = query.subject;
+  events.kind_prefix = query.kind_prefix;
+  events.after_id = query.after;
+  events.order = EventOrder::kRecorded;
+  // One more than a page says whether there is a next one.
+  if (query.limit > 0) events.limit = query.limit + 1;
+  EventFeed feed{ST_TRY(store.ListEvents(events)), std::nullopt};
+  if (query.limit > 0 && feed.events.size() > query.limit) {
+    feed.events.resize(query.limit);
+    feed.next = feed.events.back().id;
+  }
+  return feed;
+}
+
 Result<ReleaseCheck> BuildReleaseCheck(Store& store, const std::string& version, Timestamp now) {
   Planning planning(store);
   ReleaseCheck view{version, now, ST_TRY(planning.Check(version, now))};

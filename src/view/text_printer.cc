@@ -197,6 +197,16 @@ void PrintThreadEntry(std::ostream& out, const ThreadEntry& node, const std::str
                      one.message_id == wanted ? "  <==" : "");
 }
 
+// One event as `feature history` and `log` print it.
+std::string EventLine(const Event& event, bool backdated) {
+  std::string change = event.from.empty() ? event.to : event.from + " -> " + event.to;
+  return fmt::format(
+      "{}  {:<28} {:<17} {}{}{}{}\n", FormatTimestamp(event.at), event.actor, event.kind, change,
+      event.reason.empty() ? "" : ": " + event.reason,
+      event.detail.empty() ? "" : "  " + event.detail,
+      backdated ? "  (backdated: recorded " + FormatTimestamp(event.recorded_at) + ")" : "");
+}
+
 }  // namespace
 
 void TextPrinter::Print(const PersonList& view) {
@@ -267,14 +277,19 @@ void TextPrinter::Print(const EventLog& view) {
     }
   }
   for (std::size_t i = 0; i < view.events.size(); ++i) {
-    const Event& event = view.events[i];
-    std::string change = event.from.empty() ? event.to : event.from + " -> " + event.to;
-    out_ << fmt::format(
-        "{}  {:<28} {:<17} {}{}{}{}\n", FormatTimestamp(event.at), event.actor, event.kind, change,
-        event.reason.empty() ? "" : ": " + event.reason,
-        event.detail.empty() ? "" : "  " + event.detail,
-        backdated[i] ? "  (backdated: recorded " + FormatTimestamp(event.recorded_at) + ")" : "");
+    out_ << EventLine(view.events[i], backdated[i]);
   }
+}
+
+void TextPrinter::Print(const EventFeed& view) {
+  // In the order of recording, a change that takes effect before one
+  // recorded earlier was backdated.
+  std::optional<Timestamp> latest;
+  for (const Event& event : view.events) {
+    out_ << fmt::format("{:>6}  ", event.id) << EventLine(event, latest && event.at < *latest);
+    if (!latest || event.at > *latest) latest = event.at;
+  }
+  if (view.next) out_ << fmt::format("more: stocktake log --after {}\n", *view.next);
 }
 
 void TextPrinter::Print(const ReleaseCheck& view) {

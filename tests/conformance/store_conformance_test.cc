@@ -392,6 +392,35 @@ TYPED_TEST(StoreConformanceTest, TheXen43ReleaseReportsAndRoundTrips) {
 
 // Reads as of a past instant replay each feature's and release's own
 // events, a backdated change included, on every back end.
+TYPED_TEST(StoreConformanceTest, EventsPageInTheOrderOfWritingAfterACursor) {
+  this->Seed();
+  std::vector<std::int64_t> ids;
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    for (const char* at : {"2013-01-05", "2013-01-01", "2013-01-03", "2013-01-02"}) {
+      ids.push_back(ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "a", at))));
+    }
+    return Ok();
+  }));
+  EventQuery query;
+  query.order = EventOrder::kRecorded;
+  query.after_id = ids[0];
+  query.limit = 2;
+  auto page = ST_MUST(this->store_->ListEvents(query));
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, ids[1]);
+  EXPECT_EQ(page[1].id, ids[2]);
+  query.after_id = ids[2];
+  page = ST_MUST(this->store_->ListEvents(query));
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, ids[3]);
+  // In effect order, the limit takes the earliest.
+  EventQuery in_effect;
+  in_effect.limit = 1;
+  page = ST_MUST(this->store_->ListEvents(in_effect));
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, ids[1]);
+}
+
 TYPED_TEST(StoreConformanceTest, EventSpansGiveEachSubjectsFirstLastAndNewest) {
   this->Seed();
   std::vector<std::int64_t> ids;

@@ -126,6 +126,38 @@ check "release 06-24 then" json_has '[r for r in d if r["version"]=="4.3"][0]["r
 check "release 07-01 now" exit_is 0 st --json release list
 check "release 07-01 now value" json_has '[r for r in d if r["version"]=="4.3"][0]["release"]=="2013-07-01"'
 
+# The log is the record as a feed: in the order of writing, each event once,
+# page by page; the backdated change comes last and says so.
+check "log" exit_is 0 st --json log
+cp "$work/out" "$work/log.json"
+check "log ends" json_has 'd["next"] is None and len(d["events"]) > 20'
+check "log in the order of writing" json_has \
+  '[e["id"] for e in d["events"]] == sorted(e["id"] for e in d["events"])'
+pages() {  # every page of 7, joined: the same events as the whole log
+  local after=0 next
+  : >"$work/paged"
+  while :; do
+    st --json log --limit 7 --after "$after" >"$work/page" || return 1
+    python3 -c 'import json,sys; [print(json.dumps(e)) for e in json.load(sys.stdin)["events"]]' \
+      <"$work/page" >>"$work/paged"
+    next=$(python3 -c 'import json,sys; n=json.load(sys.stdin)["next"]; print("" if n is None else n)' \
+      <"$work/page")
+    [ -n "$next" ] || break
+    after=$next
+  done
+  python3 -c 'import json,sys; [print(json.dumps(e)) for e in json.load(sys.stdin)["events"]]' \
+    <"$work/log.json" | diff - "$work/paged"
+}
+check "pages of 7 make the log" pages
+check "text log pages" exit_is 0 st log --limit 2
+check "text log names the next page" out_has "more: stocktake log --after "
+check "backdated in the log" exit_is 0 st log --subject rationalized-backend-scripts \
+  --kind feature.status
+check "backdated marked in the log" bash -c "tail -1 '$work/out' | grep -q 'fair.*(backdated: recorded 20'"
+check "log as of a date" exit_is 0 st --now 2013-01-25 --json log
+check "log as of a date stops there" json_has 'all(e["at"] <= "2013-01-25T" for e in d["events"])'
+check "unknown release" exit_is 3 st log --release 9.9
+
 # Protocols and proposals: stage, objections, evidence and the support
 # matrix as they were.
 protocol_reads=("protocol show pvcalls" "proposal show 1" "proposal list" "protocol list"

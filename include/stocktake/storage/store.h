@@ -11,6 +11,7 @@
 // Thread safety: a Store is used by one thread at a time. Open one Store per
 // thread (SQLite in WAL mode and PostgreSQL both allow concurrent readers).
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,7 +45,13 @@ struct FeatureQuery {
   bool with_history = false;  ///< Also fill Feature::history from the event log.
 };
 
-/// Which events ListEvents() returns, oldest first.
+/// The order ListEvents() returns events in.
+enum class EventOrder {
+  kInEffect,  ///< By `at`, then by id: the order the changes take effect in.
+  kRecorded,  ///< By id: the order they were written in, backdated ones included.
+};
+
+/// Which events ListEvents() returns, and in which order.
 struct EventQuery {
   std::string release;             ///< Only events of this release; empty for any.
   std::string subject;             ///< Only events about this subject; empty for any.
@@ -53,6 +60,9 @@ struct EventQuery {
   std::optional<Timestamp> until;  ///< at < until.
   std::string kind_prefix;         ///< Only kinds starting with this ("feature."); empty for any.
   std::vector<std::string> kinds;  ///< Only these kinds (with `kind`, both apply); empty for any.
+  std::optional<std::int64_t> after_id;      ///< id > after_id (a feed's cursor).
+  std::size_t limit = 0;                     ///< At most this many; 0 for all.
+  EventOrder order = EventOrder::kInEffect;  ///< ListEventSpans() ignores it and `limit`.
 };
 
 /// One subject's events among those a query selects: the times of the first

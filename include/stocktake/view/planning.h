@@ -7,6 +7,8 @@
 // writes it as text or JSON. Views are values: copy them between threads
 // freely. A Build* call uses its Store from one thread at a time.
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -64,6 +66,24 @@ struct EventLog {
   std::vector<Event> events;
 };
 
+/// Which events a feed shows (`stocktake log`, GET /api/v1/events): those
+/// recorded after `after` (an event id), at most `limit`, narrowed like an
+/// EventQuery.
+struct EventFeedQuery {
+  std::string release;      ///< Only this release's events; empty for all.
+  std::string subject;      ///< Only events about this feature, release, person, ...
+  std::string kind_prefix;  ///< Only kinds starting with this ("feature.", "release.slipped").
+  std::int64_t after = 0;   ///< The cursor: the id of the last event already seen.
+  std::size_t limit = 0;    ///< At most this many; 0 for all.
+};
+
+/// `log`: events in the order they were recorded (by id), from a cursor, and
+/// the cursor of the next page when there is more.
+struct EventFeed {
+  std::vector<Event> events;
+  std::optional<std::int64_t> next;  ///< Pass as `after` for the next page.
+};
+
 /// `check VERSION`: the release's alerts followed by the lifecycle alerts.
 struct ReleaseCheck {
   std::string version;
@@ -116,6 +136,9 @@ struct TakingStockMail {
 [[nodiscard]] Result<FeatureShow> BuildFeatureShow(Store& store, const std::string& name);
 /// Every event of a feature; kNotFound for an unknown feature.
 [[nodiscard]] Result<EventLog> BuildFeatureHistory(Store& store, const std::string& name);
+/// The events `query` selects, oldest recorded first; kNotFound for an
+/// unknown release, store errors otherwise.
+[[nodiscard]] Result<EventFeed> BuildEventFeed(Store& store, const EventFeedQuery& query);
 /// Every alert of release `version` at `now`, the protocol lifecycle's
 /// included (their `title` is their subject); kNotFound for an unknown release.
 [[nodiscard]] Result<ReleaseCheck> BuildReleaseCheck(Store& store, const std::string& version,

@@ -46,6 +46,7 @@ class Printer {
   virtual void Print(const FeatureList& view) = 0;
   virtual void Print(const FeatureShow& view) = 0;
   virtual void Print(const EventLog& view) = 0;
+  virtual void Print(const EventFeed& view) = 0;
   virtual void Print(const ReleaseCheck& view) = 0;
   virtual void Print(const ImportReport& view) = 0;
   virtual void Print(const ImportDryRun& view) = 0;

@@ -23,6 +23,7 @@ class TextPrinter final : public Printer {
   void Print(const FeatureList& view) override;
   void Print(const FeatureShow& view) override;
   void Print(const EventLog& view) override;
+  void Print(const EventFeed& view) override;
   void Print(const ReleaseCheck& view) override;
   void Print(const ImportReport& view) override;
   void Print(const ImportDryRun& view) override;

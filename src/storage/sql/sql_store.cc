@@ -768,6 +768,10 @@ std::string EventConditions(const EventQuery& query, std::vector<SqlParameter>& 
     sql += " AND at < :until";
     parameters.emplace_back(Seconds(*query.until));
   }
+  if (query.after_id) {
+    sql += " AND id > :after_id";
+    parameters.emplace_back(static_cast<long long>(*query.after_id));
+  }
   return sql;
 }
 
@@ -777,7 +781,9 @@ Result<std::vector<Event>> SqlStore::ListEvents(const EventQuery& query) {
     std::string sql =
         "SELECT id, at, recorded_at, actor, kind, release_version, subject, from_value, "
         "to_value, reason, detail FROM events" +
-        EventConditions(query, parameters) + " ORDER BY at, id";
+        EventConditions(query, parameters) +
+        (query.order == EventOrder::kRecorded ? " ORDER BY id" : " ORDER BY at, id");
+    if (query.limit > 0) sql += fmt::format(" LIMIT {}", query.limit);
     std::vector<Event> events;
     auto rows = ReadRows(*sql_, sql, std::move(parameters));
     while (rows->Next()) {
