@@ -30,6 +30,7 @@ namespace {
 struct Body {
   std::string content_type;
   std::string text;
+  std::vector<std::pair<std::string, std::string>> headers = {};  ///< Link, ...
 };
 
 // One call of a handler: the Store to read (as of `now` for the record), the
@@ -108,9 +109,59 @@ Result<Body> Check(const Call& call) {
   return Json(ST_TRY(view::BuildReleaseCheck(*call.store, call.parameters[0], call.now)));
 }
 
+// A cursor or a limit of a paged list: a number of at most 15 digits.
+Result<std::int64_t> CountParameter(const Call& call, const char* name, std::int64_t fallback) {
+  auto text = call.target.Query(name);
+  if (!text) return fallback;
+  if (text->empty() || text->size() > 15 ||
+      !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("{}: '{}' is not a number: give e.g. {}=100", name, *text, name)));
+  }
+  return std::stoll(*text);
+}
+
+// A page's size: the event feed pages by default, so that no request reads
+// the whole log at once; lists page when asked.
+constexpr std::int64_t kDefaultPage = 100;
+constexpr std::int64_t kMaxPage = 1000;
+
 Result<Body> Features(const Call& call) {
-  return Json(ST_TRY(view::BuildFeatureList(*call.store, call.target.Query("release").value_or(""),
-                                            call.target.Query("status").value_or(""))));
+  view::FeatureList list =
+      ST_TRY(view::BuildFeatureList(*call.store, call.target.Query("release").value_or(""),
+                                    call.target.Query("status").value_or("")));
+  auto limit_text = call.target.Query("limit");
+  auto after = call.target.Query("after");
+  if (!limit_text && !after) return Json(list);
+  // A page: the features after the one named, in the list's order, with a
+  // Link to the next page when there is one (RFC 8288, as GitHub pages).
+  std::int64_t limit = ST_TRY(CountParameter(call, "limit", kDefaultPage));
+  if (limit < 1 || limit > kMaxPage) {
+    return Fail(
+        Error::InvalidArgument(fmt::format("limit: {} is not between 1 and {}", limit, kMaxPage)));
+  }
+  auto& features = list.features;
+  auto first = features.begin();
+  if (after) {
+    first = std::find_if(features.begin(), features.end(),
+                         [&](const stocktake::Feature& feature) { return feature.slug == *after; });
+    if (first == features.end()) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "after: '{}' is not in this list (removed or moved?): start again without after",
+          *after)));
+    }
+    ++first;
+  }
+  auto end = features.end() - first > limit ? first + limit : features.end();
+  bool more = end != features.end();
+  features =
+      std::vector<stocktake::Feature>(std::make_move_iterator(first), std::make_move_iterator(end));
+  Body body = Json(list);
+  if (more && !features.empty()) {
+    body.headers.emplace_back(
+        "Link", fmt::format("<{}>; rel=\"next\"", call.target.With("after", features.back().slug)));
+  }
+  return body;
 }
 
 Result<Body> Feature(const Call& call) {
@@ -153,33 +204,16 @@ Result<Body> SupportMatrixBody(const Call& call) {
   return Body{format == MatrixFormat::kHtml ? kHtmlType : kMarkdownType, view::TerminalSafe(text)};
 }
 
-// A cursor or limit of the event feed: a number of at most 15 digits.
-Result<std::int64_t> CountParameter(const Call& call, const char* name, std::int64_t fallback) {
-  auto text = call.target.Query(name);
-  if (!text) return fallback;
-  if (text->empty() || text->size() > 15 ||
-      !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return Fail(Error::InvalidArgument(
-        fmt::format("{}: '{}' is not a number: give e.g. {}=100", name, *text, name)));
-  }
-  return std::stoll(*text);
-}
-
-// The feed pages by default and within a bound, so that no request reads
-// the whole log at once.
-constexpr std::int64_t kDefaultEventPage = 100;
-constexpr std::int64_t kMaxEventPage = 1000;
-
 Result<Body> Events(const Call& call) {
   view::EventFeedQuery query;
   query.release = call.target.Query("release").value_or("");
   query.subject = call.target.Query("subject").value_or("");
   query.kind_prefix = call.target.Query("kind").value_or("");
   query.after = ST_TRY(CountParameter(call, "after", 0));
-  std::int64_t limit = ST_TRY(CountParameter(call, "limit", kDefaultEventPage));
-  if (limit < 1 || limit > kMaxEventPage) {
-    return Fail(Error::InvalidArgument(
-        fmt::format("limit: {} is not between 1 and {}", limit, kMaxEventPage)));
+  std::int64_t limit = ST_TRY(CountParameter(call, "limit", kDefaultPage));
+  if (limit < 1 || limit > kMaxPage) {
+    return Fail(
+        Error::InvalidArgument(fmt::format("limit: {} is not between 1 and {}", limit, kMaxPage)));
   }
   query.limit = static_cast<std::size_t>(limit);
   return Json(ST_TRY(view::BuildEventFeed(*call.store, query)));
@@ -222,7 +256,7 @@ constexpr RouteSpec kRoutes[] = {
     {"/api/v1/releases/{version}", Reads::kRecord, {}, Release},
     {"/api/v1/releases/{version}/report", Reads::kRecord, {"format", "since"}, Report},
     {"/api/v1/releases/{version}/check", Reads::kRecord, {}, Check},
-    {"/api/v1/features", Reads::kRecord, {"release", "status"}, Features},
+    {"/api/v1/features", Reads::kRecord, {"release", "status", "after", "limit"}, Features},
     {"/api/v1/features/{slug}", Reads::kRecord, {}, Feature},
     {"/api/v1/features/{slug}/history", Reads::kRecord, {}, FeatureHistory},
     {"/api/v1/people", Reads::kRecord, {}, People},
@@ -305,6 +339,7 @@ Response Finish(const Request& request, Body body) {
   std::string etag = EntityTag(body.text);
   response.headers.emplace_back("ETag", etag);
   response.headers.emplace_back("Cache-Control", "no-cache");
+  for (auto& header : body.headers) response.headers.push_back(std::move(header));
   if (IfNoneMatchMatches(request.Header("if-none-match"), etag)) {
     response.status = 304;
     return response;

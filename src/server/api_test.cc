@@ -331,6 +331,31 @@ TEST_F(ApiTest, TheEventFeedPagesInTheOrderOfWritingWithACursor) {
   ExpectError(Get("/api/v1/events?release=9.9"), 404, "not-found");
 }
 
+TEST_F(ApiTest, FeatureListsPageWithALinkToTheNextPage) {
+  auto whole = nlohmann::json::parse(Get("/api/v1/features?release=4.3").body);
+  ASSERT_GT(whole.size(), 7u);
+  // Following rel="next" from a first page of 3 gives the whole list.
+  nlohmann::json paged = nlohmann::json::array();
+  std::string target = "/api/v1/features?release=4.3&limit=3";
+  for (int pages = 0; pages < 100 && !target.empty(); ++pages) {
+    Response response = Get(target);
+    ASSERT_EQ(response.status, 200) << response.body;
+    auto page = nlohmann::json::parse(response.body);
+    ASSERT_LE(page.size(), 3u);
+    for (auto& feature : page) paged.push_back(feature);
+    target.clear();
+    for (const auto& [name, value] : response.headers) {
+      if (name != "Link") continue;
+      ASSERT_TRUE(value.starts_with("</api/v1/features?release=4.3&limit=3&after=")) << value;
+      ASSERT_TRUE(value.ends_with(">; rel=\"next\"")) << value;
+      target = value.substr(1, value.find('>') - 1);
+    }
+  }
+  EXPECT_EQ(paged, whole);
+  ExpectError(Get("/api/v1/features?after=no-such-feature"), 400, "invalid-argument");
+  ExpectError(Get("/api/v1/features?limit=x"), 400, "invalid-argument");
+}
+
 TEST_F(ApiTest, ReportInEveryFormatIsTheCliOutput) {
   // `stocktake --now 2013-01-21 report 4.3`: the seed mail's body.
   Response text = Get("/api/v1/releases/4.3/report?format=text&as_of=2013-01-21");
@@ -387,7 +412,7 @@ TEST_F(ApiTest, UnknownRoutesWrongMethodsAndQueriesAreRefused) {
   ExpectError(Get("/api/v1/features?release=4.3&release=4.4"), 400, "invalid-argument");
   ExpectError(Get("/metrics?as_of=2013-01-21"), 400, "invalid-argument");
   EXPECT_NE(Get("/metrics?as_of=x").body.find("(it takes none)"), std::string::npos);
-  EXPECT_NE(Get("/api/v1/features?colour=red").body.find("(it takes as_of, release, status)"),
+  EXPECT_NE(Get("/api/v1/features?colour=red").body.find("(it takes as_of, release, status, after, limit)"),
             std::string::npos);
   // The trailing slash names the same resource.
   EXPECT_EQ(Get("/api/v1/releases/").body, Get("/api/v1/releases").body);

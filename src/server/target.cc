@@ -59,6 +59,39 @@ std::optional<std::string> Target::Query(std::string_view key) const {
   return std::nullopt;
 }
 
+std::string Target::With(std::string_view key, std::string_view value) const {
+  auto encode = [](std::string& out, std::string_view text) {
+    for (unsigned char c : text) {
+      bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+      if (unreserved) {
+        out.push_back(static_cast<char>(c));
+      } else {
+        out += fmt::format("%{:02X}", c);
+      }
+    }
+  };
+  std::string out;
+  for (const auto& segment : segments) {
+    out.push_back('/');
+    encode(out, segment);
+  }
+  if (segments.empty()) out.push_back('/');
+  char separator = '?';
+  auto add = [&](std::string_view name, std::string_view text) {
+    out.push_back(separator);
+    separator = '&';
+    encode(out, name);
+    out.push_back('=');
+    encode(out, text);
+  };
+  for (const auto& [name, text] : query) {
+    if (name != key) add(name, text);
+  }
+  add(key, value);
+  return out;
+}
+
 Result<Target> ParseTarget(std::string_view text) {
   auto url = boost::urls::parse_origin_form(boost::core::string_view(text.data(), text.size()));
   if (!url) {

@@ -34,6 +34,24 @@ TEST(ParseTargetTest, DecodesTheQueryAsAForm) {
   EXPECT_EQ(target->query.size(), 5u);
 }
 
+TEST(ParseTargetTest, WithSetsOneParameterAndReadsBackTheSame) {
+  auto target =
+      ParseTarget("/api/v1/threads/a%2Fb@x?as_of=2013-01-21T09:00:00%2B01:00&after=x&t=a+b");
+  ASSERT_TRUE(target);
+  std::string link = target->With("after", "pvh mode/é");
+  EXPECT_EQ(link,
+            "/api/v1/threads/a%2Fb%40x?as_of=2013-01-21T09%3A00%3A00%2B01%3A00&t=a%20b&after="
+            "pvh%20mode%2F%C3%A9");
+  auto again = ParseTarget(link);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->segments, target->segments);
+  EXPECT_EQ(again->Query("as_of"), "2013-01-21T09:00:00+01:00");
+  EXPECT_EQ(again->Query("t"), "a b");
+  EXPECT_EQ(again->Query("after"), "pvh mode/é");
+  EXPECT_EQ(again->query.size(), 3u);
+  EXPECT_EQ(ParseTarget("/")->With("a", "1"), "/?a=1");
+}
+
 TEST(ParseTargetTest, RefusesWhatNoNameHolds) {
   for (const char* text :
        {"",         "*",         "x",         "http://host/x", "//host/x", "/a/../b",

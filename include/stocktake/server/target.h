@@ -29,6 +29,12 @@ struct Target {
 
   /// The value of query parameter `key`, or nothing when absent.
   std::optional<std::string> Query(std::string_view key) const;
+
+  /// This target in origin-form with query parameter `key` set to `value`
+  /// (replacing it, last), every byte outside RFC 3986's unreserved set
+  /// percent-encoded: what ParseTarget() reads back as this Target with that
+  /// one change. For the links of paged lists.
+  std::string With(std::string_view key, std::string_view value) const;
 };
 
 /// kInvalidArgument, naming the problem, for a target that is not an
