@@ -6,7 +6,8 @@
 #   concurrency: 2, 4 and 8 processes making 200 `feature set` changes each,
 #                writes/s and lost updates
 #   ingest:      scripts/bench-ingest.sh (mail archive, Xen git history)
-# Usage: scripts/bench.sh [planning|concurrency|ingest|all]
+#   serve:       scripts/bench-serve.sh (wrk against stocktake serve and nginx)
+# Usage: scripts/bench.sh [planning|concurrency|ingest|serve|all]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-bench}
@@ -22,6 +23,10 @@ if [ "$what" = concurrency ] || [ "$what" = all ]; then
   ninja -C "$build" -j2 stocktake_concurrency_bench >/dev/null
   echo "== concurrency"
   "$build/bench/stocktake_concurrency_bench" 200
+fi
+if [ "$what" = serve ] || [ "$what" = all ]; then
+  echo "== serve"
+  BUILD_DIR="$build" "$root/scripts/bench-serve.sh"
 fi
 if [ "$what" = ingest ] || [ "$what" = all ]; then
   BUILD_DIR="$build" "$root/scripts/bench-ingest.sh"

@@ -392,9 +392,23 @@ Dispatch Api::Route(const Request& request) const {
   return dispatch;
 }
 
+namespace {
+
+// A response to HEAD has the headers of GET's and no body, errors included:
+// a body would be read as the start of the next response.
+Response WithoutBodyForHead(const Request& request, Response response) {
+  if (request.method == "HEAD" && !response.body.empty()) {
+    response.content_length = response.body.size();
+    response.body.clear();
+  }
+  return response;
+}
+
+}  // namespace
+
 Response Api::Run(const Request& request, const Dispatch& dispatch, Store* store,
                   Timestamp clock) const {
-  if (dispatch.answer) return *dispatch.answer;
+  if (dispatch.answer) return WithoutBodyForHead(request, *dispatch.answer);
   const RouteSpec& spec = *dispatch.spec;
   Timestamp now = dispatch.as_of.value_or(clock);
   std::unique_ptr<Store> past;
@@ -405,7 +419,7 @@ Response Api::Run(const Request& request, const Dispatch& dispatch, Store* store
   }
   Call call{reading, now, dispatch.parameters, dispatch.target, metrics_};
   auto body = spec.handler(call);
-  if (!body) return ErrorResponse(body.error());
+  if (!body) return WithoutBodyForHead(request, ErrorResponse(body.error()));
   return Finish(request, std::move(*body));
 }
 

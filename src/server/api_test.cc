@@ -412,7 +412,8 @@ TEST_F(ApiTest, UnknownRoutesWrongMethodsAndQueriesAreRefused) {
   ExpectError(Get("/api/v1/features?release=4.3&release=4.4"), 400, "invalid-argument");
   ExpectError(Get("/metrics?as_of=2013-01-21"), 400, "invalid-argument");
   EXPECT_NE(Get("/metrics?as_of=x").body.find("(it takes none)"), std::string::npos);
-  EXPECT_NE(Get("/api/v1/features?colour=red").body.find("(it takes as_of, release, status, after, limit)"),
+  EXPECT_NE(Get("/api/v1/features?colour=red")
+                .body.find("(it takes as_of, release, status, after, limit)"),
             std::string::npos);
   // The trailing slash names the same resource.
   EXPECT_EQ(Get("/api/v1/releases/").body, Get("/api/v1/releases").body);
@@ -457,6 +458,14 @@ TEST_F(ApiTest, HeadSendsTheLengthAndTagOfGetWithoutTheBody) {
   EXPECT_EQ(head.content_length, get.body.size());
   EXPECT_EQ(head.Header("ETag"), get.Header("ETag"));
   EXPECT_EQ(head.content_type, kJsonType);
+  // Errors too: a body after a HEAD's headers would be read as the next response.
+  for (const char* target : {"/api/v1/releases/9.9", "/api/v1/releases?x=1", "/nowhere"}) {
+    Response error_get = Get(target);
+    Response error_head = Get(*release_, target, "HEAD");
+    EXPECT_EQ(error_head.status, error_get.status) << target;
+    EXPECT_TRUE(error_head.body.empty()) << target;
+    EXPECT_EQ(error_head.content_length, error_get.body.size()) << target;
+  }
 }
 
 TEST_F(ApiTest, HealthzSaysWhetherTheStoreAnswers) {

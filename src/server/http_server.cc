@@ -306,8 +306,9 @@ asio::awaitable<void> Server::Drain(beast::tcp_stream& stream) {
 asio::awaitable<Response> Server::Answer(const Request& request, std::string& route) {
   Dispatch dispatch = api_.Route(request);
   route = dispatch.route;
-  if (dispatch.answer) co_return *dispatch.answer;
-  if (!dispatch.needs_store) co_return api_.Run(request, dispatch, nullptr, Clock());
+  if (dispatch.answer || !dispatch.needs_store) {
+    co_return api_.Run(request, dispatch, nullptr, Clock());
+  }
   co_return co_await OnWorker(request, dispatch);
 }
 

@@ -102,6 +102,18 @@ check "support matrix" same "$p/api/v1/support-matrix?as_of=$u" $json \
 # Two requests on one connection: the second opens none.
 check "keep-alive" test "$(curl -sS -o /dev/null -o /dev/null -w '%{num_connects} ' \
   "$s/api/v1/releases" "$s/api/v1/people")" = "1 0 "
+# A HEAD of an error sends no body: the next response on the connection is whole.
+head_then_get() {
+  local port=${s##*:}
+  exec 4<>"/dev/tcp/127.0.0.1/$port"
+  printf 'HEAD /api/v1/releases/9.9 HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&4
+  timeout 5 cat <&4 >"$work/raw"
+  exec 4<&-
+  [ "$(grep -c '^HTTP/1.1 ' "$work/raw")" = 2 ] && grep -q '^HTTP/1.1 404' "$work/raw" &&
+    grep -q '^HTTP/1.1 200' "$work/raw" && [ "$(tail -c 3 "$work/raw")" = ok ] &&
+    ! grep -q '"error"' "$work/raw" || { cat -A "$work/raw" | head -20; return 1; }
+}
+check "HEAD of a 404 has no body" head_then_get
 
 error_is() {  # error_is STATUS CODE URL [CURL-OPTIONS...]
   local status=$1 code=$2 url=$3
