@@ -375,6 +375,7 @@ class Run:
         target = self.target(template, values, query)
         what = f"{method} {target}"
         status, response_headers, body = request(self.base, method, target, headers)
+        self.headers = response_headers
         if want == 200:
             item, operation = self.checker.operation(template, method)
             if operation is not None:
@@ -454,6 +455,7 @@ def check_record(run):
     run.get("/api/v1/features", query=[("release", "4.3")])
     run.get("/api/v1/features", query=[("status", "on-track"), ("release", "4.3"), ("as_of", t)])
     run.get("/api/v1/features", query=[("status", "no-such-status")])
+    check_feature_pages(run)
     for feature in features:
         slug = {"slug": feature["slug"]}
         run.get("/api/v1/features/{slug}", slug, [("as_of", t)])
@@ -525,6 +527,44 @@ def check_record(run):
         run.base, b"GET /api/v1/releases HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
     check_response(run.checker, "GET /api/v1/releases with a 2 MB body", "/api/v1/releases",
                    "GET", status, headers, body, 413, "application/json")
+
+
+def check_feature_pages(run):
+    """/api/v1/features?limit=N: the Link headers walk the whole list once, in order."""
+    global checked
+    features = "/api/v1/features"
+    whole = run.get(features, query=[("release", "4.3")]) or []
+    if "link" in run.headers:
+        fail(f"{features}?release=4.3: a Link header on the whole list")
+    seen, query, pages = [], [("release", "4.3"), ("limit", "7")], 0
+    while query is not None and pages < 100:
+        page = run.get(features, query=query)
+        pages += 1
+        if page is None:
+            return
+        seen += [feature["slug"] for feature in page]
+        link = run.headers.get("link")
+        query = None
+        if link:
+            match = re.fullmatch(r'<(/api/v1/features)\?([^>]*)>; rel="next"', link)
+            checked += 1
+            if not match:
+                fail(f"{features}: Link {link!r} is not <TARGET>; rel=\"next\"")
+                return
+            query = urllib.parse.parse_qsl(match.group(2))
+    checked += 1
+    if pages < 2:
+        fail(f"{features}?limit=7: no Link to a second page, so the Link went unchecked")
+    if seen != [feature["slug"] for feature in whole]:
+        fail(f"{features}: the pages of 7 are not the whole list: {seen}")
+    if whole:
+        run.get(features, query=[("after", whole[0]["slug"]), ("release", "4.3")])
+        run.get(features, query=[("after", whole[-1]["slug"]), ("limit", "3"), ("as_of",
+                                 "2013-02-01")])
+    run.get(features, query=[("limit", "1000"), ("status", "fair")])
+    run.error(features, query=[("limit", "0")])
+    run.error(features, query=[("limit", "ten")])
+    run.error(features, query=[("after", "no-such-feature")])
 
 
 def check_feed(run):
