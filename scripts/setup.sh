@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git python3 xz-utils
+  build-essential cmake ninja-build ccache pkg-config git python3 python3-yaml
+  python3-jsonschema xz-utils
   libsqlite3-dev sqlite3 libsoci-dev libboost1.81-dev libpq-dev
   libgmime-3.0-dev libre2-dev liblzma-dev zlib1g-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libexpected-dev libssl-dev

@@ -1,0 +1,657 @@
+#!/usr/bin/env python3
+"""Checks docs/openapi.yaml against src/server/api.cc and a running server.
+
+  openapi_check.py structure SPEC API_CC
+  openapi_check.py responses SPEC API_CC RECORD_URL PROTOCOLS_URL
+
+`structure`: the document is OpenAPI 3.1.x, every $ref resolves, every
+schema is a valid JSON Schema (draft 2020-12), every path's {parameters} are
+declared, and its paths and their query parameters are exactly the routes of
+api.cc's kRoutes table (and the routes this script requests).
+
+`responses`: requests every route of two servers started by openapi.sh (the
+Xen 4.3 example with a little mail, and the PV protocols example with
+proposals) with realistic parameters, and some requests that must fail, and
+checks each status, Content-Type, header and body against the document with
+the jsonschema package (draft 2020-12). Prints FAIL lines and exits 1 when
+anything differs.
+"""
+
+import hashlib
+import http.client
+import json
+import re
+import socket
+import sys
+import urllib.parse
+
+import jsonschema
+import yaml
+
+# Every route this script requests: a route of api.cc missing here or in the
+# document fails the structure check.
+COVERED = {
+    "/api/v1/releases",
+    "/api/v1/releases/{version}",
+    "/api/v1/releases/{version}/report",
+    "/api/v1/releases/{version}/check",
+    "/api/v1/features",
+    "/api/v1/features/{slug}",
+    "/api/v1/features/{slug}/history",
+    "/api/v1/people",
+    "/api/v1/protocols",
+    "/api/v1/protocols/{name}",
+    "/api/v1/protocols/{name}/history",
+    "/api/v1/proposals",
+    "/api/v1/proposals/{id}",
+    "/api/v1/support-matrix",
+    "/api/v1/events",
+    "/api/v1/series",
+    "/api/v1/threads/{message-id}",
+    "/api/v1/stats",
+    "/healthz",
+    "/metrics",
+}
+
+METHODS = ("get", "head", "put", "post", "delete", "options", "patch", "trace")
+
+failures = []
+checked = 0
+
+
+def fail(message):
+    failures.append(message)
+    print(f"FAIL: {message}")
+
+
+def finish(what):
+    print(f"openapi {what}: {checked} checked, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+# ---------------------------------------------------------------- the document
+
+
+def pointer(doc, ref):
+    """The value a local $ref ("#/a/b~1c") names; KeyError when it names none."""
+    if not ref.startswith("#"):
+        raise KeyError(f"{ref} is not a local reference")
+    value = doc
+    for part in ref[1:].split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, list):
+            value = value[int(part)]
+        else:
+            value = value[part]
+    return value
+
+
+def resolve(doc, value):
+    """Follows $ref until the object itself (Reference Objects of OpenAPI)."""
+    seen = 0
+    while isinstance(value, dict) and "$ref" in value:
+        value = pointer(doc, value["$ref"])
+        seen += 1
+        if seen > 20:
+            raise KeyError("a $ref loop")
+    return value
+
+
+def refs(value, where="#"):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "$ref" and isinstance(item, str):
+                yield where, item
+            else:
+                yield from refs(item, f"{where}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from refs(item, f"{where}/{index}")
+
+
+def api_routes(api_cc):
+    """{pattern: (reads, {query parameters})} from the kRoutes table of api.cc."""
+    text = open(api_cc, encoding="utf-8").read()
+    table = text[text.index("kRoutes[]"):]
+    table = table[:table.index("};")]
+    routes = {}
+    for match in re.finditer(r'\{"(/[^"]*)", Reads::k(\w+), \{([^}]*)\}, \w+\}', table):
+        names = set(re.findall(r'"([^"]+)"', match.group(3)))
+        routes[match.group(1)] = (match.group(2), names)
+    # A row the expression missed would go unchecked: count them.
+    rows = len(re.findall(r'^\s*\{"/', table, re.MULTILINE))
+    if rows != len(routes):
+        fail(f"{api_cc}: read {len(routes)} of the {rows} rows of kRoutes")
+    return routes
+
+
+def parameters_of(doc, path_item, operation):
+    """The parameters of an operation, the path's included, resolved."""
+    merged = {}
+    for parameter in path_item.get("parameters", []) + operation.get("parameters", []):
+        parameter = resolve(doc, parameter)
+        merged[(parameter["name"], parameter["in"])] = parameter
+    return merged
+
+
+def check_structure(doc, api_cc):
+    global checked
+
+    def expect(condition, message):
+        global checked
+        checked += 1
+        if not condition:
+            fail(message)
+
+    version = str(doc.get("openapi", ""))
+    expect(re.fullmatch(r"3\.1\.\d+", version), f"openapi is '{version}', not 3.1.x")
+    expect(isinstance(doc.get("info"), dict) and doc["info"].get("title") and
+           doc["info"].get("version"), "info needs a title and a version")
+    for where, ref in refs(doc):
+        try:
+            pointer(doc, ref)
+            checked += 1
+        except (KeyError, IndexError, ValueError, TypeError):
+            fail(f"{where}: $ref {ref} resolves to nothing")
+    for name, schema in doc.get("components", {}).get("schemas", {}).items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+            checked += 1
+        except jsonschema.SchemaError as error:
+            fail(f"components/schemas/{name}: not a valid schema: {error.message}")
+
+    operation_ids = set()
+    for path, item in doc.get("paths", {}).items():
+        templated = set(re.findall(r"\{([^}]+)\}", path))
+        for method in METHODS:
+            if method not in item:
+                continue
+            operation = item[method]
+            opid = operation.get("operationId")
+            expect(opid and opid not in operation_ids, f"{path} {method}: operationId "
+                   f"'{opid}' is missing or not unique")
+            operation_ids.add(opid)
+            parameters = parameters_of(doc, item, operation)
+            for (name, where), parameter in parameters.items():
+                expect(where in ("query", "header", "path", "cookie"),
+                       f"{path} {method}: parameter {name} is in '{where}'")
+                expect("schema" in parameter, f"{path} {method}: parameter {name} has no schema")
+                if where == "path":
+                    expect(name in templated and parameter.get("required") is True,
+                           f"{path} {method}: path parameter {name} is not a required "
+                           f"{{{name}}} of the path")
+            for name in templated:
+                expect((name, "path") in parameters,
+                       f"{path} {method}: {{{name}}} is not declared as a path parameter")
+            responses = operation.get("responses", {})
+            expect(responses, f"{path} {method}: no responses")
+            for status, response in responses.items():
+                response = resolve(doc, response)
+                expect(response.get("description"),
+                       f"{path} {method} {status}: the response has no description")
+                if str(status).startswith(("4", "5")):
+                    for media, content in response.get("content", {}).items():
+                        schema = resolve(doc, content.get("schema", {}))
+                        expect(media == "application/json" and
+                               {"$ref": "#/components/schemas/Error"} in schema.get("allOf", []),
+                               f"{path} {method} {status}: the body is not the error body")
+
+    routes = api_routes(api_cc)
+    paths = set(doc.get("paths", {}))
+    for route in sorted(set(routes) - paths):
+        fail(f"{api_cc} answers {route}, which docs/openapi.yaml lacks")
+    for route in sorted(paths - set(routes)):
+        fail(f"docs/openapi.yaml has {route}, which {api_cc} does not answer")
+    for route in sorted(set(routes) - COVERED):
+        fail(f"{api_cc} answers {route}, which openapi_check.py never requests")
+    checked += 3
+    for route, (reads, names) in routes.items():
+        if route not in doc.get("paths", {}):
+            continue
+        item = doc["paths"][route]
+        if reads in ("Record", "Evidence"):
+            names = names | {"as_of"}
+        for method in ("get", "head"):
+            expect(method in item, f"{route}: no {method} operation (the server answers it)")
+            if method not in item:
+                continue
+            declared = {name for (name, where) in parameters_of(doc, item, item[method])
+                        if where == "query"}
+            expect(declared == names, f"{route} {method}: the document's query parameters "
+                   f"{sorted(declared)} are not those of api.cc {sorted(names)}")
+        for method in METHODS:
+            expect(method in ("get", "head") or method not in item,
+                   f"{route}: the document has {method}, which the server refuses (405)")
+
+
+# ----------------------------------------------------------------- responses
+
+
+class Checker:
+    def __init__(self, doc):
+        self.doc = doc
+        self.format_checker = jsonschema.FormatChecker()
+
+    def validate(self, schema, value, what):
+        """Validates `value` against `schema`, whose $refs point into the document."""
+        root = dict(schema)
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        root["components"] = self.doc["components"]
+        validator = jsonschema.Draft202012Validator(root, format_checker=self.format_checker)
+        errors = sorted(validator.iter_errors(value), key=lambda error: list(error.path))
+        for error in errors[:5]:
+            place = "/".join(str(part) for part in error.absolute_path) or "(the body)"
+            fail(f"{what}: at {place}: {error.message[:300]}")
+        return not errors
+
+    def operation(self, template, method):
+        item = self.doc["paths"].get(template)
+        if item is None:
+            fail(f"{template}: not in the document")
+            return None, None
+        if method.lower() not in item:
+            return item, None
+        return item, item[method.lower()]
+
+    def check_query(self, what, item, operation, query):
+        """Each query parameter is declared for the path and its value fits its schema."""
+        parameters = parameters_of(self.doc, item, operation)
+        for name, value in query:
+            parameter = parameters.get((name, "query"))
+            if parameter is None:
+                fail(f"{what}: query parameter '{name}' is not declared")
+                continue
+            schema = parameter["schema"]
+            if schema.get("type") == "integer" and re.fullmatch(r"[0-9]+", value):
+                value = int(value)
+            self.validate(schema, value, f"{what}: parameter {name}={value!r}")
+
+
+def request(base, method, target, headers=None, body=None):
+    """One request on its own connection: (status, headers as a lower-case dict, body bytes)."""
+    url = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    connection.request(method, target, body=body, headers=headers or {})
+    response = connection.getresponse()
+    data = response.read()
+    result = (response.status, {k.lower(): v for k, v in response.getheaders()}, data)
+    connection.close()
+    return result
+
+
+def raw_request(base, data):
+    """Sends bytes as they are and reads the answer until the server closes."""
+    url = urllib.parse.urlsplit(base)
+    with socket.create_connection((url.hostname, url.port), timeout=30) as connection:
+        connection.sendall(data)
+        received = b""
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("iso-8859-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, body
+
+
+def check_response(checker, what, template, method, status, headers, body, want_status,
+                   want_type=None, response=None):
+    """Status, headers and body against the document's response for this status."""
+    global checked
+    checked += 1
+    if status != want_status:
+        fail(f"{what}: status {status}, wanted {want_status}: {body[:200]!r}")
+        return None
+    if response is None:
+        item, operation = checker.operation(template, method)
+        if operation is None:
+            fail(f"{what}: the document has no {method} operation for {template}")
+            return None
+        response = operation.get("responses", {}).get(str(status))
+        if response is None:
+            fail(f"{what}: {template} {method} declares no {status} response")
+            return None
+    response = resolve(checker.doc, response)
+    for name, header in response.get("headers", {}).items():
+        header = resolve(checker.doc, header)
+        value = headers.get(name.lower())
+        if value is None:
+            if header.get("required"):
+                fail(f"{what}: no {name} header")
+            continue
+        checker.validate(header.get("schema", {}), value, f"{what}: header {name}")
+    content = response.get("content")
+    content_type = headers.get("content-type")
+    if method == "HEAD" or not content:
+        if body:
+            fail(f"{what}: a body where the document declares none: {body[:100]!r}")
+        if not content and method != "HEAD" and content_type:
+            fail(f"{what}: Content-Type {content_type} where the document declares no body")
+        return None
+    if content_type not in content:
+        fail(f"{what}: Content-Type {content_type!r} is not one the document declares "
+             f"({', '.join(content)})")
+        return None
+    if want_type and content_type != want_type:
+        fail(f"{what}: Content-Type {content_type!r}, wanted {want_type!r}")
+    schema = content[content_type].get("schema", {})
+    text = body.decode("utf-8")
+    if content_type == "application/json":
+        if not text.endswith("\n"):
+            fail(f"{what}: the JSON body does not end with a newline")
+        value = json.loads(text)
+    else:
+        value = text
+    checker.validate(schema, value, what)
+    return value
+
+
+class Run:
+    """The requests of the `responses` check against one server."""
+
+    def __init__(self, checker, base):
+        self.checker = checker
+        self.base = base
+
+    def target(self, template, values, query):
+        path = template
+        for name, value in values.items():
+            path = path.replace("{" + name + "}", urllib.parse.quote(str(value), safe="@"))
+        if query:
+            path += "?" + urllib.parse.urlencode(query)
+        return path
+
+    def get(self, template, values=None, query=(), want=200, want_type="application/json",
+            method="GET", headers=None):
+        """Requests, checks the response and returns the parsed body (None on failure)."""
+        values = values or {}
+        query = list(query)
+        target = self.target(template, values, query)
+        what = f"{method} {target}"
+        status, response_headers, body = request(self.base, method, target, headers)
+        self.headers = response_headers
+        if want == 200:
+            item, operation = self.checker.operation(template, method)
+            if operation is not None:
+                self.checker.check_query(what, item, operation, query)
+        value = check_response(self.checker, what, template, method, status, response_headers,
+                               body, want, want_type if want == 200 else "application/json")
+        # /metrics counts this very request: its body changes every time.
+        if status == 200 and method == "GET" and template != "/metrics":
+            self.conditional(template, target, response_headers, body)
+        return value
+
+    def conditional(self, template, target, headers, body):
+        """The ETag is the body's, HEAD gives the same headers, If-None-Match gives 304."""
+        global checked
+        etag = headers.get("etag", "")
+        checked += 1
+        if etag != '"' + hashlib.sha256(body).hexdigest()[:32] + '"':
+            fail(f"GET {target}: ETag {etag} is not the quoted first 128 bits of the body's SHA-256")
+        status, head_headers, head_body = request(self.base, "HEAD", target)
+        check_response(self.checker, f"HEAD {target}", template, "HEAD", status, head_headers,
+                       head_body, 200)
+        for name in ("content-type", "etag"):
+            if head_headers.get(name) != headers.get(name):
+                fail(f"HEAD {target}: {name} {head_headers.get(name)}, GET's {headers.get(name)}")
+        if head_headers.get("content-length") != str(len(body)):
+            fail(f"HEAD {target}: Content-Length {head_headers.get('content-length')}, "
+                 f"the GET's body has {len(body)} bytes")
+        status, headers_304, body_304 = request(self.base, "GET", target, {"If-None-Match": etag})
+        check_response(self.checker, f"GET {target} (If-None-Match)", template, "GET", status,
+                       headers_304, body_304, 304)
+
+    def error(self, template, values=None, query=(), want=400, method="GET", headers=None,
+              body=None):
+        """A request that must fail with `want` and the declared error body."""
+        values = values or {}
+        target = self.target(template, values, list(query))
+        what = f"{method} {target}"
+        status, response_headers, data = request(self.base, method, target, headers, body)
+        response = None
+        if want == 405:
+            response = self.checker.doc["components"]["responses"]["MethodNotAllowed"]
+        return check_response(self.checker, what, template, "GET", status, response_headers,
+                              data, want, "application/json", response)
+
+
+def check_record(run):
+    """The Xen 4.3 example with a slip, a status change and a little mail."""
+    t = "2013-02-01T09:00:00Z"
+    releases = run.get("/api/v1/releases") or []
+    run.get("/api/v1/releases", query=[("as_of", t)])
+    run.get("/api/v1/releases", query=[("as_of", "2012-01-01")])
+    if not any(release["schedule_changes"] for release in releases):
+        fail("the 4.3 example has no schedule change: the slip in openapi.sh is lost")
+    for at in (t, "2013-04-01", "2013-07-01T00:00:00Z"):
+        run.get("/api/v1/releases/{version}", {"version": "4.3"}, [("as_of", at)])
+    report = "/api/v1/releases/{version}/report"
+    four = {"version": "4.3"}
+    run.get(report, four)
+    run.get(report, four, [("as_of", t), ("format", "json")])
+    value = run.get(report, four, [("as_of", "2013-04-01"), ("since", "2013-01-15")])
+    if value is not None and not value.get("changes"):
+        fail(f"{report}?since=…: no changes listed, so their schema went unchecked")
+    run.get(report, four, [("format", "text"), ("as_of", "2013-01-21")],
+            want_type="text/plain; charset=utf-8")
+    run.get(report, four, [("format", "text"), ("since", "2013-01-15")],
+            want_type="text/plain; charset=utf-8")
+    run.get(report, four, [("format", "markdown"), ("as_of", t)],
+            want_type="text/markdown; charset=utf-8")
+    run.get(report, four, [("format", "markdown"), ("since", "2013-01-15"), ("as_of", t)],
+            want_type="text/markdown; charset=utf-8")
+    check = "/api/v1/releases/{version}/check"
+    run.get(check, four, [("as_of", "2013-01-21")])
+    value = run.get(check, four, [("as_of", "2013-03-20")])
+    if value is not None and not value["alerts"]:
+        fail(f"{check}?as_of=2013-03-20: no alerts, so their schema went unchecked")
+    features = run.get("/api/v1/features", query=[("as_of", t)]) or []
+    run.get("/api/v1/features", query=[("release", "4.3")])
+    run.get("/api/v1/features", query=[("status", "on-track"), ("release", "4.3"), ("as_of", t)])
+    run.get("/api/v1/features", query=[("status", "no-such-status")])
+    check_feature_pages(run)
+    for feature in features:
+        slug = {"slug": feature["slug"]}
+        run.get("/api/v1/features/{slug}", slug, [("as_of", t)])
+        run.get("/api/v1/features/{slug}/history", slug)
+    if not any(feature["parent"] for feature in features):
+        fail("no feature has a parent: the example changed")
+    title = next((f["title"] for f in features if f["slug"] == "rationalized-backend-scripts"), None)
+    if title:
+        run.get("/api/v1/features/{slug}", {"slug": title})
+    run.get("/api/v1/people")
+    run.get("/api/v1/people", query=[("as_of", "2013-01-21")])
+    run.get("/api/v1/protocols")
+    run.get("/api/v1/proposals")
+    for form in ("json", "text", "markdown", "html"):
+        run.get("/api/v1/support-matrix", query=[("format", form)], want_type={
+            "json": "application/json", "text": "text/plain; charset=utf-8",
+            "markdown": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}[form])
+    check_feed(run)
+    series = run.get("/api/v1/series") or []
+    run.get("/api/v1/series", query=[("as_of", t)])
+    if not any(any(patch for patch in one["trailers"]) for one in series):
+        fail("no series carries a trailer: the mail of openapi.sh changed")
+    for message_id in ("<r@x>", "r@x", "c@x"):
+        run.get("/api/v1/threads/{message-id}", {"message-id": message_id})
+    thread = run.get("/api/v1/threads/{message-id}", {"message-id": "g@x"})
+    if thread is not None and not any(entry["ghost"] for entry in thread["messages"]):
+        fail("the thread of g@x has no ghost: the mail of openapi.sh changed")
+    run.get("/api/v1/threads/{message-id}", {"message-id": "r@x"}, [("as_of", "2000-01-01")])
+    run.get("/api/v1/stats")
+    run.get("/api/v1/stats", query=[("as_of", t)])
+    run.get("/healthz", want_type="text/plain; charset=utf-8")
+    run.get("/metrics", want_type="text/plain; version=0.0.4; charset=utf-8")
+    run.get("/metrics", method="HEAD")
+
+    # Requests that must fail.
+    run.error("/api/v1/releases/{version}", {"version": "9.9"}, want=404)
+    run.error("/api/v1/releases/{version}/report", {"version": "9.9"}, want=404)
+    run.error("/api/v1/releases/{version}/check", {"version": "9.9"}, want=404)
+    run.error("/api/v1/features", query=[("release", "9.9")], want=404)
+    run.error("/api/v1/features/{slug}", {"slug": "no-such-feature"}, want=404)
+    run.error("/api/v1/features/{slug}/history", {"slug": "no-such-feature"}, want=404)
+    run.error("/api/v1/events", query=[("release", "9.9")], want=404)
+    run.error("/api/v1/threads/{message-id}", {"message-id": "<none@x>"}, want=404)
+    run.error("/api/v1/releases", query=[("as_of", "yesterday")])
+    run.error("/api/v1/stats", query=[("as_of", "yesterday")])
+    run.error("/api/v1/releases", query=[("verbose", "1")])
+    run.error("/api/v1/releases", query=[("as_of", "2013-01-01"), ("as_of", "2013-01-02")])
+    run.error("/api/v1/releases/{version}/report", four, [("format", "pdf")])
+    run.error("/api/v1/releases/{version}/report", four, [("since", "last week")])
+    run.error("/api/v1/support-matrix", query=[("format", "pdf")])
+    run.error("/api/v1/events", query=[("limit", "0")])
+    run.error("/api/v1/events", query=[("limit", "1001")])
+    run.error("/api/v1/events", query=[("after", "-1")])
+    run.error("/api/v1/events", query=[("after", "1234567890123456")])
+    run.error("/healthz", query=[("as_of", "2013-01-21")])
+    run.error("/metrics", query=[("format", "json")])
+    run.error("/api/v1/features/{slug}", {"slug": ".."}, want=400)
+    run.error("/api/v1/releases", method="POST", want=405, body=b"{}",
+              headers={"Content-Type": "application/json"})
+    run.error("/api/v1/features/{slug}", {"slug": "blktap3"}, method="DELETE", want=405)
+    run.error("/healthz", method="PUT", want=405, body=b"")
+    # Refused before routing: the operation's 431 and 413.
+    status, headers, body = raw_request(
+        run.base, b"GET /api/v1/releases HTTP/1.1\r\nHost: x\r\nX-Padding: " +
+        b"a" * 20000 + b"\r\n\r\n")
+    check_response(run.checker, "GET /api/v1/releases with 20 kB of headers", "/api/v1/releases",
+                   "GET", status, headers, body, 431, "application/json")
+    status, headers, body = raw_request(
+        run.base, b"GET /api/v1/releases HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
+    check_response(run.checker, "GET /api/v1/releases with a 2 MB body", "/api/v1/releases",
+                   "GET", status, headers, body, 413, "application/json")
+
+
+def check_feature_pages(run):
+    """/api/v1/features?limit=N: the Link headers walk the whole list once, in order."""
+    global checked
+    features = "/api/v1/features"
+    whole = run.get(features, query=[("release", "4.3")]) or []
+    if "link" in run.headers:
+        fail(f"{features}?release=4.3: a Link header on the whole list")
+    seen, query, pages = [], [("release", "4.3"), ("limit", "7")], 0
+    while query is not None and pages < 100:
+        page = run.get(features, query=query)
+        pages += 1
+        if page is None:
+            return
+        seen += [feature["slug"] for feature in page]
+        link = run.headers.get("link")
+        query = None
+        if link:
+            match = re.fullmatch(r'<(/api/v1/features)\?([^>]*)>; rel="next"', link)
+            checked += 1
+            if not match:
+                fail(f"{features}: Link {link!r} is not <TARGET>; rel=\"next\"")
+                return
+            query = urllib.parse.parse_qsl(match.group(2))
+    checked += 1
+    if pages < 2:
+        fail(f"{features}?limit=7: no Link to a second page, so the Link went unchecked")
+    if seen != [feature["slug"] for feature in whole]:
+        fail(f"{features}: the pages of 7 are not the whole list: {seen}")
+    if whole:
+        run.get(features, query=[("after", whole[0]["slug"]), ("release", "4.3")])
+        run.get(features, query=[("after", whole[-1]["slug"]), ("limit", "3"), ("as_of",
+                                 "2013-02-01")])
+    run.get(features, query=[("limit", "1000"), ("status", "fair")])
+    run.error(features, query=[("limit", "0")])
+    run.error(features, query=[("limit", "ten")])
+    run.error(features, query=[("after", "no-such-feature")])
+
+
+def check_feed(run):
+    """/api/v1/events: filters, and the cursor walks the whole log once, in order."""
+    events = "/api/v1/events"
+    run.get(events)
+    run.get(events, query=[("limit", "5")])
+    run.get(events, query=[("after", "5"), ("limit", "5")])
+    run.get(events, query=[("kind", "feature."), ("limit", "3")])
+    run.get(events, query=[("kind", "release.slipped")])
+    run.get(events, query=[("release", "4.3"), ("limit", "2"), ("as_of", "2013-01-21")])
+    run.get(events, query=[("subject", "rationalized-backend-scripts")])
+    run.get(events, query=[("kind", "ingest.")])
+    run.get(events, query=[("as_of", "2000-01-01")])
+    run.get(events, query=[("limit", "1000")])
+    seen, after, pages = [], 0, 0
+    while pages < 100:
+        page = run.get(events, query=[("after", str(after)), ("limit", "7")])
+        pages += 1
+        if page is None:
+            return
+        seen += [event["id"] for event in page["events"]]
+        if page["next"] is None:
+            break
+        if page["next"] != page["events"][-1]["id"]:
+            fail(f"{events}: next is {page['next']}, not the page's last id")
+            return
+        after = page["next"]
+    whole = run.get(events, query=[("limit", "1000")])
+    if whole is not None and seen != [event["id"] for event in whole["events"]]:
+        fail(f"{events}: the pages of 7 are not the log of one page")
+    if seen != sorted(set(seen)):
+        fail(f"{events}: the ids are not increasing: {seen}")
+
+
+def check_protocols(run):
+    """The PV protocols example with an objected proposal and a withdrawn one."""
+    protocols = run.get("/api/v1/protocols") or []
+    run.get("/api/v1/protocols", query=[("as_of", "2026-11-04")])
+    for protocol in protocols:
+        name = {"name": protocol["name"]}
+        run.get("/api/v1/protocols/{name}", name)
+        run.get("/api/v1/protocols/{name}/history", name)
+    if not any(protocol["next_stage"] is None for protocol in protocols):
+        fail("no protocol is at its last stage: the example changed")
+    run.get("/api/v1/protocols/{name}", {"name": "pvcalls"}, [("as_of", "2017-06-01")])
+    proposals = run.get("/api/v1/proposals") or []
+    run.get("/api/v1/proposals", query=[("protocol", "pvcalls")])
+    run.get("/api/v1/proposals", query=[("protocol", "blkif"), ("as_of", "2026-11-04")])
+    for at in ("2026-11-01T12:00:00Z", "2026-11-02T12:00:00Z", "2026-11-04", "2026-11-20"):
+        for proposal in proposals:
+            run.get("/api/v1/proposals/{id}", {"id": proposal["id"]}, [("as_of", at)])
+    states = {proposal["state"] for proposal in proposals}
+    if not {"withdrawn"} <= states or not any(p["objections"] for p in proposals):
+        fail(f"the proposals of openapi.sh are not there (states {sorted(states)})")
+    for form, media in (("json", "application/json"), ("text", "text/plain; charset=utf-8"),
+                        ("markdown", "text/markdown; charset=utf-8"),
+                        ("md", "text/markdown; charset=utf-8"),
+                        ("html", "text/html; charset=utf-8")):
+        run.get("/api/v1/support-matrix", query=[("format", form)], want_type=media)
+    run.get("/api/v1/support-matrix", query=[("as_of", "2026-11-04")])
+    matrix = run.get("/api/v1/support-matrix")
+    if matrix is not None and not any(
+            cell["stage"] is None for row in matrix["protocols"] for cell in row["cells"]):
+        fail("/api/v1/support-matrix: no empty cell, so null stages went unchecked")
+    run.get("/api/v1/events", query=[("kind", "proposal."), ("limit", "20")])
+    run.get("/api/v1/events", query=[("kind", "protocol.stage"), ("subject", "pvcalls")])
+    run.error("/api/v1/protocols/{name}", {"name": "no-such-protocol"}, want=404)
+    run.error("/api/v1/protocols/{name}/history", {"name": "no-such-protocol"}, want=404)
+    run.error("/api/v1/proposals", query=[("protocol", "no-such-protocol")], want=404)
+    run.error("/api/v1/proposals/{id}", {"id": "999"}, want=404)
+    run.error("/api/v1/proposals/{id}", {"id": "first"}, want=400)
+
+
+def main():
+    if len(sys.argv) < 4 or sys.argv[1] not in ("structure", "responses"):
+        sys.exit(__doc__)
+    with open(sys.argv[2], encoding="utf-8") as spec:
+        doc = yaml.safe_load(spec)
+    if sys.argv[1] == "structure":
+        check_structure(doc, sys.argv[3])
+        finish("structure")
+    checker = Checker(doc)
+    check_record(Run(checker, sys.argv[4]))
+    check_protocols(Run(checker, sys.argv[5]))
+    finish("responses")
+
+
+if __name__ == "__main__":
+    main()
