@@ -41,6 +41,7 @@ class DownStore final : public Store {
   Result<std::int64_t> MaxFeatureOrdinal() override { return Down(); }
   Result<std::vector<Event>> ListEvents(const EventQuery&) override { return Down(); }
   Result<std::vector<EventSpan>> ListEventSpans(const EventQuery&) override { return Down(); }
+  Result<std::string> ChangeStamp() override { return Down(); }
   Result<std::vector<Protocol>> ListProtocols() override { return Down(); }
   Result<std::optional<Protocol>> FindProtocol(const std::string&) override { return Down(); }
   Result<std::vector<Proposal>> ListProposals(const ProposalQuery&) override { return Down(); }

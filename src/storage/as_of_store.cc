@@ -208,6 +208,8 @@ class AsOfStore final : public Store {
     return inner_.ListEventSpans(Until(query));
   }
 
+  Result<std::string> ChangeStamp() override { return inner_.ChangeStamp(); }
+
   Result<std::vector<Protocol>> ListProtocols() override {
     std::vector<Protocol> protocols;
     for (auto& protocol : ST_TRY(inner_.ListProtocols())) {

@@ -421,6 +421,22 @@ TYPED_TEST(StoreConformanceTest, EventsPageInTheOrderOfWritingAfterACursor) {
   EXPECT_EQ(page[0].id, ids[1]);
 }
 
+TYPED_TEST(StoreConformanceTest, TheChangeStampMovesOnEveryCommitOnly) {
+  this->Seed();
+  std::string before = ST_MUST(this->store_->ChangeStamp());
+  ASSERT_TRUE(ST_MUST(this->store_->ListReleases()).size() > 0);
+  EXPECT_EQ(ST_MUST(this->store_->ChangeStamp()), before) << "a read moved it";
+  ASSERT_TRUE(this->store_->Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(writer.AppendEvent(this->MakeEvent("feature.status", "a", "2013-01-02")));
+    return Ok();
+  }));
+  std::string after = ST_MUST(this->store_->ChangeStamp());
+  EXPECT_NE(after, before);
+  // A failed transaction commits nothing; the stamp may stay.
+  EXPECT_FALSE(this->store_->Transact(
+      [](StoreWriter&) -> Result<void> { return Fail(Error::Conflict("no")); }));
+}
+
 TYPED_TEST(StoreConformanceTest, EventSpansGiveEachSubjectsFirstLastAndNewest) {
   this->Seed();
   std::vector<std::int64_t> ids;

@@ -155,6 +155,12 @@ class Store {
   /// one pass that builds no Event.
   [[nodiscard]] virtual Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) = 0;
 
+  /// A value that differs after any commit to the database, by this store or
+  /// any other connection or process: two equal stamps mean nothing was
+  /// committed in between (it may also change when nothing was, never the
+  /// other way). Cheap: no table is read. For caches of reads.
+  [[nodiscard]] virtual Result<std::string> ChangeStamp() = 0;
+
   /// All protocols in the order they were added, each with its owners,
   /// implementations, full stage history (oldest first) and waivers.
   [[nodiscard]] virtual Result<std::vector<Protocol>> ListProtocols() = 0;

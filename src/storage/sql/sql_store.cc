@@ -109,6 +109,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::int64_t> MaxFeatureOrdinal() override;
   Result<std::vector<Event>> ListEvents(const EventQuery& query) override;
   Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) override;
+  Result<std::string> ChangeStamp() override;
   Result<std::vector<Protocol>> ListProtocols() override;
   Result<std::optional<Protocol>> FindProtocol(const std::string& name) override;
   Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override;
@@ -145,6 +146,7 @@ class SqlStore final : public Store, private StoreWriter {
   std::unique_ptr<soci::session> sql_;
   std::unique_ptr<SqlEvidence> evidence_;  // The evidence tables, over sql_.
   bool in_transaction_ = false;
+  std::uint64_t commits_ = 0;  // Committed by this store, for ChangeStamp().
 
   // Bound variables and prepared statements of the import hot path.
   struct FeatureRow {
@@ -245,7 +247,24 @@ Result<void> SqlStore::Transact(const std::function<Result<void>(StoreWriter&)>&
   }
   return Guarded("committing", [&]() -> Result<void> {
     *sql_ << "COMMIT";
+    ++commits_;
     return Ok();
+  });
+}
+
+Result<std::string> SqlStore::ChangeStamp() {
+  return Guarded("reading the change stamp", [&]() -> Result<std::string> {
+    // SQLite's data_version moves on other connections' commits, the WAL
+    // position on anyone's; this connection's own commits are counted here.
+    std::string position;
+    if (dialect_ == SqlDialect::kSqlite) {
+      long long version = 0;
+      *sql_ << "PRAGMA data_version", soci::into(version);
+      position = std::to_string(version);
+    } else {
+      *sql_ << "SELECT pg_current_wal_lsn()::text", soci::into(position);
+    }
+    return fmt::format("{}.{}", position, commits_);
   });
 }
 
