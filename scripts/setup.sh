@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git python3 xz-utils
   libsqlite3-dev sqlite3 libsoci-dev libboost1.81-dev libpq-dev
   libgmime-3.0-dev libre2-dev liblzma-dev zlib1g-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libexpected-dev libssl-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libexpected-dev libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format-14 universal-ctags
   postgresql curl
 )

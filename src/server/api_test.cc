@@ -47,6 +47,7 @@ class DownStore final : public Store {
   Result<std::optional<Proposal>> FindProposal(std::int64_t) override { return Down(); }
   Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t) override { return Down(); }
   EvidenceReader& evidence() override { return evidence_.evidence(); }
+  AccountReader& accounts() override { return evidence_.accounts(); }
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>&) override {
     return Down();
   }

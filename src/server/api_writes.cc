@@ -1,0 +1,258 @@
+// The writes of the API: feature add and set, release slip. Each decodes its
+// body strictly (json_body.h), acts as the authenticated person through the
+// same service as the CLI (service/planning.h, whose role rules decide), and
+// answers with the CLI's --json output of the changed object.
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <sstream>
+
+#include "server/api_internal.h"
+#include "stocktake/server/http_error.h"
+#include "stocktake/server/json_body.h"
+#include "stocktake/storage/as_of_store.h"
+#include "stocktake/view/json_printer.h"
+
+namespace stocktake::server::api_internal {
+namespace {
+
+// The store a conditional write goes through: the first transaction first
+// runs `check`, inside it (so under the writers' lock, on the rows it will
+// change), and writes nothing when the check fails. Reads pass through.
+class PreconditionStore final : public Store {
+ public:
+  using Check = std::function<Result<void>(Store& store)>;
+  PreconditionStore(Store& inner, Check check) : inner_(inner), check_(std::move(check)) {}
+
+  bool failed() const { return failed_; }
+
+  Result<std::optional<Project>> LoadProject() override { return inner_.LoadProject(); }
+  Result<std::vector<Person>> ListPeople() override { return inner_.ListPeople(); }
+  Result<std::optional<Person>> FindPerson(const std::string& email) override {
+    return inner_.FindPerson(email);
+  }
+  Result<std::vector<Release>> ListReleases() override { return inner_.ListReleases(); }
+  Result<std::optional<Release>> FindRelease(const std::string& version) override {
+    return inner_.FindRelease(version);
+  }
+  Result<std::vector<Feature>> ListFeatures(const FeatureQuery& query) override {
+    return inner_.ListFeatures(query);
+  }
+  Result<std::optional<Feature>> FindFeature(const std::string& slug) override {
+    return inner_.FindFeature(slug);
+  }
+  Result<std::int64_t> MaxFeatureOrdinal() override { return inner_.MaxFeatureOrdinal(); }
+  Result<std::vector<Event>> ListEvents(const EventQuery& query) override {
+    return inner_.ListEvents(query);
+  }
+  Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) override {
+    return inner_.ListEventSpans(query);
+  }
+  Result<std::vector<Protocol>> ListProtocols() override { return inner_.ListProtocols(); }
+  Result<std::optional<Protocol>> FindProtocol(const std::string& name) override {
+    return inner_.FindProtocol(name);
+  }
+  Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override {
+    return inner_.ListProposals(query);
+  }
+  Result<std::optional<Proposal>> FindProposal(std::int64_t id) override {
+    return inner_.FindProposal(id);
+  }
+  Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t objection_id) override {
+    return inner_.FindProposalByObjection(objection_id);
+  }
+  EvidenceReader& evidence() override { return inner_.evidence(); }
+  AccountReader& accounts() override { return inner_.accounts(); }
+
+  Result<void> Transact(const std::function<Result<void>(StoreWriter&)>& body) override {
+    return inner_.Transact([&](StoreWriter& writer) -> Result<void> {
+      if (!checked_) {
+        checked_ = true;
+        auto passed = check_(inner_);
+        if (!passed) {
+          failed_ = passed.error().code() == ErrorCode::kConflict;
+          return passed;
+        }
+      }
+      return body(writer);
+    });
+  }
+
+ private:
+  Store& inner_;
+  Check check_;
+  bool checked_ = false;
+  bool failed_ = false;
+};
+
+// Who acts and when: the authenticated person, at the server's clock.
+Context WriteContext(const Exchange& exchange) {
+  Context context;
+  context.actor = exchange.identity->person.email;
+  context.now = exchange.now;
+  context.recorded_at = exchange.now;
+  context.now_is_clock = true;
+  return context;
+}
+
+template <typename T>
+std::string CliJson(const T& value) {
+  std::ostringstream out;
+  view::JsonPrinter printer(out);
+  printer.Print(view::Changed<T>{"", value});
+  return out.str();
+}
+
+Response JsonResponse(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.content_type = kJsonType;
+  response.body = std::move(body);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+// The feature's ETag as GET /api/v1/features/{slug} now gives it, for the
+// client's next If-Match; none when it cannot be read.
+void AddFeatureTag(Response& response, Store& store, Timestamp now, const std::string& slug) {
+  auto body = FeatureRepresentation(*MakeAsOfStore(store, now), slug);
+  if (body) response.headers.emplace_back("ETag", EntityTag(*body));
+}
+
+Result<void> Take(const JsonBody& body, const char* name, std::string& target) {
+  if (auto value = ST_TRY(body.String(name))) target = std::move(*value);
+  return Ok();
+}
+
+Result<void> Take(const JsonBody& body, const char* name, bool& target) {
+  if (auto value = ST_TRY(body.Bool(name))) target = *value;
+  return Ok();
+}
+
+Result<void> Take(const JsonBody& body, const char* name, std::vector<std::string>& target) {
+  if (auto value = ST_TRY(body.Strings(name))) target = std::move(*value);
+  return Ok();
+}
+
+Result<std::optional<Date>> DateField(const JsonBody& body, const char* name) {
+  auto text = ST_TRY(body.String(name));
+  if (!text) return std::optional<Date>();
+  auto date = ParseDate(*text);
+  if (!date) {
+    return Fail(
+        Error::InvalidArgument(fmt::format("field '{}': {}", name, date.error().message())));
+  }
+  return std::optional<Date>(*date);
+}
+
+Result<void> NoIfMatch(const Request& request) {
+  if (request.Header("if-match").empty()) return Ok();
+  return Fail(Error::InvalidArgument(
+      "this route takes no If-Match: only PATCH /api/v1/features/{slug} is conditional "
+      "(docs/api.md)"));
+}
+
+Result<Response> AddFeatureOrFail(const Exchange& exchange) {
+  ST_TRY(NoIfMatch(exchange.request));
+  JsonBody body = ST_TRY(
+      JsonBody::Parse(exchange.request.body,
+                      {"title", "slug", "status", "parent", "code_bases", "external", "owners",
+                       "must_have", "depends_on", "short_title", "remark", "notes", "protocol"}));
+  Feature draft;
+  draft.release = exchange.parameters[0];
+  draft.title = ST_TRY(body.RequiredString("title"));
+  ST_TRY(Take(body, "slug", draft.slug));
+  ST_TRY(Take(body, "status", draft.status));
+  ST_TRY(Take(body, "parent", draft.parent));
+  ST_TRY(Take(body, "code_bases", draft.code_bases));
+  ST_TRY(Take(body, "external", draft.external));
+  ST_TRY(Take(body, "owners", draft.owners));
+  ST_TRY(Take(body, "must_have", draft.must_have));
+  ST_TRY(Take(body, "depends_on", draft.depends_on));
+  ST_TRY(Take(body, "short_title", draft.short_title));
+  ST_TRY(Take(body, "remark", draft.remark));
+  ST_TRY(Take(body, "notes", draft.notes));
+  ST_TRY(Take(body, "protocol", draft.protocol));
+  Planning planning(exchange.store);
+  Feature added = ST_TRY(planning.AddFeature(WriteContext(exchange), draft));
+  Response response = JsonResponse(201, CliJson(added));
+  response.headers.emplace_back("Location", "/api/v1/features/" + added.slug);
+  AddFeatureTag(response, exchange.store, exchange.now, added.slug);
+  return response;
+}
+
+Result<FeatureUpdate> DecodeUpdate(const JsonBody& body) {
+  FeatureUpdate update;
+  update.status = ST_TRY(body.String("status"));
+  ST_TRY(Take(body, "reason", update.reason));
+  update.title = ST_TRY(body.String("title"));
+  update.release = ST_TRY(body.String("release"));
+  update.parent = ST_TRY(body.String("parent"));  // "" makes it a top-level item.
+  update.external = ST_TRY(body.Bool("external"));
+  update.must_have = ST_TRY(body.Bool("must_have"));
+  update.code_bases = ST_TRY(body.Strings("code_bases"));
+  update.owners = ST_TRY(body.Strings("owners"));
+  ST_TRY(Take(body, "add_depends_on", update.add_dependencies));
+  ST_TRY(Take(body, "remove_depends_on", update.remove_dependencies));
+  update.short_title = ST_TRY(body.String("short_title"));
+  update.remark = ST_TRY(body.String("remark"));
+  update.notes = ST_TRY(body.String("notes"));
+  update.protocol = ST_TRY(body.String("protocol"));
+  update.freeze_exception = ST_TRY(body.String("freeze_exception"));
+  return update;
+}
+
+Result<Response> UpdateFeatureOrFail(const Exchange& exchange) {
+  JsonBody body = ST_TRY(
+      JsonBody::Parse(exchange.request.body,
+                      {"status", "reason", "title", "release", "parent", "external", "must_have",
+                       "code_bases", "owners", "add_depends_on", "remove_depends_on", "short_title",
+                       "remark", "notes", "protocol", "freeze_exception"}));
+  FeatureUpdate update = ST_TRY(DecodeUpdate(body));
+  const std::string& slug = exchange.parameters[0];
+  std::string if_match(exchange.request.Header("if-match"));
+  Timestamp now = exchange.now;
+  PreconditionStore guarded(exchange.store, [&](Store& store) -> Result<void> {
+    if (if_match.empty()) return Ok();
+    std::string tag = EntityTag(ST_TRY(FeatureRepresentation(*MakeAsOfStore(store, now), slug)));
+    if (IfMatchMatches(if_match, tag)) return Ok();
+    return Fail(Error::Conflict(fmt::format(
+        "If-Match: feature {} changed since you read it (its ETag is now {}): GET it again", slug,
+        tag)));
+  });
+  Planning planning(guarded);
+  auto changed = planning.UpdateFeature(WriteContext(exchange), slug, update);
+  if (!changed && guarded.failed()) return PreconditionFailedResponse(changed.error().message());
+  if (!changed) return Fail(changed.error());
+  Response response = JsonResponse(200, CliJson(*changed));
+  AddFeatureTag(response, exchange.store, exchange.now, changed->slug);
+  return response;
+}
+
+Result<Response> SlipReleaseOrFail(const Exchange& exchange) {
+  ST_TRY(NoIfMatch(exchange.request));
+  JsonBody body = ST_TRY(JsonBody::Parse(exchange.request.body, {"freeze", "release", "reason"}));
+  std::optional<Date> freeze = ST_TRY(DateField(body, "freeze"));
+  std::optional<Date> release_date = ST_TRY(DateField(body, "release"));
+  std::string reason = ST_TRY(body.RequiredString("reason"));
+  Planning planning(exchange.store);
+  Release slipped = ST_TRY(planning.SlipRelease(WriteContext(exchange), exchange.parameters[0],
+                                                freeze, release_date, reason));
+  return JsonResponse(200, CliJson(slipped));
+}
+
+Response Answer(Result<Response> outcome) {
+  if (!outcome) return ErrorResponse(outcome.error());
+  return std::move(*outcome);
+}
+
+}  // namespace
+
+Response AddFeature(const Exchange& exchange) { return Answer(AddFeatureOrFail(exchange)); }
+
+Response UpdateFeature(const Exchange& exchange) { return Answer(UpdateFeatureOrFail(exchange)); }
+
+Response SlipRelease(const Exchange& exchange) { return Answer(SlipReleaseOrFail(exchange)); }
+
+}  // namespace stocktake::server::api_internal
