@@ -209,6 +209,7 @@ constexpr RouteSpec kRoutes[] = {
     {"/api/v1/features/{slug}", "PATCH", kStored, Access::kWrite, {}, nullptr, api_internal::UpdateFeature},
     {"/api/v1/features/{slug}/history", "GET", Reads::kRecord, Access::kRead, {}, FeatureHistory, nullptr},
     {"/api/v1/people", "GET", Reads::kRecord, Access::kRead, {}, People, nullptr},
+    {"/api/v1/people/{email}", "PUT", kStored, Access::kWrite, {}, nullptr, api_internal::SavePerson},
     {"/api/v1/protocols", "GET", Reads::kRecord, Access::kRead, {}, Protocols, nullptr},
     {"/api/v1/protocols/{name}", "GET", Reads::kRecord, Access::kRead, {}, Protocol, nullptr},
     {"/api/v1/protocols/{name}/history", "GET", Reads::kRecord, Access::kRead, {}, ProtocolHistory, nullptr},
@@ -401,8 +402,13 @@ Response Api::Run(const Request& request, const Dispatch& dispatch, Store* store
     identity = std::move(credential->identity);
   }
   if (spec.respond != nullptr) {
-    return spec.respond(api_internal::Exchange{request, *store, clock, dispatch.parameters,
-                                               identity, options_, throttle_});
+    Response response = spec.respond(api_internal::Exchange{
+        request, *store, clock, dispatch.parameters, identity, options_, throttle_});
+    if (request.method == "HEAD") {
+      response.content_length = response.body.size();
+      response.body.clear();
+    }
+    return response;
   }
   std::unique_ptr<Store> past;
   Store* reading = store;

@@ -57,6 +57,7 @@ Response WhoAmI(const Exchange& exchange);
 Response AddFeature(const Exchange& exchange);
 Response UpdateFeature(const Exchange& exchange);
 Response SlipRelease(const Exchange& exchange);
+Response SavePerson(const Exchange& exchange);
 
 /// The body of GET /api/v1/features/{slug} from `record` (a store read as of
 /// the request's instant): what its ETag is computed from.

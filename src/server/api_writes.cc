@@ -1,7 +1,7 @@
-// The writes of the API: feature add and set, release slip. Each decodes its
-// body strictly (json_body.h), acts as the authenticated person through the
-// same service as the CLI (service/planning.h, whose role rules decide), and
-// answers with the CLI's --json output of the changed object.
+// The writes of the API: feature add and set, release slip, person add. Each
+// decodes its body strictly (json_body.h), acts as the authenticated person
+// through the same service as the CLI (service/planning.h, whose role rules
+// decide), and answers with the CLI's --json output of the changed object.
 
 #include <fmt/format.h>
 
@@ -242,6 +242,30 @@ Result<Response> SlipReleaseOrFail(const Exchange& exchange) {
   return JsonResponse(200, CliJson(slipped));
 }
 
+Result<Response> SavePersonOrFail(const Exchange& exchange) {
+  ST_TRY(NoIfMatch(exchange.request));
+  JsonBody body = ST_TRY(JsonBody::Parse(exchange.request.body, {"name", "roles", "other_emails"}));
+  Person person;
+  person.email = exchange.parameters[0];
+  ST_TRY(Take(body, "name", person.name));
+  ST_TRY(Take(body, "other_emails", person.other_emails));
+  std::vector<std::string> roles;
+  ST_TRY(Take(body, "roles", roles));
+  for (const std::string& name : roles) {
+    auto role = ParseRole(name);
+    if (!role) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("field 'roles': unknown role '{}': use one of {}", name, RoleNames())));
+    }
+    person.roles.push_back(*role);
+  }
+  // As `person add`: no role named is the role of everyone not in the store.
+  if (person.roles.empty()) person.roles.push_back(Role::kContributor);
+  Planning planning(exchange.store);
+  person = ST_TRY(planning.SavePerson(WriteContext(exchange), person));
+  return JsonResponse(200, CliJson(person));
+}
+
 Response Answer(Result<Response> outcome) {
   if (!outcome) return ErrorResponse(outcome.error());
   return std::move(*outcome);
@@ -254,5 +278,7 @@ Response AddFeature(const Exchange& exchange) { return Answer(AddFeatureOrFail(e
 Response UpdateFeature(const Exchange& exchange) { return Answer(UpdateFeatureOrFail(exchange)); }
 
 Response SlipRelease(const Exchange& exchange) { return Answer(SlipReleaseOrFail(exchange)); }
+
+Response SavePerson(const Exchange& exchange) { return Answer(SavePersonOrFail(exchange)); }
 
 }  // namespace stocktake::server::api_internal

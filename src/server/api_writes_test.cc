@@ -145,6 +145,41 @@ TEST_F(ApiWritesTest, EachRoleAgainstEachWrite) {
   EXPECT_EQ(EventCount(), before + 7);
 }
 
+TEST_F(ApiWritesTest, OnlyAnAdminAddsPeopleAndChangesRoles) {
+  std::string manager = Token(kManager), admin = Token(kAdmin);
+  const std::string target = "/api/v1/people/czar@example.org";
+  constexpr char kCzar[] = R"({"name": "The Czar", "roles": ["czar"]})";
+  ExpectError(Send("PUT", target, kCzar), 401, "unauthenticated");
+  ExpectError(As(manager, "PUT", target, kCzar), 403, "permission-denied");
+  // Nobody raises their own roles either.
+  ExpectError(As(manager, "PUT", std::string("/api/v1/people/") + kManager,
+                 R"({"roles": ["release-manager", "admin"]})"),
+              403, "permission-denied");
+  EXPECT_FALSE(ST_MUST(store_->FindPerson("czar@example.org")));
+  ExpectError(As(admin, "PUT", target, R"({"roles": ["emperor"]})"), 400, "invalid-argument");
+  Response saved = As(admin, "PUT", target, kCzar);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  std::ostringstream cli;
+  view::JsonPrinter printer(cli);
+  auto czar = ST_MUST(store_->FindPerson("czar@example.org"));
+  ASSERT_TRUE(czar);
+  EXPECT_TRUE(czar->HasRole(Role::kCzar));
+  printer.Print(view::Changed<Person>{"", *czar});
+  EXPECT_EQ(saved.body, cli.str());
+  ExpectError(As(admin, "GET", target, ""), 405, "method-not-allowed");
+}
+
+TEST_F(ApiWritesTest, HeadOfTheSessionRouteSendsNoBody) {
+  std::string reading = Token(kReader, TokenScope::kRead);
+  Response get = As(reading, "GET", "/api/v1/session", "");
+  ASSERT_EQ(get.status, 200) << get.body;
+  EXPECT_EQ(nlohmann::json::parse(get.body)["scope"], "read");
+  Response head = As(reading, "HEAD", "/api/v1/session", "");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.content_length, get.body.size());
+}
+
 TEST_F(ApiWritesTest, ResponsesAreTheCliJsonAndTheActorIsTheAuthenticatedPerson) {
   std::string manager = Token(kManager);
   Response response = As(manager, "PATCH", kSetTarget, kSet, {{"x-stocktake-as", kAdmin}});

@@ -124,6 +124,12 @@ check "admin may not slip 403" is 403 POST /api/v1/releases/4.3/slip "$admin_wri
 check "release manager slips 200" is 200 POST /api/v1/releases/4.3/slip "$rm_write" "$slip"
 check "the slip is the CLI's JSON" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['release'] == '2013-07-01', d" "$work/body"
 
+czar='{"name": "The Czar", "roles": ["czar"]}'
+check "release manager may not add people 403" is 403 PUT /api/v1/people/czar@example.org "$rm_write" "$czar"
+check "admin adds a person 200" is 200 PUT /api/v1/people/czar@example.org "$admin_write" "$czar"
+check "the CLI sees the czar" exit_is 0 st --json person list
+check "czar role" json_has "[p['roles'] for p in d if p['email'] == 'czar@example.org'] == [['czar']]"
+
 # Token scope, expiry, revocation.
 check "read token may not write 403" is 403 PATCH /api/v1/features/$feature "$rm_read" '{"status": "fair"}'
 check "403 says insufficient_scope" grep -qi 'insufficient_scope' "$work/headers"
