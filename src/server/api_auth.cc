@@ -134,8 +134,12 @@ Response Login(const Exchange& exchange) {
   auto password = body->RequiredString("password");
   if (!password) return ErrorResponse(password.error());
   const std::string& address = exchange.request.remote_address;
+  // Failures count per person, whichever of their addresses is given.
+  auto known = exchange.store.FindPerson(*email);
+  if (!known) return ErrorResponse(known.error());
+  std::string account = *known ? (*known)->email : *email;
   if (exchange.throttle != nullptr) {
-    if (auto wait = exchange.throttle->Blocked(*email, address, exchange.now)) {
+    if (auto wait = exchange.throttle->Blocked(account, address, exchange.now)) {
       return TooManyAttemptsResponse(*wait);
     }
   }
@@ -143,10 +147,10 @@ Response Login(const Exchange& exchange) {
   auto person = accounts.CheckPassword(*email, *password);
   if (!person) return ErrorResponse(person.error());
   if (!*person) {
-    if (exchange.throttle != nullptr) exchange.throttle->Failed(*email, address, exchange.now);
+    if (exchange.throttle != nullptr) exchange.throttle->Failed(account, address, exchange.now);
     return UnauthenticatedResponse("wrong e-mail address or password");
   }
-  if (exchange.throttle != nullptr) exchange.throttle->Succeeded(*email);
+  if (exchange.throttle != nullptr) exchange.throttle->Succeeded(account);
   auto session = accounts.StartSession(**person, exchange.now, exchange.options.session_lifetime);
   if (!session) return ErrorResponse(session.error());
   Response response =

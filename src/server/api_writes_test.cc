@@ -37,8 +37,9 @@ class ApiWritesTest : public ::testing::Test {
     ASSERT_TRUE(planning.Import({kAdmin, At("2013-01-21")},
                                 ReadFileForTesting(SourcePath("examples/xen-4.3.yaml")),
                                 "examples/xen-4.3.yaml"));
-    ASSERT_TRUE(planning.SavePerson({kAdmin, At("2013-01-21")},
-                                    Person{kDev, "Dev", {}, {Role::kContributor}}));
+    ASSERT_TRUE(
+        planning.SavePerson({kAdmin, At("2013-01-21")},
+                            Person{kDev, "Dev", {"dev-alias@example.org"}, {Role::kContributor}}));
     ASSERT_TRUE(planning.SavePerson({kAdmin, At("2013-01-21")},
                                     Person{kReader, "Reader", {}, {Role::kReader}}));
   }
@@ -287,9 +288,10 @@ TEST_F(ApiWritesTest, FailedLoginsAreLimitedPerAccountAndPerAddress) {
   Response limited = login(kDev, kPassword);  // even the right password
   ExpectError(limited, 429, "too-many-attempts");
   EXPECT_EQ(limited.Header("Retry-After"), "900");
-  // The account is limited from any address.
+  // The account is limited from any address, by any of its identities.
   address_ = "198.51.100.7";
   ExpectError(login(kDev, kPassword), 429, "too-many-attempts");
+  ExpectError(login("DEV-ALIAS@example.org", kPassword), 429, "too-many-attempts");
   clock_ += std::chrono::minutes(15);
   EXPECT_EQ(login(kDev, kPassword).status, 201);
 

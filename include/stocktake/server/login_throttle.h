@@ -1,8 +1,9 @@
 #pragma once
 
 // LoginThrottle: how `stocktake serve` slows down password guessing. Failed
-// logins are counted per account (the e-mail address given) and per client
-// address over a sliding window; once either has `failures` within `window`,
+// logins are counted per account (the server passes the person's primary
+// e-mail, or the address given when no person has it) and per client address
+// over a sliding window; once either has `failures` within `window`,
 // further attempts for it are refused (HTTP 429 with Retry-After) until the
 // oldest failure leaves the window. A successful login clears its account's
 // count, not its address's.
