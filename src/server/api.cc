@@ -199,6 +199,7 @@ constexpr Reads kStored = Reads::kDatabase;
 
 constexpr RouteSpec kRoutes[] = {
     {"/api/v1/releases", "GET", Reads::kRecord, Access::kRead, {}, Releases, nullptr},
+    {"/api/v1/releases", "POST", kStored, Access::kWrite, {}, nullptr, api_internal::AddRelease},
     {"/api/v1/releases/{version}", "GET", Reads::kRecord, Access::kRead, {}, Release, nullptr},
     {"/api/v1/releases/{version}/report", "GET", Reads::kRecord, Access::kRead, {"format", "since"}, Report, nullptr},
     {"/api/v1/releases/{version}/check", "GET", Reads::kRecord, Access::kRead, {}, Check, nullptr},

@@ -54,6 +54,7 @@ Response Logout(const Exchange& exchange);
 Response WhoAmI(const Exchange& exchange);
 
 // The writes (api_writes.cc).
+Response AddRelease(const Exchange& exchange);
 Response AddFeature(const Exchange& exchange);
 Response UpdateFeature(const Exchange& exchange);
 Response SlipRelease(const Exchange& exchange);

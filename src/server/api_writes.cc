@@ -1,10 +1,12 @@
-// The writes of the API: feature add and set, release slip, person add. Each
-// decodes its body strictly (json_body.h), acts as the authenticated person
-// through the same service as the CLI (service/planning.h, whose role rules
-// decide), and answers with the CLI's --json output of the changed object.
+// The writes of the API: release add and slip, feature add and set, person
+// add. Each decodes its body strictly (json_body.h), acts as the
+// authenticated person through the same service as the CLI
+// (service/planning.h, whose role rules decide), and answers with the CLI's
+// --json output of the changed object.
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <functional>
 #include <sstream>
 
@@ -120,6 +122,21 @@ void AddFeatureTag(Response& response, Store& store, Timestamp now, const std::s
   if (body) response.headers.emplace_back("ETag", EntityTag(*body));
 }
 
+// `text` as one path segment: every byte but RFC 3986's unreserved ones
+// percent-encoded, so a Location header holds no byte a client could misread.
+std::string PathSegment(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out += fmt::format("%{:02X}", byte);
+    }
+  }
+  return out;
+}
+
 Result<void> Take(const JsonBody& body, const char* name, std::string& target) {
   if (auto value = ST_TRY(body.String(name))) target = std::move(*value);
   return Ok();
@@ -177,7 +194,7 @@ Result<Response> AddFeatureOrFail(const Exchange& exchange) {
   Planning planning(exchange.store);
   Feature added = ST_TRY(planning.AddFeature(WriteContext(exchange), draft));
   Response response = JsonResponse(201, CliJson(added));
-  response.headers.emplace_back("Location", "/api/v1/features/" + added.slug);
+  response.headers.emplace_back("Location", "/api/v1/features/" + PathSegment(added.slug));
   AddFeatureTag(response, exchange.store, exchange.now, added.slug);
   return response;
 }
@@ -230,6 +247,28 @@ Result<Response> UpdateFeatureOrFail(const Exchange& exchange) {
   return response;
 }
 
+Result<Date> RequiredDate(const JsonBody& body, const char* name) {
+  auto date = ST_TRY(DateField(body, name));
+  if (!date) return Fail(Error::InvalidArgument(fmt::format("field '{}' is required", name)));
+  return *date;
+}
+
+Result<Response> AddReleaseOrFail(const Exchange& exchange) {
+  ST_TRY(NoIfMatch(exchange.request));
+  JsonBody body =
+      ST_TRY(JsonBody::Parse(exchange.request.body, {"version", "start", "freeze", "release"}));
+  Release release;
+  release.version = ST_TRY(body.RequiredString("version"));
+  release.start = ST_TRY(RequiredDate(body, "start"));
+  release.freeze = ST_TRY(RequiredDate(body, "freeze"));
+  release.release = ST_TRY(RequiredDate(body, "release"));
+  Planning planning(exchange.store);
+  release = ST_TRY(planning.AddRelease(WriteContext(exchange), release));
+  Response response = JsonResponse(201, CliJson(release));
+  response.headers.emplace_back("Location", "/api/v1/releases/" + PathSegment(release.version));
+  return response;
+}
+
 Result<Response> SlipReleaseOrFail(const Exchange& exchange) {
   ST_TRY(NoIfMatch(exchange.request));
   JsonBody body = ST_TRY(JsonBody::Parse(exchange.request.body, {"freeze", "release", "reason"}));
@@ -272,6 +311,8 @@ Response Answer(Result<Response> outcome) {
 }
 
 }  // namespace
+
+Response AddRelease(const Exchange& exchange) { return Answer(AddReleaseOrFail(exchange)); }
 
 Response AddFeature(const Exchange& exchange) { return Answer(AddFeatureOrFail(exchange)); }
 

@@ -170,6 +170,22 @@ TEST_F(ApiWritesTest, OnlyAnAdminAddsPeopleAndChangesRoles) {
   ExpectError(As(admin, "GET", target, ""), 405, "method-not-allowed");
 }
 
+TEST_F(ApiWritesTest, OnlyAReleaseManagerAddsAReleaseAndItsPlaceIsLinked) {
+  std::string manager = Token(kManager), admin = Token(kAdmin);
+  constexpr char kRelease[] =
+      R"({"version": "4.4 beta", "start": "2013-06-18", "freeze": "2013-10-18", "release": "2013-12-02"})";
+  ExpectError(As(admin, "POST", "/api/v1/releases", kRelease), 403, "permission-denied");
+  ExpectError(
+      As(manager, "POST", "/api/v1/releases", R"({"version": "4.4", "start": "2013-06-18"})"), 400,
+      "invalid-argument");
+  Response added = As(manager, "POST", "/api/v1/releases", kRelease);
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(added.Header("Location"), "/api/v1/releases/4.4%20beta");
+  EXPECT_EQ(nlohmann::json::parse(added.body)["freeze"], "2013-10-18");
+  EXPECT_EQ(Send("GET", std::string(added.Header("Location")), "").status, 200);
+  ExpectError(As(manager, "POST", "/api/v1/releases", kRelease), 409, "conflict");
+}
+
 TEST_F(ApiWritesTest, HeadOfTheSessionRouteSendsNoBody) {
   std::string reading = Token(kReader, TokenScope::kRead);
   Response get = As(reading, "GET", "/api/v1/session", "");

@@ -124,6 +124,10 @@ check "admin may not slip 403" is 403 POST /api/v1/releases/4.3/slip "$admin_wri
 check "release manager slips 200" is 200 POST /api/v1/releases/4.3/slip "$rm_write" "$slip"
 check "the slip is the CLI's JSON" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['release'] == '2013-07-01', d" "$work/body"
 
+release='{"version": "4.4", "start": "2013-06-18", "freeze": "2013-10-18", "release": "2013-12-02"}'
+check "contributor may not add a release 403" is 403 POST /api/v1/releases "$dev_write" "$release"
+check "release manager adds a release 201" is 201 POST /api/v1/releases "$rm_write" "$release"
+check "the CLI sees 4.4" exit_is 0 st --json release show 4.4
 czar='{"name": "The Czar", "roles": ["czar"]}'
 check "release manager may not add people 403" is 403 PUT /api/v1/people/czar@example.org "$rm_write" "$czar"
 check "admin adds a person 200" is 200 PUT /api/v1/people/czar@example.org "$admin_write" "$czar"
