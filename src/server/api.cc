@@ -179,7 +179,7 @@ Result<Body> MetricsBody(const Call& call) {
 
 struct RouteSpec {
   const char* pattern;
-  /// GET (which answers HEAD too), POST, PATCH or DELETE.
+  /// GET (which answers HEAD too), POST, PUT, PATCH or DELETE.
   const char* method;
   Reads reads;
   api_internal::Access access;
@@ -326,8 +326,8 @@ std::optional<Response> Refuse(const RouteSpec& spec, const Request& request,
   if (request.body.size() > options.body_limit) {
     return ErrorResponse(413, "too-large", "the request body is over the server's limit");
   }
-  bool takes_body =
-      std::string_view(spec.method) == "POST" || std::string_view(spec.method) == "PATCH";
+  std::string_view method = spec.method;
+  bool takes_body = method == "POST" || method == "PATCH" || method == "PUT";
   if (takes_body && !IsJson(request.Header("content-type"))) {
     Response response =
         ErrorResponse(415, "unsupported-media-type",

@@ -158,6 +158,8 @@ TEST_F(ApiWritesTest, OnlyAnAdminAddsPeopleAndChangesRoles) {
               403, "permission-denied");
   EXPECT_FALSE(ST_MUST(store_->FindPerson("czar@example.org")));
   ExpectError(As(admin, "PUT", target, R"({"roles": ["emperor"]})"), 400, "invalid-argument");
+  ExpectError(As(admin, "PUT", target, kCzar, {{"content-type", "text/plain"}}), 415,
+              "unsupported-media-type");
   Response saved = As(admin, "PUT", target, kCzar);
   ASSERT_EQ(saved.status, 200) << saved.body;
   std::ostringstream cli;
