@@ -59,6 +59,9 @@ Response AddFeature(const Exchange& exchange);
 Response UpdateFeature(const Exchange& exchange);
 Response SlipRelease(const Exchange& exchange);
 Response SavePerson(const Exchange& exchange);
+Response Propose(const Exchange& exchange);
+Response Object(const Exchange& exchange);
+Response Decide(const Exchange& exchange);
 
 /// The body of GET /api/v1/features/{slug} from `record` (a store read as of
 /// the request's instant): what its ETag is computed from.

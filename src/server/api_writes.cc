@@ -1,11 +1,12 @@
 // The writes of the API: release add and slip, feature add and set, person
-// add. Each decodes its body strictly (json_body.h), acts as the
+// add, propose, object and decide. Each decodes its body strictly (json_body.h), acts as the
 // authenticated person through the same service as the CLI
 // (service/planning.h, whose role rules decide), and answers with the CLI's
 // --json output of the changed object.
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <sstream>
@@ -13,8 +14,11 @@
 #include "server/api_internal.h"
 #include "stocktake/server/http_error.h"
 #include "stocktake/server/json_body.h"
+#include "stocktake/service/lifecycle.h"
 #include "stocktake/storage/as_of_store.h"
+#include "stocktake/util/time_span.h"
 #include "stocktake/view/json_printer.h"
+#include "stocktake/view/lifecycle.h"
 
 namespace stocktake::server::api_internal {
 namespace {
@@ -305,6 +309,74 @@ Result<Response> SavePersonOrFail(const Exchange& exchange) {
   return JsonResponse(200, CliJson(person));
 }
 
+// A proposal's number from the path, as GET /api/v1/proposals/{id} takes it.
+Result<std::int64_t> ProposalNumber(const std::string& text) {
+  if (text.empty() || text.size() > 15 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "'{}' is not a proposal number: give the id /api/v1/proposals lists, e.g. 3", text)));
+  }
+  return std::stoll(text);
+}
+
+// A proposal as `propose` and `decide --json` print it: its state now.
+Result<std::string> ProposalJson(const Exchange& exchange, Proposal proposal) {
+  return CliJson(
+      ST_TRY(view::BuildProposalState(exchange.store, std::move(proposal), exchange.now)));
+}
+
+Result<Response> ProposeOrFail(const Exchange& exchange) {
+  ST_TRY(NoIfMatch(exchange.request));
+  JsonBody body = ST_TRY(JsonBody::Parse(exchange.request.body, {"to", "thread", "window"}));
+  std::string to, thread;
+  ST_TRY(Take(body, "to", to));
+  ST_TRY(Take(body, "thread", thread));
+  std::optional<TimeSpan> window;
+  if (auto text = ST_TRY(body.String("window"))) {
+    auto parsed = ParseTimeSpan(*text);
+    if (!parsed) {
+      return Fail(Error::InvalidArgument("field 'window': " + parsed.error().message()));
+    }
+    window = *parsed;
+  }
+  Lifecycle lifecycle(exchange.store);
+  Proposal proposal =
+      ST_TRY(lifecycle.Propose(WriteContext(exchange), exchange.parameters[0], to, thread, window));
+  std::int64_t id = proposal.id;
+  Response response = JsonResponse(201, ST_TRY(ProposalJson(exchange, std::move(proposal))));
+  response.headers.emplace_back("Location", fmt::format("/api/v1/proposals/{}", id));
+  return response;
+}
+
+Result<Response> ObjectOrFail(const Exchange& exchange) {
+  ST_TRY(NoIfMatch(exchange.request));
+  std::int64_t id = ST_TRY(ProposalNumber(exchange.parameters[0]));
+  JsonBody body = ST_TRY(JsonBody::Parse(exchange.request.body, {"reason", "message_id"}));
+  std::string reason = ST_TRY(body.RequiredString("reason"));
+  std::string message_id;
+  ST_TRY(Take(body, "message_id", message_id));
+  Lifecycle lifecycle(exchange.store);
+  std::int64_t objection = ST_TRY(lifecycle.Object(WriteContext(exchange), id, reason, message_id));
+  return JsonResponse(201, CliJson(view::ObjectionRaised{objection, id}));
+}
+
+Result<Response> DecideOrFail(const Exchange& exchange) {
+  ST_TRY(NoIfMatch(exchange.request));
+  std::int64_t id = ST_TRY(ProposalNumber(exchange.parameters[0]));
+  JsonBody body = ST_TRY(JsonBody::Parse(exchange.request.body, {"accept", "rationale", "waive"}));
+  auto accept = ST_TRY(body.Bool("accept"));
+  if (!accept) {
+    return Fail(Error::InvalidArgument("field 'accept' is required: true or false"));
+  }
+  std::string rationale = ST_TRY(body.RequiredString("rationale"));
+  std::vector<std::string> waive;
+  ST_TRY(Take(body, "waive", waive));
+  Lifecycle lifecycle(exchange.store);
+  Proposal proposal =
+      ST_TRY(lifecycle.Decide(WriteContext(exchange), id, *accept, rationale, waive));
+  return JsonResponse(200, ST_TRY(ProposalJson(exchange, std::move(proposal))));
+}
+
 Response Answer(Result<Response> outcome) {
   if (!outcome) return ErrorResponse(outcome.error());
   return std::move(*outcome);
@@ -321,5 +393,11 @@ Response UpdateFeature(const Exchange& exchange) { return Answer(UpdateFeatureOr
 Response SlipRelease(const Exchange& exchange) { return Answer(SlipReleaseOrFail(exchange)); }
 
 Response SavePerson(const Exchange& exchange) { return Answer(SavePersonOrFail(exchange)); }
+
+Response Propose(const Exchange& exchange) { return Answer(ProposeOrFail(exchange)); }
+
+Response Object(const Exchange& exchange) { return Answer(ObjectOrFail(exchange)); }
+
+Response Decide(const Exchange& exchange) { return Answer(DecideOrFail(exchange)); }
 
 }  // namespace stocktake::server::api_internal

@@ -399,6 +399,63 @@ TEST_F(ApiWritesTest, HostileBodiesGet4xxAndChangeNothing) {
   EXPECT_EQ(As(manager, "PATCH", kSetTarget, kSet).status, 200);
 }
 
+// The Czar's process over the API: propose, object, decide, each by the
+// roles that may and refused to those that may not.
+TEST(LifecycleWritesTest, EachRoleAgainstProposeObjectAndDecide) {
+  UseFastPasswordHashingForTesting();
+  auto store = ST_MUST(OpenStore(":memory:"));
+  Planning planning(*store);
+  ASSERT_TRUE(planning.Import({kAdmin, At("2026-01-01")},
+                              ReadFileForTesting(SourcePath("examples/xen-pv-protocols.yaml")),
+                              "examples/xen-pv-protocols.yaml"));
+  for (auto [email, role] :
+       {std::pair{"czar@example.org", Role::kCzar}, std::pair{kDev, Role::kContributor},
+        std::pair{"reviewer@example.org", Role::kContributor}, std::pair{kReader, Role::kReader}}) {
+    ASSERT_TRUE(planning.SavePerson({kAdmin, At("2026-01-01")}, Person{email, "", {}, {role}}));
+  }
+  auto token = [&](const char* email) {
+    TokenRequest request;
+    request.name = "t";
+    request.scope = TokenScope::kWrite;
+    return ST_MUST(Accounts(*store).CreateToken({email, At("2026-01-02")}, request)).secret;
+  };
+  auto send = [&](const std::string& secret, const std::string& target, const std::string& body) {
+    Request request;
+    request.method = "POST";
+    request.target = target;
+    request.body = body;
+    request.headers["content-type"] = "application/json";
+    if (!secret.empty()) request.headers["authorization"] = "Bearer " + secret;
+    return Api().Handle(request, *store, At("2026-11-01T12:00:00Z"));
+  };
+  std::string czar = token("czar@example.org"), dev = token(kDev),
+              reviewer = token("reviewer@example.org"), reader = token(kReader);
+  const char* propose = R"({"to": "production", "window": "7d"})";
+  EXPECT_EQ(send("", "/api/v1/protocols/pvcalls/proposals", propose).status, 401);
+  EXPECT_EQ(send(reader, "/api/v1/protocols/pvcalls/proposals", propose).status, 403);
+  Response opened = send(dev, "/api/v1/protocols/pvcalls/proposals", propose);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  auto proposal = nlohmann::json::parse(opened.body);
+  std::string id = std::to_string(proposal["id"].get<int>());
+  EXPECT_EQ(opened.Header("Location"), "/api/v1/proposals/" + id);
+  EXPECT_EQ(ST_MUST(store->FindProposal(std::stoll(id)))->proposer, kDev);
+
+  const char* objection = R"({"reason": "the backend leaks grant references on disconnect"})";
+  EXPECT_EQ(send(reader, "/api/v1/proposals/" + id + "/objections", objection).status, 403);
+  Response raised = send(reviewer, "/api/v1/proposals/" + id + "/objections", objection);
+  ASSERT_EQ(raised.status, 201) << raised.body;
+  EXPECT_EQ(nlohmann::json::parse(raised.body)["state"], "live");
+  EXPECT_EQ(send(reviewer, "/api/v1/proposals/x/objections", objection).status, 400);
+
+  const char* reject = R"({"accept": false, "rationale": "the objection stands"})";
+  EXPECT_EQ(send(dev, "/api/v1/proposals/" + id + "/decision", reject).status, 403);
+  EXPECT_EQ(send(czar, "/api/v1/proposals/" + id + "/decision", R"({"rationale": "x"})").status,
+            400);
+  Response decided = send(czar, "/api/v1/proposals/" + id + "/decision", reject);
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  EXPECT_EQ(ST_MUST(store->FindProtocol("pvcalls"))->stage, "prototype");
+}
+
 TEST(IfMatchTest, ComparesStrongTagsOnly) {
   EXPECT_TRUE(IfMatchMatches("\"a\"", "\"a\""));
   EXPECT_TRUE(IfMatchMatches("\"b\", \"a\"", "\"a\""));

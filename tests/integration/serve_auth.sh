@@ -63,13 +63,13 @@ check "revoked state" json_has 'd[3]["state"] == "revoked" and d[3]["revoked_at"
 check "no secret in the database" test "$(sqlite3 "$work/s.db" "SELECT COUNT(*) FROM api_tokens WHERE hash LIKE 'stk_%'")" = 0
 check "revoke another's token: exit 4" exit_is 4 st --as $dev token revoke 1
 
-serve() {  # serve NAME [OPTIONS...]: starts a server on a free port; its URL is in $work/NAME.url
+serve() {  # [db=PATH] serve NAME [OPTIONS...]: starts a server on a free port; its URL is in $work/NAME.url
   local name=$1
   shift
-  "$stocktake" --db "$work/s.db" serve --listen 127.0.0.1:0 --threads 2 "$@" 2>"$work/$name.log" &
+  "$stocktake" --db "${db:-$work/s.db}" serve --listen 127.0.0.1:0 --threads 2 "$@" 2>"$work/$name.log" &
   servers+=($!)
   for _ in $(seq 100); do
-    url=$(sed -n 's|^stocktake serve: listening on \(http://[^ ,]*\).*|\1|p' "$work/$name.log")
+    url=$(sed -n 's|^stocktake serve: listening on \(http://[^ ,]*\).*|\1|p' "$work/$name.log" 2>/dev/null)
     [ -n "$url" ] && { echo "${url%/}" >"$work/$name.url"; return 0; }
     kill -0 "$!" 2>/dev/null || break
     sleep 0.1
@@ -192,6 +192,25 @@ done
 check "sixth attempt" login $dev "$password"
 check "sixth attempt 429" test "$(cat "$work/status")" = 429
 check "Retry-After" grep -qiE '^Retry-After: [0-9]+' "$work/headers"
+
+# The Czar's process: propose, object, decide.
+pv() { "$stocktake" --db "$work/pv.db" "$@"; }
+check "import protocols" exit_is 0 pv --as $admin import "$root/examples/xen-pv-protocols.yaml"
+check "czar" exit_is 0 pv --as $admin person add czar@example.org --role czar
+check "contributor on pv" exit_is 0 pv --as $admin person add $dev --role contributor
+pv_dev=$(pv --as $dev --json token create --name t --scope write |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+pv_czar=$(pv --as czar@example.org --json token create --name t --scope write |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+db="$work/pv.db" check "serve protocols" serve pv
+s=$(cat "$work/pv.url")
+check "contributor proposes 201" is 201 POST /api/v1/protocols/pvcalls/proposals "$pv_dev" '{"to": "production"}'
+check "the proposal is the CLI's" exit_is 0 pv --json proposal show 1
+check "proposed by the token's person" json_has "d['proposer'] == '$dev'"
+check "contributor may not decide 403" is 403 POST /api/v1/proposals/1/decision "$pv_dev" \
+  '{"accept": false, "rationale": "no"}'
+check "the czar decides 200" is 200 POST /api/v1/proposals/1/decision "$pv_czar" \
+  '{"accept": false, "rationale": "not yet"}'
 
 # --private, and Secure cookies behind https.
 check "serve --private" serve private --private --base-url https://stocktake.example.org/
