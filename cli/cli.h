@@ -106,6 +106,10 @@ struct Command {
 Runner DeclareInit(CLI::App& command);
 Runner DeclarePersonAdd(CLI::App& command);
 Runner DeclarePersonList(CLI::App& command);
+Runner DeclarePersonPasswd(CLI::App& command);
+Runner DeclareTokenCreate(CLI::App& command);
+Runner DeclareTokenList(CLI::App& command);
+Runner DeclareTokenRevoke(CLI::App& command);
 Runner DeclareImport(CLI::App& command);
 Runner DeclareExport(CLI::App& command);
 Runner DeclareReleaseList(CLI::App& command);

@@ -83,15 +83,20 @@ constexpr Command kCommands[] = {
     {"", "init", "Create a database with the Xen default process", kAdministration, kContextAndNewStore, DeclareInit},
     {"person", "add", "Add a person or replace their name and roles", kAdministration, kContextAndStore, DeclarePersonAdd},
     {"person", "list", "List people and their roles", kAdministration, kContextAndPast, DeclarePersonList},
+    {"person", "passwd", "Set a person's password for the server (yours, or anyone's as an admin)", kAdministration, kContextAndStore, DeclarePersonPasswd},
+    {"token", "create", "Make a bearer token for the server's API; it is shown once", kAdministration, kContextAndStore, DeclareTokenCreate},
+    {"token", "list", "List your bearer tokens (never their secrets)", kAdministration, kContextAndStore, DeclareTokenList},
+    {"token", "revoke", "Revoke a bearer token by name or number", kAdministration, kContextAndStore, DeclareTokenRevoke},
     {"", "import", "Check a project file (YAML) whole, then write it in one transaction", kAdministration, kContextAndNewStore, DeclareImport},
     {"", "export", "Write the whole project as a project file (YAML)", kAdministration, kStore, DeclareExport},
-    {"", "serve", "Serve the read API over HTTP (docs/api.md) until SIGTERM", kAdministration, kNothing, DeclareServe},
+    {"", "serve", "Serve the API over HTTP (docs/api.md) until SIGTERM", kAdministration, kNothing, DeclareServe},
 };
 
 // The families: a noun whose verbs are rows above. `stocktake --help` lists
 // groups, and commands within them, in the order of the rows.
 constexpr std::pair<const char*, const char*> kFamilies[] = {
     {"person", "People, their e-mail identities and roles"},
+    {"token", "Bearer tokens for scripts that use the server's API"},
     {"release", "Releases and their schedules"},
     {"feature", "Features of releases and their statuses"},
     {"protocol", "PV protocols, their stages and evidence"},

@@ -10,6 +10,8 @@ find_package(Threads REQUIRED)
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
 # RE2: linear-time matching for patterns that anyone may write into a project file.
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# Password hashing (argon2id), random tokens and their hashes.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_package(LibLZMA REQUIRED)
 # The server: Beast, Asio and URL are header-only in Debian's libboost1.81-dev
 # (Boost.URL's compiled part is src/server/boost_url.cc); ETags are SHA-256

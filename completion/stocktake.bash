@@ -7,12 +7,13 @@
 _stocktake_global_options="--db --now --as --json --wait --backdate --help --version"
 _stocktake_commands="init person import export release feature report check log
   protocol propose object answer reply resolve withdraw decide proposal
-  design-check support-matrix ingest series thread stats draft-objection serve"
+  design-check support-matrix ingest series thread stats draft-objection serve token"
 
 # The sub-commands of a command, or nothing when it takes none.
 _stocktake_subcommands() {
   case $1 in
-    person) echo "add list" ;;
+    person) echo "add list passwd" ;;
+    token) echo "create list revoke" ;;
     release) echo "list show add slip" ;;
     feature) echo "add set show list history" ;;
     protocol) echo "add list show history set impl waive check" ;;

@@ -12,7 +12,7 @@ packages=(
   python3-jsonschema xz-utils
   libsqlite3-dev sqlite3 libsoci-dev libboost1.81-dev libpq-dev
   libgmime-3.0-dev libre2-dev liblzma-dev zlib1g-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libexpected-dev libssl-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libexpected-dev libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format-14 universal-ctags
   postgresql curl
 )

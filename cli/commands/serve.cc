@@ -13,6 +13,7 @@ Runner DeclareServe(CLI::App& command) {
   struct Options {
     std::string listen = "127.0.0.1:8080", base_url;
     std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
+    bool private_reads = false;
   };
   auto options = std::make_shared<Options>();
   command.add_option("--listen", options->listen,
@@ -23,12 +24,16 @@ Runner DeclareServe(CLI::App& command) {
                   "least 2)")
       ->check(CLI::Range(1, 256));
   command.add_option("--base-url", options->base_url,
-                     "the URL clients reach the server at, e.g. behind a proxy");
+                     "the URL clients reach the server at, e.g. behind a proxy; https:// makes "
+                     "session cookies Secure");
+  command.add_flag("--private", options->private_reads,
+                   "reads need a bearer token or a signed-in session too (401 without)");
   return [options](Invocation& run) -> Result<int> {
     server::ServerOptions serve;
     ST_TRY(server::ParseListenAddress(options->listen, serve));
     serve.workers = options->threads;
     serve.base_url = options->base_url;
+    serve.private_reads = options->private_reads;
     serve.database = run.options.db;
     serve.store.busy_wait =
         std::chrono::milliseconds(static_cast<std::int64_t>(run.options.wait * 1000));

@@ -9,10 +9,12 @@
 #include <memory>
 #include <sstream>
 
+#include "server/api_internal.h"
 #include "stocktake/report/support_matrix.h"
 #include "stocktake/report/taking_stock.h"
 #include "stocktake/server/http_error.h"
 #include "stocktake/storage/as_of_store.h"
+#include "stocktake/util/text.h"
 #include "stocktake/view/json_printer.h"
 #include "stocktake/view/lifecycle.h"
 #include "stocktake/view/planning.h"
@@ -165,7 +167,8 @@ Result<Body> Features(const Call& call) {
 }
 
 Result<Body> Feature(const Call& call) {
-  return Json(ST_TRY(view::BuildFeatureShow(*call.store, call.parameters[0])));
+  return Body{kJsonType,
+              ST_TRY(api_internal::FeatureRepresentation(*call.store, call.parameters[0]))};
 }
 
 Result<Body> FeatureHistory(const Call& call) {
@@ -242,36 +245,56 @@ Result<Body> MetricsBody(const Call& call) {
 
 struct RouteSpec {
   const char* pattern;
+  /// GET (which answers HEAD too), POST, PUT, PATCH or DELETE.
+  const char* method;
   Reads reads;
+  api_internal::Access access;
   /// The query parameters it takes besides as_of (which every read takes).
   std::array<const char*, 5> query;
+  /// A read's body, which Finish() tags and may answer 304 for; or null.
   Handler handler;
+  /// A write's or a session route's whole response; or null.
+  api_internal::Respond respond;
 };
 
 namespace {
 
 // clang-format off
+using api_internal::Access;
+constexpr Reads kStored = Reads::kDatabase;
+
 constexpr RouteSpec kRoutes[] = {
-    {"/api/v1/releases", Reads::kRecord, {}, Releases},
-    {"/api/v1/releases/{version}", Reads::kRecord, {}, Release},
-    {"/api/v1/releases/{version}/report", Reads::kRecord, {"format", "since"}, Report},
-    {"/api/v1/releases/{version}/check", Reads::kRecord, {}, Check},
-    {"/api/v1/features", Reads::kRecord, {"release", "status", "after", "limit"}, Features},
-    {"/api/v1/features/{slug}", Reads::kRecord, {}, Feature},
-    {"/api/v1/features/{slug}/history", Reads::kRecord, {}, FeatureHistory},
-    {"/api/v1/people", Reads::kRecord, {}, People},
-    {"/api/v1/protocols", Reads::kRecord, {}, Protocols},
-    {"/api/v1/protocols/{name}", Reads::kRecord, {}, Protocol},
-    {"/api/v1/protocols/{name}/history", Reads::kRecord, {}, ProtocolHistory},
-    {"/api/v1/proposals", Reads::kRecord, {"protocol"}, Proposals},
-    {"/api/v1/proposals/{id}", Reads::kRecord, {}, Proposal},
-    {"/api/v1/support-matrix", Reads::kRecord, {"format"}, SupportMatrixBody},
-    {"/api/v1/events", Reads::kRecord, {"release", "subject", "kind", "after", "limit"}, Events},
-    {"/api/v1/series", Reads::kEvidence, {}, Series},
-    {"/api/v1/threads/{message-id}", Reads::kEvidence, {}, Thread},
-    {"/api/v1/stats", Reads::kEvidence, {}, Stats},
-    {"/healthz", Reads::kDatabase, {}, Health},
-    {"/metrics", Reads::kNothing, {}, MetricsBody},
+    {"/api/v1/releases", "GET", Reads::kRecord, Access::kRead, {}, Releases, nullptr},
+    {"/api/v1/releases", "POST", kStored, Access::kWrite, {}, nullptr, api_internal::AddRelease},
+    {"/api/v1/releases/{version}", "GET", Reads::kRecord, Access::kRead, {}, Release, nullptr},
+    {"/api/v1/releases/{version}/report", "GET", Reads::kRecord, Access::kRead, {"format", "since"}, Report, nullptr},
+    {"/api/v1/releases/{version}/check", "GET", Reads::kRecord, Access::kRead, {}, Check, nullptr},
+    {"/api/v1/releases/{version}/features", "POST", kStored, Access::kWrite, {}, nullptr, api_internal::AddFeature},
+    {"/api/v1/releases/{version}/slip", "POST", kStored, Access::kWrite, {}, nullptr, api_internal::SlipRelease},
+    {"/api/v1/features", "GET", Reads::kRecord, Access::kRead, {"release", "status", "after", "limit"}, Features, nullptr},
+    {"/api/v1/features/{slug}", "GET", Reads::kRecord, Access::kRead, {}, Feature, nullptr},
+    {"/api/v1/features/{slug}", "PATCH", kStored, Access::kWrite, {}, nullptr, api_internal::UpdateFeature},
+    {"/api/v1/features/{slug}/history", "GET", Reads::kRecord, Access::kRead, {}, FeatureHistory, nullptr},
+    {"/api/v1/people", "GET", Reads::kRecord, Access::kRead, {}, People, nullptr},
+    {"/api/v1/people/{email}", "PUT", kStored, Access::kWrite, {}, nullptr, api_internal::SavePerson},
+    {"/api/v1/protocols", "GET", Reads::kRecord, Access::kRead, {}, Protocols, nullptr},
+    {"/api/v1/protocols/{name}", "GET", Reads::kRecord, Access::kRead, {}, Protocol, nullptr},
+    {"/api/v1/protocols/{name}/history", "GET", Reads::kRecord, Access::kRead, {}, ProtocolHistory, nullptr},
+    {"/api/v1/protocols/{name}/proposals", "POST", kStored, Access::kWrite, {}, nullptr, api_internal::Propose},
+    {"/api/v1/proposals", "GET", Reads::kRecord, Access::kRead, {"protocol"}, Proposals, nullptr},
+    {"/api/v1/proposals/{id}", "GET", Reads::kRecord, Access::kRead, {}, Proposal, nullptr},
+    {"/api/v1/proposals/{id}/objections", "POST", kStored, Access::kWrite, {}, nullptr, api_internal::Object},
+    {"/api/v1/proposals/{id}/decision", "POST", kStored, Access::kWrite, {}, nullptr, api_internal::Decide},
+    {"/api/v1/support-matrix", "GET", Reads::kRecord, Access::kRead, {"format"}, SupportMatrixBody, nullptr},
+    {"/api/v1/events", "GET", Reads::kRecord, Access::kRead, {"release", "subject", "kind", "after", "limit"}, Events, nullptr},
+    {"/api/v1/series", "GET", Reads::kEvidence, Access::kRead, {}, Series, nullptr},
+    {"/api/v1/threads/{message-id}", "GET", Reads::kEvidence, Access::kRead, {}, Thread, nullptr},
+    {"/api/v1/stats", "GET", Reads::kEvidence, Access::kRead, {}, Stats, nullptr},
+    {"/api/v1/session", "GET", kStored, Access::kSignedIn, {}, nullptr, api_internal::WhoAmI},
+    {"/api/v1/session", "POST", kStored, Access::kLogin, {}, nullptr, api_internal::Login},
+    {"/api/v1/session", "DELETE", kStored, Access::kSession, {}, nullptr, api_internal::Logout},
+    {"/healthz", "GET", Reads::kDatabase, Access::kOpen, {}, Health, nullptr},
+    {"/metrics", "GET", Reads::kNothing, Access::kOpen, {}, MetricsBody, nullptr},
 };
 // clang-format on
 
@@ -300,7 +323,8 @@ std::optional<std::vector<std::string>> Match(std::string_view pattern,
 // Every query parameter is one the route takes, given once; as_of parsed.
 Result<std::optional<Timestamp>> CheckQuery(const RouteSpec& spec, const Target& target) {
   std::optional<Timestamp> as_of;
-  bool reads_record = spec.reads == Reads::kRecord || spec.reads == Reads::kEvidence;
+  bool reads_record =
+      spec.handler != nullptr && (spec.reads == Reads::kRecord || spec.reads == Reads::kEvidence);
   for (std::size_t index = 0; index < target.query.size(); ++index) {
     const std::string& name = target.query[index].first;
     for (std::size_t before = 0; before < index; ++before) {
@@ -353,6 +377,39 @@ Response Finish(const Request& request, Body body) {
   return response;
 }
 
+// Whether `method` is one `spec` answers: GET routes answer HEAD too.
+bool Answers(const RouteSpec& spec, std::string_view method) {
+  return method == spec.method || (method == "HEAD" && std::string_view(spec.method) == "GET");
+}
+
+// A write's body must say it is JSON: a form cannot send that across sites
+// without the browser asking first (CORS), and the parser then knows what
+// it reads.
+bool IsJson(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  return ToLower(type) == kJsonType;
+}
+
+// The answer for a request that reached `spec` but cannot be run, if any.
+std::optional<Response> Refuse(const RouteSpec& spec, const Request& request,
+                               const ApiOptions& options) {
+  if (request.body.size() > options.body_limit) {
+    return ErrorResponse(413, "too-large", "the request body is over the server's limit");
+  }
+  std::string_view method = spec.method;
+  bool takes_body = method == "POST" || method == "PATCH" || method == "PUT";
+  if (takes_body && !IsJson(request.Header("content-type"))) {
+    Response response =
+        ErrorResponse(415, "unsupported-media-type",
+                      fmt::format("{} {} takes a JSON body: send Content-Type: application/json",
+                                  spec.method, spec.pattern));
+    response.headers.emplace_back("Accept-Patch", kJsonType);
+    return response;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Dispatch Api::Route(const Request& request) const {
@@ -363,15 +420,18 @@ Dispatch Api::Route(const Request& request) const {
     dispatch.answer = ErrorResponse(target.error());
     return dispatch;
   }
+  std::vector<std::string> allowed;
   for (const RouteSpec& spec : kRoutes) {
     auto parameters = Match(spec.pattern, target->segments);
     if (!parameters) continue;
     dispatch.route = spec.pattern;
-    if (request.method != "GET" && request.method != "HEAD") {
-      dispatch.answer =
-          ErrorResponse(405, "method-not-allowed",
-                        fmt::format("{} takes GET and HEAD, not {}", spec.pattern, request.method));
-      dispatch.answer->headers.emplace_back("Allow", "GET, HEAD");
+    if (!Answers(spec, request.method)) {
+      allowed.emplace_back(spec.method);
+      if (std::string_view(spec.method) == "GET") allowed.emplace_back("HEAD");
+      continue;
+    }
+    if (auto refusal = Refuse(spec, request, options_)) {
+      dispatch.answer = std::move(*refusal);
       return dispatch;
     }
     auto as_of = CheckQuery(spec, *target);
@@ -384,6 +444,14 @@ Dispatch Api::Route(const Request& request) const {
     dispatch.parameters = std::move(*parameters);
     dispatch.target = std::move(*target);
     dispatch.needs_store = spec.reads != Reads::kNothing;
+    return dispatch;
+  }
+  if (!allowed.empty()) {
+    std::string list = fmt::format("{}", fmt::join(allowed, ", "));
+    dispatch.answer =
+        ErrorResponse(405, "method-not-allowed",
+                      fmt::format("{} takes {}, not {}", dispatch.route, list, request.method));
+    dispatch.answer->headers.emplace_back("Allow", list);
     return dispatch;
   }
   dispatch.answer =
@@ -411,6 +479,19 @@ Response Api::Run(const Request& request, const Dispatch& dispatch, Store* store
   if (dispatch.answer) return WithoutBodyForHead(request, *dispatch.answer);
   const RouteSpec& spec = *dispatch.spec;
   Timestamp now = dispatch.as_of.value_or(clock);
+  std::optional<Identity> identity;
+  if (spec.access != Access::kOpen && spec.access != Access::kLogin) {
+    // Credentials are checked at the clock, whatever instant a read is of.
+    auto credential = api_internal::Authenticate(request, *store, clock, spec.access, options_);
+    if (!credential) return WithoutBodyForHead(request, ErrorResponse(credential.error()));
+    if (credential->refusal) return WithoutBodyForHead(request, std::move(*credential->refusal));
+    identity = std::move(credential->identity);
+  }
+  if (spec.respond != nullptr) {
+    return WithoutBodyForHead(
+        request, spec.respond(api_internal::Exchange{request, *store, clock, dispatch.parameters,
+                                                     identity, options_, throttle_}));
+  }
   std::unique_ptr<Store> past;
   Store* reading = store;
   if (spec.reads == Reads::kRecord) {
@@ -420,8 +501,22 @@ Response Api::Run(const Request& request, const Dispatch& dispatch, Store* store
   Call call{reading, now, dispatch.parameters, dispatch.target, metrics_};
   auto body = spec.handler(call);
   if (!body) return WithoutBodyForHead(request, ErrorResponse(body.error()));
-  return Finish(request, std::move(*body));
+  Response response = Finish(request, std::move(*body));
+  // What a signed-in or private read shows depends on who asks.
+  if (identity || options_.private_reads)
+    response.headers.emplace_back("Vary", "Authorization, Cookie");
+  return response;
 }
+
+namespace api_internal {
+
+Result<std::string> FeatureRepresentation(Store& record, const std::string& slug) {
+  return Json(ST_TRY(view::BuildFeatureShow(record, slug))).text;
+}
+
+std::string JsonText(const nlohmann::json& value) { return view::DumpJson(value) + "\n"; }
+
+}  // namespace api_internal
 
 Response Api::Handle(const Request& request, Store& store, Timestamp clock) const {
   Dispatch dispatch = Route(request);
@@ -439,6 +534,22 @@ std::string EntityTag(std::string_view body) {
     tag += fmt::format("{:02x}", digest[index]);
   }
   return tag + "\"";
+}
+
+bool IfMatchMatches(std::string_view header, std::string_view etag) {
+  if (etag.starts_with("W/")) return false;
+  while (!header.empty()) {
+    std::size_t start = header.find_first_not_of(" \t,");
+    if (start == std::string_view::npos) break;
+    header.remove_prefix(start);
+    if (header.starts_with('*')) return true;
+    bool weak = header.starts_with("W/\"");
+    std::size_t quote = header.find('"', weak ? 3 : 1);
+    if (quote == std::string_view::npos) return false;
+    if (!weak && header.substr(0, quote + 1) == etag) return true;
+    header.remove_prefix(quote + 1);
+  }
+  return false;
 }
 
 bool IfNoneMatchMatches(std::string_view header, std::string_view etag) {

@@ -48,6 +48,7 @@ class DownStore final : public Store {
   Result<std::optional<Proposal>> FindProposal(std::int64_t) override { return Down(); }
   Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t) override { return Down(); }
   EvidenceReader& evidence() override { return evidence_.evidence(); }
+  AccountReader& accounts() override { return evidence_.accounts(); }
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>&) override {
     return Down();
   }
@@ -405,9 +406,10 @@ TEST_F(ApiTest, UnknownRoutesWrongMethodsAndQueriesAreRefused) {
   ExpectError(Get("/api/v1"), 404, "not-found");
   ExpectError(Get("/api/v2/releases"), 404, "not-found");
   ExpectError(Get("/api/v1/releases/4.3/nothing"), 404, "not-found");
-  Response post = Get(*release_, "/api/v1/releases", "POST");
-  ExpectError(post, 405, "method-not-allowed");
-  EXPECT_EQ(post.Header("Allow"), "GET, HEAD");
+  Response put = Get(*release_, "/api/v1/releases", "PUT");
+  ExpectError(put, 405, "method-not-allowed");
+  EXPECT_EQ(put.Header("Allow"), "GET, HEAD, POST");
+  EXPECT_EQ(Get(*release_, "/api/v1/releases/4.3", "POST").Header("Allow"), "GET, HEAD");
   ExpectError(Get(*release_, "/healthz", "DELETE"), 405, "method-not-allowed");
   ExpectError(Get("/api/v1/releases?colour=red"), 400, "invalid-argument");
   ExpectError(Get("/api/v1/features?release=4.3&release=4.4"), 400, "invalid-argument");

@@ -45,8 +45,9 @@ Timestamp Clock() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-Request ToRequest(const http::request<http::string_body>& message) {
+Request ToRequest(const http::request<http::string_body>& message, const std::string& remote) {
   Request request;
+  request.remote_address = remote;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   for (const auto& field : message) {
@@ -106,6 +107,14 @@ std::string RequestLine(const http::request_parser<http::string_body>& parser) {
                      message.version() % 10);
 }
 
+ApiOptions MakeApiOptions(const ServerOptions& options) {
+  ApiOptions api;
+  api.private_reads = options.private_reads;
+  api.secure_cookies = options.base_url.starts_with("https://");
+  api.body_limit = options.body_limit;
+  return api;
+}
+
 // A connection as the shutdown sees it: one waiting for a request is closed
 // at once, one answering finishes first.
 struct Connection {
@@ -132,7 +141,11 @@ class Registration {
 class Server {
  public:
   Server(const ServerOptions& options, std::ostream& log, WorkerPool& pool, Metrics& metrics)
-      : options_(options), log_(log), pool_(pool), metrics_(metrics), api_(&metrics) {}
+      : options_(options),
+        log_(log),
+        pool_(pool),
+        metrics_(metrics),
+        api_(&metrics, MakeApiOptions(options), &throttle_) {}
 
   Result<void> Listen();
   // Serves until SIGTERM or SIGINT and every connection has ended.
@@ -151,6 +164,7 @@ class Server {
   std::ostream& log_;
   WorkerPool& pool_;
   Metrics& metrics_;
+  LoginThrottle throttle_;  // Before api_, which points at it.
   Api api_;
   // One I/O thread: everything below is touched only from it.
   asio::io_context io_{1};
@@ -264,7 +278,7 @@ asio::awaitable<void> Server::Session(tcp::socket socket) {
       keep_alive = false;  // The rest of the stream cannot be framed.
     } else {
       metrics_.RequestStarted();
-      response = co_await Answer(ToRequest(parser.get()), route);
+      response = co_await Answer(ToRequest(parser.get(), remote), route);
       metrics_.RequestFinished();
       keep_alive = parser.get().keep_alive();
       version = parser.get().version();

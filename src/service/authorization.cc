@@ -23,6 +23,7 @@ constexpr Role kContributor = Role::kContributor;
 constexpr std::array kPermissions = {
     // action, what, commands, roles (every object), owner roles (their own objects)
     Permission{Action::kManagePeople, "add people and change their e-mails and roles", "`person add`", {kAdmin}, {}},
+    Permission{Action::kSetPassword, "set another person's password for the server", "`person passwd`", {kAdmin}, {}},
     Permission{Action::kImport, "import a project file", "`import` (into an initialised database)", {kAdmin}, {}},
     Permission{Action::kAddRelease, "add a release", "`release add`", {kReleaseManager}, {}},
     Permission{Action::kSlipRelease, "slip a release", "`release slip`", {kReleaseManager}, {}},

@@ -14,6 +14,7 @@ using testing::At;
 
 constexpr Action kAllActions[] = {
     Action::kManagePeople,
+    Action::kSetPassword,
     Action::kImport,
     Action::kAddRelease,
     Action::kSlipRelease,

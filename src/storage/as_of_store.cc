@@ -254,6 +254,8 @@ class AsOfStore final : public Store {
   }
 
   EvidenceReader& evidence() override { return inner_.evidence(); }
+  // Credentials are not part of the record: read as stored.
+  AccountReader& accounts() override { return inner_.accounts(); }
 
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>&) override {
     return Fail(

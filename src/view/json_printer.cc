@@ -144,6 +144,17 @@ nlohmann::json DraftObjectionJson(const DraftObjection& draft) {
           {"state", draft.state}};
 }
 
+nlohmann::json TokenJson(const ApiToken& token, Timestamp now) {
+  return {{"id", token.id},
+          {"name", token.name},
+          {"person", token.person},
+          {"scope", TokenScopeName(token.scope)},
+          {"state", TokenState(token, now)},
+          {"created_at", FormatTimestamp(token.created_at)},
+          {"expires_at", Instant(token.expires_at)},
+          {"revoked_at", Instant(token.revoked_at)}};
+}
+
 nlohmann::json ProtocolStateJson(const ProtocolState& state) {
   return ProtocolJson(state.protocol, state.process, state.proposals, state.now);
 }
@@ -290,6 +301,22 @@ void JsonPrinter::Print(const Changed<DraftSettled>& view) {
   Write({{"message_id", view.value.message_id},
          {"state", view.value.confirmed ? "confirmed" : "dismissed"},
          {"objection", view.value.objection}});
+}
+
+void JsonPrinter::Print(const TokenList& view) {
+  nlohmann::json tokens = nlohmann::json::array();
+  for (const ApiToken& token : view.tokens) tokens.push_back(TokenJson(token, view.now));
+  Write(tokens);
+}
+
+void JsonPrinter::Print(const Changed<NewToken>& view) {
+  nlohmann::json json = TokenJson(view.value.token, view.value.token.created_at);
+  json["token"] = view.value.secret;
+  Write(json);
+}
+
+void JsonPrinter::Print(const Changed<ApiToken>& view) {
+  Write(TokenJson(view.value, view.value.revoked_at.value_or(view.value.created_at)));
 }
 
 }  // namespace stocktake::view

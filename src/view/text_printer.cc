@@ -503,4 +503,27 @@ void TextPrinter::Print(const Changed<ObjectionRaised>& view) { out_ << view.mes
 
 void TextPrinter::Print(const Changed<DraftSettled>& view) { out_ << view.message << '\n'; }
 
+void TextPrinter::Print(const TokenList& view) {
+  if (view.tokens.empty()) {
+    out_ << "No tokens yet: make one with 'stocktake token create --name NAME'.\n";
+    return;
+  }
+  out_ << fmt::format("{:>4}  {:<24} {:<5}  {:<7}  {:<20}  {}\n", "ID", "NAME", "SCOPE", "STATE",
+                      "CREATED", "EXPIRES");
+  for (const ApiToken& token : view.tokens) {
+    out_ << fmt::format("{:>4}  {:<24} {:<5}  {:<7}  {:<20}  {}\n", token.id, token.name,
+                        TokenScopeName(token.scope), TokenState(token, view.now),
+                        FormatTimestamp(token.created_at),
+                        token.expires_at ? FormatTimestamp(*token.expires_at) : "never");
+  }
+}
+
+void TextPrinter::Print(const Changed<NewToken>& view) {
+  out_ << view.message << '\n'
+       << view.value.secret << '\n'
+       << "It is shown only this once: store it where your scripts read it.\n";
+}
+
+void TextPrinter::Print(const Changed<ApiToken>& view) { out_ << view.message << '\n'; }
+
 }  // namespace stocktake::view

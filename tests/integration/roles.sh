@@ -84,6 +84,14 @@ check "the last admin keeps the role" exit_is 4 st --as "$admin" person add "$ad
 check "saying why" err_has "the only admin"
 check "and changing nothing" test "$(digest)" = "$before"
 
+# Passwords for the server: everyone sets their own, only an admin another's.
+allowed "a reader sets their own password" "$reader" person passwd "$reader" <<<"a long password"
+allowed "admin sets another's password" "$admin" person passwd "$dev" <<<"a long password"
+refused "a release manager setting another's password" "needs the admin role" "$rm" \
+  person passwd "$dev" <<<"a long password"
+refused "an unknown address setting a password" "needs the admin role" "$stranger" \
+  person passwd "$reader" <<<"a long password"
+
 # Import: admins only.
 check "export" exit_is 0 st export -o "$work/project.yaml"
 allowed "admin imports" "$admin" import "$work/project.yaml"

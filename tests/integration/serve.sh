@@ -129,7 +129,7 @@ check "unknown route 404" error_is 404 not-found "$s/api/v1/nothing"
 check "bad as_of 400" error_is 400 invalid-argument "$s/api/v1/releases?as_of=yesterday"
 check "traversal 400" error_is 400 invalid-argument "$s/api/v1/features/%2E%2E" --path-as-is
 check "invalid UTF-8 400" error_is 400 invalid-argument "$s/api/v1/features/%FF"
-check "wrong method 405" error_is 405 method-not-allowed "$s/api/v1/releases" -X POST
+check "wrong method 405" error_is 405 method-not-allowed "$s/api/v1/releases/4.3" -X POST
 check "405 says Allow" grep -qi '^Allow: GET, HEAD' "$work/headers"
 check "body over the limit 413" error_is 413 too-large "$s/api/v1/releases" -X POST \
   -H 'Content-Type: text/plain' --data-binary "@$root/examples/xen-pv-protocols.yaml" \

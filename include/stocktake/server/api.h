@@ -18,8 +18,19 @@
 // a strong ETag, and a matching If-None-Match gets 304. The routes, their
 // parameters and statuses are documented in docs/api.md.
 //
-// An Api is immutable after construction: share it between threads.
+// Writes (feature add and set, release slip) and the session routes need
+// authentication, checked in Run() on the worker: a bearer token
+// (`Authorization: Bearer stk_…`, its scope and expiry checked) or a session
+// cookie from `POST /api/v1/session`, whose writes must send the session's
+// X-CSRF-Token. The acting person is the authenticated one, never a header
+// or a field of the body, and the service layer's role rules decide the rest.
+// Password checks (argon2id, slow) run on the worker too. With
+// ApiOptions::private_reads, reads need authentication as well.
+//
+// An Api is immutable after construction: share it between threads. The
+// LoginThrottle it may be given is thread-safe.
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -27,6 +38,7 @@
 #include <vector>
 
 #include "stocktake/server/http_message.h"
+#include "stocktake/server/login_throttle.h"
 #include "stocktake/server/metrics.h"
 #include "stocktake/server/target.h"
 #include "stocktake/storage/store.h"
@@ -57,19 +69,39 @@ struct Dispatch {
   std::optional<Timestamp> as_of;
 };
 
+/// How the API authenticates and what it accepts.
+struct ApiOptions {
+  /// `serve --private`: reads need authentication too (401 without it).
+  bool private_reads = false;
+  /// Session cookies carry `Secure`: clients reach the server over https.
+  bool secure_cookies = false;
+  /// How long a session from POST /api/v1/session lasts.
+  std::chrono::seconds session_lifetime{12 * 60 * 60};
+  /// A request body over this many bytes gets 413.
+  std::size_t body_limit = 1 << 20;
+};
+
+/// The cookie that holds a session id.
+inline constexpr char kSessionCookie[] = "stocktake_session";
+
 class Api {
  public:
-  /// `metrics` (may be null: /metrics then reports nothing) must outlive the Api.
-  explicit Api(const Metrics* metrics = nullptr) : metrics_(metrics) {}
+  /// `metrics` (may be null: /metrics then reports nothing) and `throttle`
+  /// (may be null: failed logins are then not limited) must outlive the Api.
+  explicit Api(const Metrics* metrics = nullptr, ApiOptions options = {},
+               LoginThrottle* throttle = nullptr)
+      : metrics_(metrics), options_(options), throttle_(throttle) {}
 
   /// Routes `request` without a Store: 400 for a bad target, query parameter
-  /// or `as_of`; 404 for an unknown path; 405 (with Allow) for a method other
-  /// than GET or HEAD.
+  /// or `as_of`; 404 for an unknown path; 405 (with Allow) for a method the
+  /// path does not take; 413 for a body over the limit; 415 for a write
+  /// whose body is not application/json.
   Dispatch Route(const Request& request) const;
 
-  /// Runs a dispatch that has no `answer`. `store` may be null only when
-  /// `dispatch.needs_store` is false. `clock` is the time of a read without
-  /// ?as_of.
+  /// Runs a dispatch that has no `answer`: authenticates the request, then
+  /// reads or writes. `store` may be null only when `dispatch.needs_store` is
+  /// false. `clock` is the time of a read without ?as_of, of every write, and
+  /// of the expiry checks of tokens, sessions and the login throttle.
   Response Run(const Request& request, const Dispatch& dispatch, Store* store,
                Timestamp clock) const;
 
@@ -78,11 +110,18 @@ class Api {
 
  private:
   const Metrics* metrics_;
+  ApiOptions options_;
+  LoginThrottle* throttle_;
 };
 
 /// The strong entity tag of `body`: a quoted hex digest of SHA-256's first
 /// 128 bits, e.g. "\"3f2a…\"".
 std::string EntityTag(std::string_view body);
+
+/// Whether an If-Match header value (a list of entity tags, or "*") names
+/// `etag`, by the strong comparison RFC 9110 prescribes for it: weak tags
+/// never match.
+bool IfMatchMatches(std::string_view header, std::string_view etag);
 
 /// Whether an If-None-Match header value (a list of entity tags, or "*")
 /// names `etag`, by the weak comparison RFC 9110 prescribes for it.

@@ -24,6 +24,9 @@ struct Request {
   std::string target = "/";
   std::map<std::string, std::string> headers;
   std::string body;
+  /// The client's IP address as the socket saw it (the proxy's, behind one);
+  /// login attempts are counted per address.
+  std::string remote_address;
 
   /// The value of header `lower_case_name`, or empty when absent.
   std::string_view Header(const std::string& lower_case_name) const;

@@ -43,6 +43,8 @@ struct ServerOptions {
   /// A connection that sends no complete request (or takes no response) for
   /// this long is closed.
   std::chrono::seconds timeout{30};
+  /// `--private`: anonymous reads get 401 (docs/api.md, "Authentication").
+  bool private_reads = false;
   /// The Server header, e.g. "stocktake/0.1.0".
   std::string server_name = "stocktake";
 };

@@ -35,6 +35,7 @@ namespace stocktake {
 /// Every kind of write that needs a role, in the order of the table.
 enum class Action {
   kManagePeople,             ///< person add: add people, change their identities and roles.
+  kSetPassword,              ///< person passwd of someone else (everyone may set their own).
   kImport,                   ///< import a project file.
   kAddRelease,               ///< release add.
   kSlipRelease,              ///< release slip: an intervention.

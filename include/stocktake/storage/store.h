@@ -27,6 +27,7 @@
 #include "stocktake/model/release.h"
 #include "stocktake/process/process.h"
 #include "stocktake/result.h"
+#include "stocktake/storage/account_store.h"
 #include "stocktake/storage/evidence_store.h"
 
 namespace stocktake {
@@ -127,6 +128,10 @@ class StoreWriter {
   /// Writes of evidence (ingested mail and commits, rules, links) in this
   /// transaction; see storage/evidence_store.h.
   virtual EvidenceWriter& evidence_writer() = 0;
+
+  /// Writes of passwords, tokens and sessions in this transaction; see
+  /// storage/account_store.h.
+  virtual AccountWriter& account_writer() = 0;
 };
 
 class Store {
@@ -174,6 +179,9 @@ class Store {
 
   /// Reads of ingested evidence; see storage/evidence_store.h.
   virtual EvidenceReader& evidence() = 0;
+
+  /// Reads of passwords, tokens and sessions; see storage/account_store.h.
+  virtual AccountReader& accounts() = 0;
 
   /// Runs `body` in one transaction: commits when it succeeds, rolls back and
   /// returns its error when it fails. Not reentrant.

@@ -50,6 +50,9 @@ class JsonPrinter final : public Printer {
   void Print(const Changed<ProposalState>& view) override;
   void Print(const Changed<ObjectionRaised>& view) override;
   void Print(const Changed<DraftSettled>& view) override;
+  void Print(const TokenList& view) override;
+  void Print(const Changed<NewToken>& view) override;
+  void Print(const Changed<ApiToken>& view) override;
 
  private:
   void Write(const nlohmann::json& value);

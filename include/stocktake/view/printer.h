@@ -20,6 +20,7 @@
 #include <string>
 
 #include "stocktake/report/taking_stock.h"
+#include "stocktake/view/accounts.h"
 #include "stocktake/view/evidence.h"
 #include "stocktake/view/lifecycle.h"
 #include "stocktake/view/planning.h"
@@ -69,6 +70,9 @@ class Printer {
   virtual void Print(const DraftObjectionList& view) = 0;
   virtual void Print(const IngestReport& view) = 0;
 
+  // Accounts of the server.
+  virtual void Print(const TokenList& view) = 0;
+
   // Writes.
   virtual void Print(const Changed<InitDone>& view) = 0;
   virtual void Print(const Changed<Person>& view) = 0;
@@ -78,6 +82,11 @@ class Printer {
   virtual void Print(const Changed<ProposalState>& view) = 0;
   virtual void Print(const Changed<ObjectionRaised>& view) = 0;
   virtual void Print(const Changed<DraftSettled>& view) = 0;
+  /// `token create`: the text shows the secret on a line of its own, the
+  /// JSON in "token"; nothing else ever shows it.
+  virtual void Print(const Changed<NewToken>& view) = 0;
+  /// `token revoke`.
+  virtual void Print(const Changed<ApiToken>& view) = 0;
 };
 
 enum class Format { kText, kJson };

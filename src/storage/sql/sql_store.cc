@@ -13,6 +13,7 @@
 #include "stocktake/util/text.h"
 #include "storage/sql/migrations.h"
 #include "storage/sql/row_reader.h"
+#include "storage/sql/sql_accounts_internal.h"
 #include "storage/sql/sql_error.h"
 #include "storage/sql/sql_evidence_internal.h"
 
@@ -95,7 +96,8 @@ class SqlStore final : public Store, private StoreWriter {
   SqlStore(SqlDialect dialect, std::unique_ptr<soci::session> session)
       : dialect_(dialect),
         sql_(std::move(session)),
-        evidence_(SqlEvidence::Create(dialect, *sql_)) {}
+        evidence_(SqlEvidence::Create(dialect, *sql_)),
+        accounts_(SqlAccounts::Create(*sql_)) {}
 
   Result<void> Migrate();
 
@@ -117,6 +119,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t objection_id) override;
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>& body) override;
   EvidenceReader& evidence() override { return *evidence_; }
+  AccountReader& accounts() override { return *accounts_; }
 
  private:
   Result<void> SaveProject(const Project& project) override;
@@ -131,6 +134,7 @@ class SqlStore final : public Store, private StoreWriter {
   Result<std::int64_t> AppendProposalAction(std::int64_t proposal_id,
                                             const ProposalAction& action) override;
   EvidenceWriter& evidence_writer() override { return *evidence_; }
+  AccountWriter& account_writer() override { return *accounts_; }
 
   Result<std::vector<Protocol>> LoadProtocols(const std::string* name);
   Result<std::vector<Proposal>> LoadProposals(const std::string* protocol, const long long* id);
@@ -145,6 +149,7 @@ class SqlStore final : public Store, private StoreWriter {
   SqlDialect dialect_;
   std::unique_ptr<soci::session> sql_;
   std::unique_ptr<SqlEvidence> evidence_;  // The evidence tables, over sql_.
+  std::unique_ptr<SqlAccounts> accounts_;  // The account tables, over sql_.
   bool in_transaction_ = false;
   std::uint64_t commits_ = 0;  // Committed by this store, for ChangeStamp().
 
