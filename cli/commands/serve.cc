@@ -14,6 +14,7 @@ Runner DeclareServe(CLI::App& command) {
     std::string listen = "127.0.0.1:8080", base_url;
     std::size_t threads = std::max(2u, std::thread::hardware_concurrency());
     bool private_reads = false;
+    std::size_t cache_mb = 64;
   };
   auto options = std::make_shared<Options>();
   command.add_option("--listen", options->listen,
@@ -28,8 +29,14 @@ Runner DeclareServe(CLI::App& command) {
                      "session cookies Secure");
   command.add_flag("--private", options->private_reads,
                    "reads need a bearer token or a signed-in session too (401 without)");
+  command
+      .add_option("--cache-mb", options->cache_mb,
+                  "MiB of read responses kept while the database is unchanged (default 64; 0 "
+                  "keeps none)")
+      ->check(CLI::Range(0, 65536));
   return [options](Invocation& run) -> Result<int> {
     server::ServerOptions serve;
+    serve.cache_bytes = options->cache_mb << 20;
     ST_TRY(server::ParseListenAddress(options->listen, serve));
     serve.workers = options->threads;
     serve.base_url = options->base_url;

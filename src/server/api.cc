@@ -358,9 +358,8 @@ Result<std::optional<Timestamp>> CheckQuery(const RouteSpec& spec, const Target&
 
 // A 200 body becomes the response: its ETag, 304 when the client has it, no
 // body for HEAD.
-Response Finish(const Request& request, Body body) {
+Response Finish(const Request& request, Body body, std::string etag) {
   Response response;
-  std::string etag = EntityTag(body.text);
   response.headers.emplace_back("ETag", etag);
   response.headers.emplace_back("Cache-Control", "no-cache");
   for (auto& header : body.headers) response.headers.push_back(std::move(header));
@@ -492,20 +491,49 @@ Response Api::Run(const Request& request, const Dispatch& dispatch, Store* store
         request, spec.respond(api_internal::Exchange{request, *store, clock, dispatch.parameters,
                                                      identity, options_, throttle_}));
   }
+  Response response = Read(request, dispatch, *store, now);
+  // What a signed-in or private read shows depends on who asks.
+  if (identity || options_.private_reads)
+    response.headers.emplace_back("Vary", "Authorization, Cookie");
+  return response;
+}
+
+Response Api::Read(const Request& request, const Dispatch& dispatch, Store& store,
+                   Timestamp now) const {
+  const RouteSpec& spec = *dispatch.spec;
+  // The stamp is read before the body is built: a commit in between leaves
+  // the entry under the older stamp, which the next read no longer finds.
+  std::string key, stamp;
+  bool cached =
+      cache_ != nullptr && (spec.reads == Reads::kRecord || spec.reads == Reads::kEvidence);
+  if (cached) {
+    auto current = store.ChangeStamp();
+    cached = current.has_value();
+    if (cached) {
+      stamp = std::move(*current);
+      key = request.target;
+      if (spec.reads == Reads::kRecord) key += "\n" + FormatTimestamp(now);
+      if (auto hit = cache_->Find(key, stamp)) {
+        return Finish(
+            request,
+            Body{std::move(hit->content_type), std::move(hit->text), std::move(hit->headers)},
+            std::move(hit->etag));
+      }
+    }
+  }
   std::unique_ptr<Store> past;
-  Store* reading = store;
+  Store* reading = &store;
   if (spec.reads == Reads::kRecord) {
-    past = MakeAsOfStore(*store, now);
+    past = MakeAsOfStore(store, now);
     reading = past.get();
   }
   Call call{reading, now, dispatch.parameters, dispatch.target, metrics_};
   auto body = spec.handler(call);
   if (!body) return WithoutBodyForHead(request, ErrorResponse(body.error()));
-  Response response = Finish(request, std::move(*body));
-  // What a signed-in or private read shows depends on who asks.
-  if (identity || options_.private_reads)
-    response.headers.emplace_back("Vary", "Authorization, Cookie");
-  return response;
+  std::string etag = EntityTag(body->text);
+  if (cached)
+    cache_->Put(key, stamp, CachedBody{body->content_type, body->text, etag, body->headers});
+  return Finish(request, std::move(*body), std::move(etag));
 }
 
 namespace api_internal {

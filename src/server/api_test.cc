@@ -358,6 +358,39 @@ TEST_F(ApiTest, FeatureListsPageWithALinkToTheNextPage) {
   ExpectError(Get("/api/v1/features?limit=x"), 400, "invalid-argument");
 }
 
+TEST_F(ApiTest, ACachedReadIsAnsweredUntilACommitMovesTheStamp) {
+  auto store = ST_MUST(OpenStore(":memory:"));
+  Planning planning(*store);
+  ST_MUST(planning.Import({kManager, At("2013-01-21")},
+                          ReadFileForTesting(SourcePath("examples/xen-4.3.yaml")),
+                          "examples/xen-4.3.yaml"));
+  ResponseCache cache(1 << 20);
+  Api cached(nullptr, {}, nullptr, &cache);
+  Api fresh;
+  Request request;
+  request.method = "GET";
+  request.target = "/api/v1/releases/4.3";
+  Response first = cached.Handle(request, *store, kNow);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(cache.entries(), 1u);
+  Response again = cached.Handle(request, *store, kNow);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("ETag"), first.Header("ETag"));
+  // Another instant is another entry; HEAD and 304 come from the entry too.
+  EXPECT_EQ(cached.Handle(request, *store, kNow + std::chrono::seconds(1)).status, 200);
+  EXPECT_EQ(cache.entries(), 2u);
+  request.headers["if-none-match"] = first.Header("ETag");
+  EXPECT_EQ(cached.Handle(request, *store, kNow).status, 304);
+  request.headers.clear();
+  // A commit moves the stamp: the next read is built again and shows it.
+  ST_MUST(planning.SlipRelease({kManager, At("2013-02-01")}, "4.3", ParseDate("2013-04-08").value(),
+                               std::nullopt, "PVH"));
+  Response after = cached.Handle(request, *store, kNow);
+  EXPECT_NE(after.body, first.body);
+  EXPECT_EQ(after.body, fresh.Handle(request, *store, kNow).body);
+  EXPECT_NE(after.body.find("2013-04-08"), std::string::npos);
+}
+
 TEST_F(ApiTest, ReportInEveryFormatIsTheCliOutput) {
   // `stocktake --now 2013-01-21 report 4.3`: the seed mail's body.
   Response text = Get("/api/v1/releases/4.3/report?format=text&as_of=2013-01-21");

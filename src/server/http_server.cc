@@ -145,7 +145,8 @@ class Server {
         log_(log),
         pool_(pool),
         metrics_(metrics),
-        api_(&metrics, MakeApiOptions(options), &throttle_) {}
+        cache_(options.cache_bytes),
+        api_(&metrics, MakeApiOptions(options), &throttle_, &cache_) {}
 
   Result<void> Listen();
   // Serves until SIGTERM or SIGINT and every connection has ended.
@@ -164,7 +165,8 @@ class Server {
   std::ostream& log_;
   WorkerPool& pool_;
   Metrics& metrics_;
-  LoginThrottle throttle_;  // Before api_, which points at it.
+  LoginThrottle throttle_;  // Before api_, which points at it, as at cache_.
+  ResponseCache cache_;
   Api api_;
   // One I/O thread: everything below is touched only from it.
   asio::io_context io_{1};

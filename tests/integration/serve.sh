@@ -87,6 +87,18 @@ check "people" same "$s/api/v1/people?as_of=$t" $json st --now $t --json person 
 check "series" same "$s/api/v1/series" $json st --json series list
 check "thread" same "$s/api/v1/threads/%3Cr@x%3E" $json st --json thread show "<r@x>"
 check "stats" same "$s/api/v1/stats" $json st --json stats
+# A read answered again from the server's cache is still the database's
+# state: a write by another process (the CLI) shows at once.
+t2=2013-03-01T00:00:00Z
+check "release before the slip" same "$s/api/v1/releases/4.3?as_of=$t2" $json \
+  st --now $t2 --json release show 4.3
+check "again, from the cache" same "$s/api/v1/releases/4.3?as_of=$t2" $json \
+  st --now $t2 --json release show 4.3
+check "a slip by the CLI" exit_is 0 st --as george.dunlap@eu.citrix.com --now 2013-02-20 \
+  release slip 4.3 --freeze 2013-04-15 --reason "the cache test"
+check "the server shows the slip" same "$s/api/v1/releases/4.3?as_of=$t2" $json \
+  st --now $t2 --json release show 4.3
+check "with its new freeze" grep -q '"freeze": "2013-04-15"' "$work/body"
 u=2026-11-05T00:00:00Z
 check "protocols" same "$p/api/v1/protocols?as_of=$u" $json pv --now $u --json protocol list
 check "protocol" same "$p/api/v1/protocols/pvcalls?as_of=$u" $json \

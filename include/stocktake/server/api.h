@@ -27,8 +27,13 @@
 // Password checks (argon2id, slow) run on the worker too. With
 // ApiOptions::private_reads, reads need authentication as well.
 //
+// A read's body is kept in the ResponseCache the Api may be given, under
+// the request target, the instant it is read as of and the database's
+// change stamp (Store::ChangeStamp()), and answered from there while no
+// commit, by anyone, has moved the stamp.
+//
 // An Api is immutable after construction: share it between threads. The
-// LoginThrottle it may be given is thread-safe.
+// LoginThrottle and ResponseCache it may be given are thread-safe.
 
 #include <chrono>
 #include <cstddef>
@@ -40,6 +45,7 @@
 #include "stocktake/server/http_message.h"
 #include "stocktake/server/login_throttle.h"
 #include "stocktake/server/metrics.h"
+#include "stocktake/server/response_cache.h"
 #include "stocktake/server/target.h"
 #include "stocktake/storage/store.h"
 #include "stocktake/util/time.h"
@@ -86,11 +92,12 @@ inline constexpr char kSessionCookie[] = "stocktake_session";
 
 class Api {
  public:
-  /// `metrics` (may be null: /metrics then reports nothing) and `throttle`
-  /// (may be null: failed logins are then not limited) must outlive the Api.
+  /// `metrics` (may be null: /metrics then reports nothing), `throttle`
+  /// (may be null: failed logins are then not limited) and `cache` (may be
+  /// null: every read is built anew) must outlive the Api.
   explicit Api(const Metrics* metrics = nullptr, ApiOptions options = {},
-               LoginThrottle* throttle = nullptr)
-      : metrics_(metrics), options_(options), throttle_(throttle) {}
+               LoginThrottle* throttle = nullptr, ResponseCache* cache = nullptr)
+      : metrics_(metrics), options_(options), throttle_(throttle), cache_(cache) {}
 
   /// Routes `request` without a Store: 400 for a bad target, query parameter
   /// or `as_of`; 404 for an unknown path; 405 (with Allow) for a method the
@@ -109,9 +116,15 @@ class Api {
   Response Handle(const Request& request, Store& store, Timestamp clock) const;
 
  private:
+  // A read's body: from `cache_` when the database has not changed since it
+  // was built, else built and kept there.
+  Response Read(const Request& request, const Dispatch& dispatch, Store& store,
+                Timestamp now) const;
+
   const Metrics* metrics_;
   ApiOptions options_;
   LoginThrottle* throttle_;
+  ResponseCache* cache_;
 };
 
 /// The strong entity tag of `body`: a quoted hex digest of SHA-256's first

@@ -45,6 +45,9 @@ struct ServerOptions {
   std::chrono::seconds timeout{30};
   /// `--private`: anonymous reads get 401 (docs/api.md, "Authentication").
   bool private_reads = false;
+  /// Bytes of read responses kept to answer the same read again while the
+  /// database is unchanged (api.h); 0 keeps none.
+  std::size_t cache_bytes = 64 << 20;
   /// The Server header, e.g. "stocktake/0.1.0".
   std::string server_name = "stocktake";
 };
