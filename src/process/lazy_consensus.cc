@@ -334,6 +334,14 @@ Result<void> CheckActorMayAct(const Proposal& proposal, const ProposalAction& ac
                               const ObjectionStatus* objection, const Person& actor) {
   switch (action.kind) {
     case ProposalActionKind::kObject:
+      // Lazy consensus asks others to object: a proposer who has doubts
+      // withdraws the proposal instead.
+      if (actor.HasEmail(proposal.proposer)) {
+        return Fail(Error::InvalidArgument(
+            fmt::format("{} proposed proposal {}: a proposer does not object to their own "
+                        "proposal; withdraw it with 'stocktake withdraw {}' instead",
+                        actor.email, proposal.id, proposal.id)));
+      }
       return CheckObjectionReason(action);
     case ProposalActionKind::kAnswer:
       // Answering one's own objection would start the objector's own

@@ -17,6 +17,8 @@ constexpr Action kAllActions[] = {
     Action::kImport,
     Action::kAddRelease,
     Action::kSlipRelease,
+    Action::kShipRelease,
+    Action::kIntervene,
     Action::kAddFeature,
     Action::kUpdateFeature,
     Action::kPlanFeature,

@@ -57,6 +57,18 @@ Error NoObjection(std::int64_t id) {
       "no objection {}: see 'stocktake proposal show PROPOSAL' for its objections' numbers", id));
 }
 
+// Owners are people, named by e-mail as everywhere else.
+Result<void> CheckOwners(const std::vector<std::string>& owners) {
+  for (const auto& owner : owners) {
+    if (!IsEmailAddress(owner)) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "owner '{}' is not an e-mail address: give each owner as --owner name@example.org",
+          owner)));
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<ProtocolProcess> Lifecycle::LoadProcess() {
@@ -80,6 +92,7 @@ Result<std::vector<Protocol>> Lifecycle::ListProtocols() { return store_.ListPro
 
 Result<Protocol> Lifecycle::AddProtocol(const Context& context, Protocol draft) {
   ProtocolProcess process = ST_TRY(LoadProcess());
+  ST_TRY(CheckOwners(draft.owners));
   draft.name = std::string(Trim(draft.name));
   if (draft.name.empty() || Slugify(draft.name) != ToLower(draft.name)) {
     return Fail(Error::InvalidArgument(fmt::format(
@@ -131,6 +144,7 @@ Result<Protocol> Lifecycle::AddProtocol(const Context& context, Protocol draft) 
 Result<Protocol> Lifecycle::UpdateProtocol(const Context& context, const std::string& name,
                                            const ProtocolUpdate& update) {
   Protocol result;
+  if (update.owners) ST_TRY(CheckOwners(*update.owners));
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     Protocol before = ST_TRY(FindProtocol(name));
     OwnedObject owned{"protocol", before.name, before.owners};

@@ -69,6 +69,7 @@ json ProcessJson(const Process& process) {
   const ProtocolProcess& lifecycle = process.lifecycle;
   return json{{"name", process.name},
               {"staleness_days", process.staleness_days},
+              {"initial_status", process.initial_status},
               {"freeze_warning_days", process.freeze_warning_days},
               {"statuses", statuses},
               {"stages", stages},
@@ -119,6 +120,7 @@ const std::vector<FieldSpec<Feature>>& FeatureFields() {
       Member("notes", &Feature::notes),
       Member("protocol", &Feature::protocol),
       Member("freeze_exception", &Feature::freeze_exception),
+      Member("removed", &Feature::removed),
   };
   return fields;
 }

@@ -1,0 +1,83 @@
+// Issue 9, proposals: a proposer could object to their own proposal, and
+// `proposal show` printed "resolved by" the objector at the time the
+// objection was raised, without the answers and replies.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "stocktake/process/lazy_consensus.h"
+#include "stocktake/view/lifecycle.h"
+#include "stocktake/view/text_printer.h"
+#include "tests/support/test_support.h"
+
+namespace stocktake {
+namespace {
+
+using testing::At;
+
+Proposal Opened() {
+  Proposal proposal;
+  proposal.id = 1;
+  proposal.protocol = "pvcalls";
+  proposal.from_stage = "design";
+  proposal.to_stage = "prototype";
+  proposal.proposer = "dev@example.org";
+  proposal.opened_at = At("2026-11-01");
+  return proposal;
+}
+
+ProposalAction Act(ProposalActionKind kind, const char* at, const char* by, const char* text,
+                   std::int64_t objection = 0) {
+  ProposalAction action;
+  action.kind = kind;
+  action.at = At(at);
+  action.by = by;
+  action.text = text;
+  action.objection_id = objection;
+  return action;
+}
+
+TEST(Issue9ProposalsTest, AProposerCannotObjectToTheirOwnProposal) {
+  Protocol protocol = testing::Named("pvcalls", "design");
+  Person proposer{"dev@example.org", "", {}, {Role::kMaintainer}};
+  auto refused = RecordAction(
+      Opened(),
+      Act(ProposalActionKind::kObject, "2026-11-02", "dev@example.org", "the ring is wrong here"),
+      protocol, XenProtocolProcess(), proposer);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().IsInvalidArgument());
+  EXPECT_NE(refused.error().message().find("withdraw it"), std::string::npos);
+}
+
+TEST(Issue9ProposalsTest, ProposalShowPrintsTheConversationAndWhoResolved) {
+  Proposal proposal = Opened();
+  proposal.actions = {
+      Act(ProposalActionKind::kObject, "2026-11-02", "reviewer@example.org",
+          "the ring size is not negotiated", 1),
+      Act(ProposalActionKind::kAnswer, "2026-11-03", "dev@example.org",
+          "version 2 negotiates it in xenstore", 1),
+      Act(ProposalActionKind::kReply, "2026-11-04", "reviewer@example.org",
+          "the key name is still missing", 1),
+      Act(ProposalActionKind::kResolveObjection, "2026-11-05", "czar@example.org",
+          "key added in v3", 1),
+  };
+  std::ostringstream out;
+  view::TextPrinter printer(out);
+  printer.Print(view::ProposalState{proposal, XenProtocolProcess(), At("2026-11-06")});
+  std::string text = out.str();
+  EXPECT_NE(text.find("    1  resolved, raised by reviewer@example.org at 2026-11-02T00:00:00Z: "
+                      "the ring size is not negotiated\n"
+                      "        answer by dev@example.org at 2026-11-03T00:00:00Z: version 2 "
+                      "negotiates it in xenstore\n"
+                      "        reply by reviewer@example.org at 2026-11-04T00:00:00Z: the key "
+                      "name is still missing\n"
+                      "        resolve by czar@example.org at 2026-11-05T00:00:00Z: key added in "
+                      "v3\n"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace stocktake
