@@ -325,7 +325,11 @@ Result<void> AddMovesOut(Store& store, const std::string& version, Timestamp sin
   query.since = since;
   bool added = false;
   for (Event& event : ST_TRY(store.ListEvents(query))) {
-    if (event.release == version) continue;
+    // Most updates change other fields: parse only those that name a release.
+    if (event.release == version || event.detail.find("\"release\"") == std::string::npos ||
+        event.detail.find("\"release\"") == std::string::npos) {
+      continue;
+    }
     Feature old_side;
     auto fields = ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld);
     if (!fields || old_side.release != version) continue;
@@ -1015,7 +1019,7 @@ Result<std::vector<Alert>> Planning::Check(const std::string& version, Timestamp
   std::set<std::string> moved;
   for (const Event& event : ST_TRY(store_.ListEvents(query))) {
     Feature old_side, new_side;
-    if (event.release == version ||
+    if (event.release == version || event.detail.find("\"release\"") == std::string::npos ||
         !ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld) ||
         !ApplyFeatureFieldChanges(new_side, event.detail, ChangeSide::kNew) ||
         old_side.release != version || new_side.release == version) {

@@ -73,6 +73,9 @@ Result<EventLog> BuildFeatureHistory(Store& store, const std::string& name) {
 Result<ReleaseCheck> BuildReleaseCheck(Store& store, const std::string& version, Timestamp now) {
   Planning planning(store);
   ReleaseCheck view{version, now, ST_TRY(planning.Check(version, now))};
+  // A release that shipped is history: there is no stock to take.
+  Release release = ST_TRY(planning.FindRelease(version));
+  if (release.shipped && release.shipped->date <= DayOf(now)) return view;
   // The Czar's alerts (stalled protocols, waiting proposals, lapsing
   // objections) belong to every stock-take too.
   Lifecycle lifecycle(store);

@@ -6,12 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "stocktake/service/lifecycle.h"
 #include "stocktake/service/planning.h"
 #include "stocktake/storage/as_of_store.h"
 #include "stocktake/storage/open_store.h"
+#include "stocktake/view/planning.h"
 #include "tests/support/test_support.h"
 
 namespace stocktake {
@@ -143,6 +146,25 @@ TEST_F(Issue9ReleaseEndTest, CarryOverMovesEveryUnfinishedFeatureInOneStep) {
   auto again = planning_->CarryOver(Acting(kManager, "2013-07-11"), "4.3", "4.4");
   ASSERT_FALSE(again);
   EXPECT_TRUE(again.error().IsInvalidArgument());
+}
+
+TEST_F(Issue9ReleaseEndTest, AShippedReleaseGetsNoLifecycleAlertsEither) {
+  Person maintainer{"dev@example.org", "", {}, {Role::kMaintainer}};
+  ASSERT_TRUE(planning_->SavePerson(Acting(kAdmin, "2013-01-21"), maintainer));
+  Protocol pvcalls;
+  pvcalls.name = "pvcalls";
+  pvcalls.summary = "PV Calls";
+  ASSERT_TRUE(Lifecycle(*store_).AddProtocol(Acting("dev@example.org", "2013-01-22"), pvcalls));
+  auto at_new_year = [&] {
+    auto past = MakeAsOfStore(*store_, At("2014-01-01"));
+    return ST_MUST(view::BuildReleaseCheck(*past, "4.3", At("2014-01-01"))).alerts;
+  };
+  // Design for longer than its six months: the Czar's alert, in every check.
+  std::vector<Alert> before = at_new_year();
+  EXPECT_TRUE(std::any_of(before.begin(), before.end(),
+                          [](const Alert& alert) { return alert.subject == "protocol pvcalls"; }));
+  ASSERT_TRUE(planning_->ShipRelease(Acting(kManager, "2013-07-10"), "4.3", Day("2013-07-09"), ""));
+  EXPECT_TRUE(at_new_year().empty());
 }
 
 }  // namespace
