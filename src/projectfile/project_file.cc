@@ -22,10 +22,10 @@ class Parser : public YamlReader {
 
   Result<Process> ParseProcess(const YAML::Node& node) const {
     ST_TRY(ExpectMap(node, "process"));
-    ST_TRY(OnlyKeys(
-        node, "process",
-        {"name", "statuses", "staleness_days", "freeze_warning_days", "initial_status", "stages",
-         "proposal_window", "responsiveness_window", "czar_wait", "lapse_warning"}));
+    ST_TRY(OnlyKeys(node, "process",
+                    {"name", "statuses", "staleness_days", "freeze_warning_days", "initial_status",
+                     "stages", "proposal_window", "responsiveness_window", "czar_wait",
+                     "lapse_warning", "objection_min_words"}));
     Process process = XenProcess();
     process.name = ST_TRY(Text(node, "name", "process", false));
     if (process.name.empty()) process.name = "custom";
@@ -111,6 +111,12 @@ class Parser : public YamlReader {
         ST_TRY(Span(node, "responsiveness_window", lifecycle.responsiveness_window));
     lifecycle.czar_wait_limit = ST_TRY(Span(node, "czar_wait", lifecycle.czar_wait_limit));
     lifecycle.lapse_warning = ST_TRY(Span(node, "lapse_warning", lifecycle.lapse_warning));
+    lifecycle.objection_min_words =
+        ST_TRY(Number(node, "objection_min_words", "process", lifecycle.objection_min_words));
+    if (lifecycle.objection_min_words < 1) {
+      return Fail(At(node["objection_min_words"],
+                     "'objection_min_words' of process must be at least 1, e.g. 5"));
+    }
     YAML::Node stages = node["stages"];
     if (!stages) return Ok();
     ST_TRY(ExpectSequence(stages, "process stages"));
@@ -788,6 +794,9 @@ void EmitLifecycle(YamlWriter& out, const ProtocolProcess& lifecycle) {
   span("responsiveness_window", lifecycle.responsiveness_window, defaults.responsiveness_window);
   span("czar_wait", lifecycle.czar_wait_limit, defaults.czar_wait_limit);
   span("lapse_warning", lifecycle.lapse_warning, defaults.lapse_warning);
+  if (lifecycle.objection_min_words != defaults.objection_min_words) {
+    out.Raw("objection_min_words", std::to_string(lifecycle.objection_min_words));
+  }
   if (lifecycle.stages == defaults.stages) return;
   out.BeginSequence("stages");
   for (const auto& stage : lifecycle.stages) {

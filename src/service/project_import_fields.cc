@@ -76,7 +76,8 @@ json ProcessJson(const Process& process) {
               {"proposal_window", FormatTimeSpan(lifecycle.proposal_window)},
               {"responsiveness_window", FormatTimeSpan(lifecycle.responsiveness_window)},
               {"czar_wait", FormatTimeSpan(lifecycle.czar_wait_limit)},
-              {"lapse_warning", FormatTimeSpan(lifecycle.lapse_warning)}};
+              {"lapse_warning", FormatTimeSpan(lifecycle.lapse_warning)},
+              {"objection_min_words", lifecycle.objection_min_words}};
 }
 
 json ImplementationsJson(const std::vector<Implementation>& implementations) {

@@ -79,5 +79,29 @@ TEST(Issue9ProposalsTest, ProposalShowPrintsTheConversationAndWhoResolved) {
       << text;
 }
 
+TEST(Issue9ProposalsTest, NoNoNoIsNotASpecificTechnicalObjection) {
+  Protocol protocol = testing::Named("pvcalls", "design");
+  Person reviewer{"reviewer@example.org", "", {}, {Role::kMaintainer}};
+  ProtocolProcess process = XenProtocolProcess();
+  for (const char* vague : {"no no no", "no no no no no no", "I do not like"}) {
+    auto refused = RecordAction(
+        Opened(), Act(ProposalActionKind::kObject, "2026-11-02", reviewer.email.c_str(), vague),
+        protocol, process, reviewer);
+    ASSERT_FALSE(refused) << vague;
+    EXPECT_NE(refused.error().message().find("at least 5 words"), std::string::npos)
+        << refused.error().message();
+  }
+  EXPECT_TRUE(RecordAction(Opened(),
+                           Act(ProposalActionKind::kObject, "2026-11-02", "reviewer@example.org",
+                               "the ring size is not negotiated"),
+                           protocol, process, reviewer));
+  // The process sets the minimum.
+  process.objection_min_words = 3;
+  EXPECT_TRUE(RecordAction(
+      Opened(),
+      Act(ProposalActionKind::kObject, "2026-11-02", "reviewer@example.org", "I do not like"),
+      protocol, process, reviewer));
+}
+
 }  // namespace
 }  // namespace stocktake

@@ -45,6 +45,8 @@ void AppendLifecycleSettings(const ProtocolProcess& lifecycle,
                         FormatTimeSpan(lifecycle.responsiveness_window));
   settings.emplace_back("lifecycle.czar_wait", FormatTimeSpan(lifecycle.czar_wait_limit));
   settings.emplace_back("lifecycle.lapse_warning", FormatTimeSpan(lifecycle.lapse_warning));
+  settings.emplace_back("lifecycle.objection_min_words",
+                        std::to_string(lifecycle.objection_min_words));
 }
 
 Result<ProtocolProcess> LifecycleFromSettings(
@@ -64,6 +66,14 @@ Result<ProtocolProcess> LifecycleFromSettings(
   ST_TRY(span("lifecycle.responsiveness_window", lifecycle.responsiveness_window));
   ST_TRY(span("lifecycle.czar_wait", lifecycle.czar_wait_limit));
   ST_TRY(span("lifecycle.lapse_warning", lifecycle.lapse_warning));
+  if (auto words = settings.find("lifecycle.objection_min_words"); words != settings.end()) {
+    try {
+      lifecycle.objection_min_words = std::stoi(words->second);
+    } catch (const std::exception&) {
+      return Fail(Error::Corruption(
+          fmt::format("setting lifecycle.objection_min_words holds '{}'", words->second)));
+    }
+  }
   auto it = settings.find("lifecycle.stages");
   if (it == settings.end()) return lifecycle;
   nlohmann::json stages = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
