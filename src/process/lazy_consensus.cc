@@ -66,6 +66,10 @@ ObjectionStatus EvaluateObjection(const ProposalAction& raised,
         status.state = ObjectionState::kResolved;
         status.closed_at = action->at;
         break;
+      case ProposalActionKind::kRuleOutOfOrder:
+        status.state = ObjectionState::kOutOfOrder;
+        status.closed_at = action->at;
+        break;
       default:
         break;
     }
@@ -146,6 +150,8 @@ std::string_view ObjectionStateName(ObjectionState state) {
       return "withdrawn";
     case ObjectionState::kResolved:
       return "resolved";
+    case ObjectionState::kOutOfOrder:
+      return "out-of-order";
   }
   return "live";
 }
@@ -386,6 +392,16 @@ Result<void> CheckActorMayAct(const Proposal& proposal, const ProtocolProcess& p
     case ProposalActionKind::kResolveObjection:
       if (!actor.HasRole(Role::kCzar)) {
         return Fail(NotCzar(actor, fmt::format("mark objection {} resolved", objection->id)));
+      }
+      return Ok();
+    case ProposalActionKind::kRuleOutOfOrder:
+      if (!actor.HasRole(Role::kCzar)) {
+        return Fail(NotCzar(actor, fmt::format("rule objection {} out of order", objection->id)));
+      }
+      if (Trim(action.text).empty()) {
+        return Fail(Error::InvalidArgument(
+            "ruling an objection out of order needs a rationale: say why it is not a specific "
+            "technical objection (--text TEXT)"));
       }
       return Ok();
     case ProposalActionKind::kReject:

@@ -37,7 +37,7 @@ constexpr std::array kPermissions = {
     Permission{Action::kPropose, "open a proposal", "`propose`", {kMaintainer, kContributor}, {}},
     Permission{Action::kObject, "object to a proposal", "`object`", {kMaintainer, kContributor}, {}},
     Permission{Action::kRespond, "answer, reply or withdraw", "`answer`, `reply`, `withdraw`", {kMaintainer, kContributor}, {}},
-    Permission{Action::kResolveObjection, "resolve an objection", "`resolve`", {kCzar}, {}},
+    Permission{Action::kResolveObjection, "resolve an objection, or rule it out of order", "`resolve`, `resolve --out-of-order`", {kCzar}, {}},
     Permission{Action::kDecide, "decide a proposal (and so move a protocol to its next stage)", "`decide`", {kCzar}, {}},
     Permission{Action::kWaive, "waive an entry criterion", "`protocol waive`, `decide --waive`", {kCzar}, {}},
     Permission{Action::kSettleDraftObjection, "confirm or dismiss a draft objection", "`draft-objection confirm`, `draft-objection dismiss`", {kCzar}, {}},

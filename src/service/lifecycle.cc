@@ -38,6 +38,7 @@ Action ActionFor(ProposalActionKind kind) {
     case ProposalActionKind::kObject:
       return Action::kObject;
     case ProposalActionKind::kResolveObjection:
+    case ProposalActionKind::kRuleOutOfOrder:
       return Action::kResolveObjection;
     case ProposalActionKind::kAccept:
     case ProposalActionKind::kReject:
@@ -432,6 +433,11 @@ Result<Proposal> Lifecycle::Reply(const Context& context, std::int64_t objection
 Result<Proposal> Lifecycle::Resolve(const Context& context, std::int64_t objection_id,
                                     const std::string& text) {
   return ActOnObjection(context, objection_id, ProposalActionKind::kResolveObjection, text);
+}
+
+Result<Proposal> Lifecycle::RuleOutOfOrder(const Context& context, std::int64_t objection_id,
+                                           const std::string& rationale) {
+  return ActOnObjection(context, objection_id, ProposalActionKind::kRuleOutOfOrder, rationale);
 }
 
 Result<Withdrawal> Lifecycle::Withdraw(const Context& context, std::int64_t id) {

@@ -103,5 +103,36 @@ TEST(Issue9ProposalsTest, NoNoNoIsNotASpecificTechnicalObjection) {
       protocol, process, reviewer));
 }
 
+TEST(Issue9ProposalsTest, TheCzarMayRuleAnObjectionOutOfOrderWithARationale) {
+  Protocol protocol = testing::Named("pvcalls", "design");
+  ProtocolProcess process = XenProtocolProcess();
+  Person reviewer{"reviewer@example.org", "", {}, {Role::kMaintainer}};
+  Person czar{"czar@example.org", "", {}, {Role::kCzar}};
+  Proposal proposal =
+      ST_MUST(RecordAction(Opened(),
+                           Act(ProposalActionKind::kObject, "2026-11-02", "reviewer@example.org",
+                               "I simply do not like this kind of protocol"),
+                           protocol, process, reviewer));
+  EXPECT_EQ(EvaluateProposal(proposal, process, At("2026-11-09")).state, ProposalState::kBlocked);
+  auto not_czar = RecordAction(proposal,
+                               Act(ProposalActionKind::kRuleOutOfOrder, "2026-11-03",
+                                   "reviewer@example.org", "not technical", 1),
+                               protocol, process, reviewer);
+  ASSERT_FALSE(not_czar);
+  auto no_rationale = RecordAction(
+      proposal, Act(ProposalActionKind::kRuleOutOfOrder, "2026-11-03", "czar@example.org", " ", 1),
+      protocol, process, czar);
+  ASSERT_FALSE(no_rationale);
+  proposal = ST_MUST(RecordAction(proposal,
+                                  Act(ProposalActionKind::kRuleOutOfOrder, "2026-11-03",
+                                      "czar@example.org", "a taste, not a technical problem", 1),
+                                  protocol, process, czar));
+  ProposalStatus status = EvaluateProposal(proposal, process, At("2026-11-09"));
+  ASSERT_EQ(status.objections.size(), 1u);
+  EXPECT_EQ(status.objections[0].state, ObjectionState::kOutOfOrder);
+  EXPECT_EQ(ObjectionStateName(status.objections[0].state), "out-of-order");
+  EXPECT_EQ(status.state, ProposalState::kPassed);
+}
+
 }  // namespace
 }  // namespace stocktake
