@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "stocktake/model/person.h"
 #include "stocktake/storage/as_of_store.h"
 #include "stocktake/storage/open_store.h"
 #include "stocktake/util/time.h"
@@ -43,11 +44,17 @@ constexpr Command kCommands[] = {
     {"release", "show", "Show a release, where it stands and its slips", kPlanning, kContextAndPast, DeclareReleaseShow},
     {"release", "add", "Add a release with its schedule", kPlanning, kContextAndStore, DeclareReleaseAdd},
     {"release", "slip", "Move the feature freeze and/or release date (release managers only)", kPlanning, kContextAndStore, DeclareReleaseSlip},
+    {"release", "ship", "Record that a release shipped: its features are no longer checked", kPlanning, kContextAndStore, DeclareReleaseShip},
+    {"release", "carry-over", "Move every unfinished feature of a release to the next one", kPlanning, kContextAndStore, DeclareReleaseCarryOver},
     {"feature", "add", "Add a feature at the end of a release's list", kPlanning, kContextAndStore, DeclareFeatureAdd},
     {"feature", "set", "Change a feature: status, release, parent, …", kPlanning, kContextAndStore, DeclareFeatureSet},
+    {"feature", "rename", "Give a feature a new title", kPlanning, kContextAndStore, DeclareFeatureRename},
+    {"feature", "remove", "Take a feature off the books, with a reason (kept in its history)", kPlanning, kContextAndStore, DeclareFeatureRemove},
+    {"feature", "restore", "Put a removed feature back", kPlanning, kContextAndStore, DeclareFeatureRestore},
     {"feature", "show", "Show a feature with its status history", kPlanning, kContextAndPast, DeclareFeatureShow},
     {"feature", "list", "List features with their slugs and statuses", kPlanning, kContextAndPast, DeclareFeatureList},
     {"feature", "history", "Every recorded change of a feature", kPlanning, kContextAndPast, DeclareFeatureHistory},
+    {"", "intervene", "Record an intervention: more effort, outside resources or a slip", kPlanning, kContextAndStore, DeclareIntervene},
     {"", "report", "The Taking-stock report of a release", kPlanning, kContextAndPast, DeclareReport},
     {"", "check", "Early warnings for a release; exits 1 when there are alerts", kPlanning, kContextAndPast, DeclareCheck},
     {"", "log", "Every change to the record in the order it was written, as a feed (--after, --limit)", kPlanning, kContextAndPast, DeclareLog},
@@ -276,6 +283,14 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
   Invocation run{options, nullptr, {}, *printer};
   if (row.needs == kNothing) return runner(run);
   if (row.needs != kStore) {
+    // Who acts is recorded on every event and matched against people's
+    // e-mails: a name or a typo would act as no one.
+    if (!IsEmailAddress(options.as)) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("--as '{}' is not an e-mail address: name who acts as --as name@example.org "
+                      "(or set git config user.email)",
+                      options.as)));
+    }
     run.context =
         Context{options.as, ST_TRY(Now(options)), Clock(), options.backdate, options.now.empty()};
   }

@@ -5,7 +5,7 @@
 # `stocktake --help` is missing here.
 
 _stocktake_global_options="--db --now --as --json --wait --backdate --help --version"
-_stocktake_commands="init person import export release feature report check log
+_stocktake_commands="init person import export release feature intervene report check log
   protocol propose object answer reply resolve withdraw decide proposal
   design-check support-matrix ingest series thread stats draft-objection serve token"
 
@@ -14,8 +14,8 @@ _stocktake_subcommands() {
   case $1 in
     person) echo "add list passwd" ;;
     token) echo "create list revoke" ;;
-    release) echo "list show add slip" ;;
-    feature) echo "add set show list history" ;;
+    release) echo "list show add slip ship carry-over" ;;
+    feature) echo "add set rename remove restore show list history" ;;
     protocol) echo "add list show history set impl waive check" ;;
     proposal) echo "list show" ;;
     ingest) echo "mbox maildir git relink" ;;

@@ -1,4 +1,4 @@
-// stocktake feature add|set|show|list|history
+// stocktake feature add|set|rename|remove|restore|show|list|history
 
 #include <fmt/format.h>
 
@@ -85,7 +85,8 @@ Runner DeclareFeatureAdd(CLI::App& command) {
   auto draft = std::make_shared<Feature>();
   command.add_option("title", draft->title, "the feature's title")->required();
   command.add_option("--release", draft->release, "release version, e.g. 4.3")->required();
-  command.add_option("--status", draft->status, "status id (default: the first, e.g. finished)");
+  command.add_option("--status", draft->status,
+                     "status id (default: the process's initial status, e.g. on-track)");
   command.add_option("--slug", draft->slug, "key to name it by (default: derived from the title)");
   command.add_option("--parent", draft->parent, "make it a sub-item of this feature");
   command.add_option("--code-base", draft->code_bases, "a code base it touches (repeatable)");
@@ -119,6 +120,62 @@ Runner DeclareFeatureSet(CLI::App& command) {
         view::Changed<Feature>{fmt::format("Updated '{}': {} in {}.", changed.DisplayName(),
                                            changed.status, changed.release),
                                changed});
+    return kExitOk;
+  };
+}
+
+Runner DeclareFeatureRename(CLI::App& command) {
+  struct Options {
+    std::string name, title, reason;
+  };
+  auto options = std::make_shared<Options>();
+  command.add_option("feature", options->name, "slug or exact title")->required();
+  command.add_option("--title", options->title, "the new title")->required();
+  command.add_option("--reason", options->reason, "why");
+  return [options](Invocation& run) -> Result<int> {
+    FeatureUpdate update;
+    update.title = options->title;
+    update.reason = options->reason;
+    Planning planning(*run.store);
+    Feature renamed = ST_TRY(planning.UpdateFeature(run.context, options->name, update));
+    run.printer.Print(view::Changed<Feature>{
+        fmt::format("Renamed to '{}' (slug {}).", renamed.DisplayName(), renamed.slug), renamed});
+    return kExitOk;
+  };
+}
+
+Runner DeclareFeatureRemove(CLI::App& command) {
+  struct Options {
+    std::string name, reason;
+  };
+  auto options = std::make_shared<Options>();
+  command.add_option("feature", options->name, "slug or exact title")->required();
+  command.add_option("--reason", options->reason, "why it is removed")->required();
+  return [options](Invocation& run) -> Result<int> {
+    Planning planning(*run.store);
+    Feature removed = ST_TRY(planning.RemoveFeature(run.context, options->name, options->reason));
+    run.printer.Print(view::Changed<Feature>{
+        fmt::format("Removed '{}' from {}; 'stocktake feature restore {}' puts it back.",
+                    removed.DisplayName(), removed.release, removed.slug),
+        removed});
+    return kExitOk;
+  };
+}
+
+Runner DeclareFeatureRestore(CLI::App& command) {
+  struct Options {
+    std::string name, reason;
+  };
+  auto options = std::make_shared<Options>();
+  command.add_option("feature", options->name, "slug or exact title")->required();
+  command.add_option("--reason", options->reason, "why it is back");
+  return [options](Invocation& run) -> Result<int> {
+    Planning planning(*run.store);
+    Feature restored = ST_TRY(planning.RestoreFeature(run.context, options->name, options->reason));
+    run.printer.Print(
+        view::Changed<Feature>{fmt::format("Restored '{}' to {} as {}.", restored.DisplayName(),
+                                           restored.release, restored.status),
+                               restored});
     return kExitOk;
   };
 }

@@ -131,8 +131,27 @@ Runner DeclareReply(CLI::App& command) {
 }
 
 Runner DeclareResolve(CLI::App& command) {
-  return DeclareObjectionAction(command, "why it is resolved", false, &Lifecycle::Resolve,
-                                "Resolved");
+  struct Options {
+    std::string id, text;
+    bool out_of_order = false;
+  };
+  auto options = std::make_shared<Options>();
+  command.add_option("objection", options->id, "objection number")->required();
+  command.add_option("--text", options->text, "why it is resolved, or out of order");
+  command.add_flag("--out-of-order", options->out_of_order,
+                   "rule it out of order: not a specific technical objection (needs --text)");
+  return [options](Invocation& run) -> Result<int> {
+    std::int64_t id = ST_TRY(ParseNumber(options->id, "objection"));
+    Lifecycle lifecycle(*run.store);
+    if (options->out_of_order) {
+      Proposal proposal = ST_TRY(lifecycle.RuleOutOfOrder(run.context, id, options->text));
+      return PrintProposal(run, std::move(proposal),
+                           Saying(fmt::format("Ruled objection {} out of order.", id)));
+    }
+    Proposal proposal = ST_TRY(lifecycle.Resolve(run.context, id, options->text));
+    return PrintProposal(run, std::move(proposal),
+                         Saying(fmt::format("Resolved objection {}.", id)));
+  };
 }
 
 Runner DeclareWithdraw(CLI::App& command) {

@@ -36,7 +36,7 @@ class ReleaseCheckTest : public ::testing::Test {
   }
 
   Process process_ = XenProcess();
-  Release release_{"4.3", Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"), "", {}};
+  Release release_{"4.3", Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"), "", {}, {}, {}};
 };
 
 TEST_F(ReleaseCheckTest, DependencyLessLikelyThanItsDependentRaisesTheChain) {
@@ -126,7 +126,7 @@ TEST_F(ReleaseCheckTest, AfterTheFreezeOnlyRecordedExceptionsMayBeUnfinished) {
 }
 
 TEST(ScheduleTest, SaysWhereTheReleaseStands) {
-  Release release{"4.3", Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"), "", {}};
+  Release release{"4.3", Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"), "", {}, {}, {}};
   EXPECT_EQ(PositionOn(release, Day("2013-01-21")).sentence,
             "We're 4 months into our estimated 9-months release schedule, and 2 months away "
             "from the scheduled feature freeze.");

@@ -29,6 +29,20 @@ SchedulePosition PositionOn(const Release& release, Date today) {
   position.days_to_freeze = DaysBetween(today, release.freeze);
   position.days_to_release = DaysBetween(today, release.release);
   position.schedule_months = WholeMonthsBetween(release.start, release.release);
+  if (release.shipped && release.shipped->date <= today) {
+    Date shipped = release.shipped->date;
+    position.released_on = shipped;
+    position.days_late = DaysBetween(release.release, shipped);
+    std::string against = shipped == release.release
+                              ? "on its planned release date"
+                              : fmt::format("{} {} its planned release date {}",
+                                            SpanBetween(release.release, shipped),
+                                            shipped > release.release ? "after" : "before",
+                                            FormatDate(release.release));
+    position.sentence =
+        fmt::format("{} was released on {}, {}.", release.version, FormatDate(shipped), against);
+    return position;
+  }
   // The seed writes "9-months release schedule"; keep its hyphenation.
   std::string schedule =
       fmt::format("our estimated {}-month{} release schedule", position.schedule_months,

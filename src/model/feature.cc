@@ -34,6 +34,7 @@ void ForEachField(Visit&& visit) {
   visit("notes", &Feature::notes);
   visit("protocol", &Feature::protocol);
   visit("freeze_exception", &Feature::freeze_exception);
+  visit("removed", &Feature::removed);
   visit("ordinal", &Feature::ordinal);
 }
 

@@ -43,6 +43,18 @@ std::string RoleNames() {
   return names;
 }
 
+bool IsEmailAddress(std::string_view text) {
+  std::size_t at = text.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == text.size() ||
+      text.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte <= 0x20 || byte == 0x7f || c == '<' || c == '>' || c == ',' || c == '"';
+  });
+}
+
 bool Person::HasRole(Role role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }

@@ -7,7 +7,7 @@
 namespace stocktake {
 namespace {
 
-constexpr std::array<std::pair<ProposalActionKind, std::string_view>, 9> kKindNames = {{
+constexpr std::array<std::pair<ProposalActionKind, std::string_view>, 10> kKindNames = {{
     {ProposalActionKind::kObject, "object"},
     {ProposalActionKind::kAnswer, "answer"},
     {ProposalActionKind::kReply, "reply"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<ProposalActionKind, std::string_view>, 9> kKindNa
     {ProposalActionKind::kAccept, "accept"},
     {ProposalActionKind::kReject, "reject"},
     {ProposalActionKind::kWithdraw, "withdraw"},
+    {ProposalActionKind::kRuleOutOfOrder, "rule-out-of-order"},
 }};
 
 }  // namespace
@@ -47,6 +48,7 @@ bool TargetsObjection(ProposalActionKind kind) {
     case ProposalActionKind::kConfirmObjection:
     case ProposalActionKind::kWithdrawObjection:
     case ProposalActionKind::kResolveObjection:
+    case ProposalActionKind::kRuleOutOfOrder:
       return true;
     case ProposalActionKind::kObject:
     case ProposalActionKind::kAccept:
@@ -59,7 +61,8 @@ bool TargetsObjection(ProposalActionKind kind) {
 
 bool NeedsText(ProposalActionKind kind) {
   return kind == ProposalActionKind::kObject || kind == ProposalActionKind::kAnswer ||
-         kind == ProposalActionKind::kReply || kind == ProposalActionKind::kReject;
+         kind == ProposalActionKind::kReply || kind == ProposalActionKind::kReject ||
+         kind == ProposalActionKind::kRuleOutOfOrder;
 }
 
 std::int64_t Proposal::NextObjectionId() const {

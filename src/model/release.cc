@@ -13,6 +13,64 @@ ReleasePhase PhaseOn(const Release& release, Date today) {
   return ReleasePhase::kPastRelease;
 }
 
+std::string InterventionKindName(const std::string& kind) {
+  if (kind == "effort") return "more effort";
+  if (kind == "resources") return "outside resources";
+  if (kind == "slip") return "a slip";
+  return kind;
+}
+
+Event InterventionEvent(const std::string& version, const Intervention& intervention) {
+  Event event;
+  event.at = intervention.at;
+  event.actor = intervention.by;
+  event.kind = event_kind::kReleaseIntervention;
+  event.release = version;
+  event.subject = version;
+  event.to = intervention.kind;
+  event.reason = intervention.text;
+  event.detail = nlohmann::json{{"features", intervention.features}}.dump();
+  return event;
+}
+
+Result<Intervention> InterventionFromEvent(const Event& event) {
+  auto detail = nlohmann::json::parse(event.detail, nullptr, false);
+  Intervention intervention{event.at, event.actor, event.to, {}, event.reason};
+  if (!detail.is_object() || !detail.contains("features") || !detail["features"].is_array()) {
+    return Fail(Error::Corruption(
+        fmt::format("event {} (release.intervention) lacks its features", event.id)));
+  }
+  for (const auto& slug : detail["features"]) {
+    if (!slug.is_string()) {
+      return Fail(Error::Corruption(fmt::format(
+          "event {} (release.intervention) has a feature that is not a slug", event.id)));
+    }
+    intervention.features.push_back(slug.get<std::string>());
+  }
+  return intervention;
+}
+
+Event ShipmentEvent(const std::string& version, const Shipment& shipment) {
+  Event event;
+  event.at = shipment.at;
+  event.actor = shipment.by;
+  event.kind = event_kind::kReleaseShipped;
+  event.release = version;
+  event.subject = version;
+  event.to = FormatDate(shipment.date);
+  event.reason = shipment.note;
+  return event;
+}
+
+Result<Shipment> ShipmentFromEvent(const Event& event) {
+  auto date = ParseDate(event.to);
+  if (!date) {
+    return Fail(Error::Corruption(
+        fmt::format("event {} (release.shipped) has a bad date '{}'", event.id, event.to)));
+  }
+  return Shipment{event.at, event.actor, *date, event.reason};
+}
+
 Event ScheduleChangeEvent(const std::string& version, const ScheduleChange& change) {
   Event event;
   event.at = change.at;

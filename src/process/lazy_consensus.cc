@@ -20,6 +20,19 @@ size_t CountWords(std::string_view text) {
   return words;
 }
 
+size_t CountDistinctWords(std::string_view text) {
+  std::string lower = ToLower(text);
+  std::replace_if(
+      lower.begin(), lower.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
+  std::vector<std::string> words;
+  for (auto word : Split(lower, ' ')) {
+    std::string_view trimmed = Trim(word);
+    if (!trimmed.empty()) words.emplace_back(trimmed);
+  }
+  std::sort(words.begin(), words.end());
+  return static_cast<size_t>(std::unique(words.begin(), words.end()) - words.begin());
+}
+
 // Replays one objection's actions up to `now`.
 ObjectionStatus EvaluateObjection(const ProposalAction& raised,
                                   const std::vector<const ProposalAction*>& actions,
@@ -51,6 +64,10 @@ ObjectionStatus EvaluateObjection(const ProposalAction& raised,
         break;
       case ProposalActionKind::kResolveObjection:
         status.state = ObjectionState::kResolved;
+        status.closed_at = action->at;
+        break;
+      case ProposalActionKind::kRuleOutOfOrder:
+        status.state = ObjectionState::kOutOfOrder;
         status.closed_at = action->at;
         break;
       default:
@@ -133,6 +150,8 @@ std::string_view ObjectionStateName(ObjectionState state) {
       return "withdrawn";
     case ObjectionState::kResolved:
       return "resolved";
+    case ObjectionState::kOutOfOrder:
+      return "out-of-order";
   }
   return "live";
 }
@@ -308,33 +327,43 @@ Result<const ObjectionStatus*> TargetObjection(const Proposal& proposal,
                   objection->id, ObjectionStateName(objection->state), since)));
 }
 
-// Lazy consensus only counts "specific technical objections": a blank or
-// one-word objection ("NAK") cannot be answered, so it is refused here rather
-// than left to block the proposal. Three words is the smallest sentence that
-// can say what is wrong.
-Result<void> CheckObjectionReason(const ProposalAction& action) {
+// Lazy consensus only counts "specific technical objections": a blank,
+// one-word ("NAK") or repeated ("no no no") objection cannot be answered, so
+// it is refused here rather than left to block the proposal. The process sets
+// how many words the sentence that says what is wrong and where needs.
+Result<void> CheckObjectionReason(const ProposalAction& action, const ProtocolProcess& process) {
   std::string_view reason = Trim(action.text);
   if (reason.empty()) {
     return Fail(Error::InvalidArgument(
         "an objection needs a reason: state the specific technical problem (what breaks, "
         "which part of the design or code)"));
   }
-  if (CountWords(reason) < 3) {
-    return Fail(Error::InvalidArgument(
-        fmt::format("'{}' is not a specific technical objection: say what is wrong and why, in a "
-                    "sentence",
-                    reason)));
+  auto minimum = static_cast<size_t>(std::max(process.objection_min_words, 1));
+  if (CountWords(reason) < minimum || CountDistinctWords(reason) < std::min<size_t>(minimum, 3)) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "'{}' is not a specific technical objection: say what is wrong and where, in a sentence "
+        "of at least {} words (the process's objection_min_words)",
+        reason, minimum)));
   }
   return Ok();
 }
 
 // Who may take each kind of action other than an acceptance, and what text it
 // needs. `objection` is the target of the kinds that have one.
-Result<void> CheckActorMayAct(const Proposal& proposal, const ProposalAction& action,
-                              const ObjectionStatus* objection, const Person& actor) {
+Result<void> CheckActorMayAct(const Proposal& proposal, const ProtocolProcess& process,
+                              const ProposalAction& action, const ObjectionStatus* objection,
+                              const Person& actor) {
   switch (action.kind) {
     case ProposalActionKind::kObject:
-      return CheckObjectionReason(action);
+      // Lazy consensus asks others to object: a proposer who has doubts
+      // withdraws the proposal instead.
+      if (actor.HasEmail(proposal.proposer)) {
+        return Fail(Error::InvalidArgument(
+            fmt::format("{} proposed proposal {}: a proposer does not object to their own "
+                        "proposal; withdraw it with 'stocktake withdraw {}' instead",
+                        actor.email, proposal.id, proposal.id)));
+      }
+      return CheckObjectionReason(action, process);
     case ProposalActionKind::kAnswer:
       // Answering one's own objection would start the objector's own
       // responsiveness clock and let the objection lapse by itself.
@@ -363,6 +392,16 @@ Result<void> CheckActorMayAct(const Proposal& proposal, const ProposalAction& ac
     case ProposalActionKind::kResolveObjection:
       if (!actor.HasRole(Role::kCzar)) {
         return Fail(NotCzar(actor, fmt::format("mark objection {} resolved", objection->id)));
+      }
+      return Ok();
+    case ProposalActionKind::kRuleOutOfOrder:
+      if (!actor.HasRole(Role::kCzar)) {
+        return Fail(NotCzar(actor, fmt::format("rule objection {} out of order", objection->id)));
+      }
+      if (Trim(action.text).empty()) {
+        return Fail(Error::InvalidArgument(
+            "ruling an objection out of order needs a rationale: say why it is not a specific "
+            "technical objection (--text TEXT)"));
       }
       return Ok();
     case ProposalActionKind::kReject:
@@ -437,7 +476,7 @@ Result<void> ValidateAction(const Proposal& proposal, const ProposalAction& acti
   if (action.kind == ProposalActionKind::kAccept) {
     return CheckAcceptance(proposal, status, protocol, process, actor);
   }
-  return CheckActorMayAct(proposal, action, objection, actor);
+  return CheckActorMayAct(proposal, process, action, objection, actor);
 }
 
 Result<Proposal> RecordAction(const Proposal& proposal, ProposalAction action,

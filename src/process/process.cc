@@ -33,6 +33,14 @@ const StatusDefinition& Process::LeastLikely() const {
   return *least;
 }
 
+const std::string& Process::InitialStatus() const {
+  if (!initial_status.empty()) return initial_status;
+  for (const auto& status : statuses) {
+    if (status.in_release && !status.done) return status.id;
+  }
+  return statuses.front().id;
+}
+
 Process XenProcess() {
   Process process;
   process.name = "xen";

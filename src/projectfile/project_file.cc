@@ -23,8 +23,9 @@ class Parser : public YamlReader {
   Result<Process> ParseProcess(const YAML::Node& node) const {
     ST_TRY(ExpectMap(node, "process"));
     ST_TRY(OnlyKeys(node, "process",
-                    {"name", "statuses", "staleness_days", "freeze_warning_days", "stages",
-                     "proposal_window", "responsiveness_window", "czar_wait", "lapse_warning"}));
+                    {"name", "statuses", "staleness_days", "freeze_warning_days", "initial_status",
+                     "stages", "proposal_window", "responsiveness_window", "czar_wait",
+                     "lapse_warning", "objection_min_words"}));
     Process process = XenProcess();
     process.name = ST_TRY(Text(node, "name", "process", false));
     if (process.name.empty()) process.name = "custom";
@@ -62,8 +63,31 @@ class Parser : public YamlReader {
       std::stable_partition(process.statuses.begin(), process.statuses.end(),
                             [](const StatusDefinition& s) { return s.in_release; });
     }
+    ST_TRY(ParseInitialStatus(node, process));
     ST_TRY(ParseLifecycle(node, process.lifecycle));
     return process;
+  }
+
+  // A new feature cannot start finished or out of the release: nothing would
+  // have been done or decided yet.
+  Result<void> ParseInitialStatus(const YAML::Node& node, Process& process) const {
+    process.initial_status = ST_TRY(Text(node, "initial_status", "process", false));
+    if (process.initial_status.empty()) return Ok();
+    const StatusDefinition* status = process.FindStatus(process.initial_status);
+    if (status == nullptr || status->done || !status->in_release) {
+      std::vector<std::string> allowed;
+      for (const auto& known : process.statuses) {
+        if (known.in_release && !known.done) allowed.push_back(known.id);
+      }
+      return Fail(At(node["initial_status"],
+                     fmt::format("initial_status '{}' {}: a new feature starts in a status of the "
+                                 "release that is not done, one of {}",
+                                 process.initial_status,
+                                 status == nullptr ? "is not a status of the process"
+                                                   : "is done or out of the release",
+                                 Join(allowed, ", "))));
+    }
+    return Ok();
   }
 
   Result<TimeSpan> Span(const YAML::Node& map, const char* key, TimeSpan fallback) const {
@@ -87,6 +111,12 @@ class Parser : public YamlReader {
         ST_TRY(Span(node, "responsiveness_window", lifecycle.responsiveness_window));
     lifecycle.czar_wait_limit = ST_TRY(Span(node, "czar_wait", lifecycle.czar_wait_limit));
     lifecycle.lapse_warning = ST_TRY(Span(node, "lapse_warning", lifecycle.lapse_warning));
+    lifecycle.objection_min_words =
+        ST_TRY(Number(node, "objection_min_words", "process", lifecycle.objection_min_words));
+    if (lifecycle.objection_min_words < 1) {
+      return Fail(At(node["objection_min_words"],
+                     "'objection_min_words' of process must be at least 1, e.g. 5"));
+    }
     YAML::Node stages = node["stages"];
     if (!stages) return Ok();
     ST_TRY(ExpectSequence(stages, "process stages"));
@@ -159,6 +189,47 @@ class Parser : public YamlReader {
     return person;
   }
 
+  Result<Intervention> ParseIntervention(const YAML::Node& node) const {
+    constexpr std::string_view kWhat = "an intervention";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(node, kWhat, {"at", "by", "kind", "features", "text"}));
+    Intervention intervention;
+    intervention.at = ST_TRY(TimeValue(node, "at", kWhat));
+    intervention.by = ST_TRY(Text(node, "by", kWhat, true));
+    intervention.kind = ST_TRY(Text(node, "kind", kWhat, true));
+    if (std::find(std::begin(kInterventionKinds), std::end(kInterventionKinds),
+                  intervention.kind) == std::end(kInterventionKinds)) {
+      return Fail(At(node["kind"], fmt::format("unknown intervention kind '{}': use effort, "
+                                               "resources or slip",
+                                               intervention.kind)));
+    }
+    intervention.features = ST_TRY(List(node, "features", kWhat));
+    if (intervention.features.empty()) {
+      return Fail(At(node, "an intervention names the features it is for: 'features: [slug]'"));
+    }
+    intervention.text = ST_TRY(Text(node, "text", kWhat, true));
+    return intervention;
+  }
+
+  Result<Shipment> ParseShipment(const YAML::Node& node, const Release& release) const {
+    constexpr std::string_view kWhat = "'shipped' of a release";
+    ST_TRY(ExpectMap(node, kWhat));
+    ST_TRY(OnlyKeys(node, kWhat, {"at", "by", "date", "note"}));
+    Shipment shipment;
+    shipment.at = ST_TRY(TimeValue(node, "at", kWhat));
+    shipment.by = ST_TRY(Text(node, "by", kWhat, true));
+    shipment.date = ST_TRY(DateValue(node, "date", kWhat));
+    shipment.note = ST_TRY(Text(node, "note", kWhat, false));
+    if (shipment.date < release.start || StartOf(shipment.date) > shipment.at) {
+      return Fail(
+          At(node["date"], fmt::format("{} cannot have shipped on {}: give a date between "
+                                       "its start {} and the day it was recorded ({})",
+                                       release.version, FormatDate(shipment.date),
+                                       FormatDate(release.start), FormatDate(DayOf(shipment.at)))));
+    }
+    return shipment;
+  }
+
   Result<ScheduleChange> ParseScheduleChange(const YAML::Node& node) const {
     constexpr std::string_view kWhat = "a schedule change";
     ST_TRY(ExpectMap(node, kWhat));
@@ -211,7 +282,7 @@ class Parser : public YamlReader {
     ST_TRY(OnlyKeys(node, kWhat,
                     {"title", "slug", "status", "parent", "code_bases", "external", "owners",
                      "must_have", "depends_on", "short_title", "remark", "notes", "protocol",
-                     "freeze_exception", "history", "evidence", "as_of"}));
+                     "freeze_exception", "removed", "history", "evidence", "as_of"}));
     FeatureEntry entry;
     entry.at = MarkOf(node);
     if (YAML::Node evidence = node["evidence"]) entry.evidence = ST_TRY(ParseEvidence(evidence));
@@ -242,6 +313,7 @@ class Parser : public YamlReader {
     if (node["parent"]) entry.parent_at = MarkOf(node["parent"]);
     feature.external = ST_TRY(Flag(node, "external", kWhat, false));
     feature.must_have = ST_TRY(Flag(node, "must_have", kWhat, false));
+    feature.removed = ST_TRY(Flag(node, "removed", kWhat, false));
     feature.owners = ST_TRY(List(node, "owners", kWhat));
     feature.depends_on = ST_TRY(List(node, "depends_on", kWhat, &entry.depends_on_at));
     feature.short_title = ST_TRY(Text(node, "short_title", kWhat, false));
@@ -309,8 +381,8 @@ class Parser : public YamlReader {
     constexpr std::string_view kWhat = "a release";
     ST_TRY(ExpectMap(node, kWhat));
     ST_TRY(OnlyKeys(node, kWhat,
-                    {"version", "start", "freeze", "release", "schedule_changes", "report_template",
-                     "features", "as_of"}));
+                    {"version", "start", "freeze", "release", "schedule_changes", "interventions",
+                     "shipped", "report_template", "features", "as_of"}));
     ReleaseEntry entry;
     entry.at = MarkOf(node);
     Release& release = entry.release;
@@ -345,6 +417,19 @@ class Parser : public YamlReader {
         release.schedule_changes.push_back(ST_TRY(ParseScheduleChange(item)));
       }
     }
+    if (YAML::Node interventions = node["interventions"]) {
+      ST_TRY(ExpectSequence(interventions, "interventions"));
+      for (const auto& item : interventions) {
+        release.interventions.push_back(ST_TRY(ParseIntervention(item)));
+        if (release.interventions.size() > 1 &&
+            release.interventions.back().at <
+                release.interventions[release.interventions.size() - 2].at) {
+          return Fail(At(item, "interventions must be in time order, oldest first"));
+        }
+      }
+    }
+    if (YAML::Node shipped = node["shipped"])
+      release.shipped = ST_TRY(ParseShipment(shipped, release));
     ST_TRY(ParseReleaseAsOf(node, entry));
     if (YAML::Node features = node["features"]) {
       ST_TRY(ExpectSequence(features, "features"));
@@ -681,6 +766,7 @@ void EmitFeature(YamlWriter& out, const FeatureEntry& entry) {
   text("notes", feature.notes);
   text("protocol", feature.protocol);
   text("freeze_exception", feature.freeze_exception);
+  if (feature.removed) out.Raw("removed", "true");
   if (!feature.history.empty()) {
     out.BeginSequence("history");
     for (const auto& change : feature.history) {
@@ -708,6 +794,9 @@ void EmitLifecycle(YamlWriter& out, const ProtocolProcess& lifecycle) {
   span("responsiveness_window", lifecycle.responsiveness_window, defaults.responsiveness_window);
   span("czar_wait", lifecycle.czar_wait_limit, defaults.czar_wait_limit);
   span("lapse_warning", lifecycle.lapse_warning, defaults.lapse_warning);
+  if (lifecycle.objection_min_words != defaults.objection_min_words) {
+    out.Raw("objection_min_words", std::to_string(lifecycle.objection_min_words));
+  }
   if (lifecycle.stages == defaults.stages) return;
   out.BeginSequence("stages");
   for (const auto& stage : lifecycle.stages) {
@@ -861,6 +950,7 @@ void EmitProject(YamlWriter& out, const Project& project) {
   out.Scalar("name", process.name);
   out.Raw("staleness_days", std::to_string(process.staleness_days));
   out.Raw("freeze_warning_days", std::to_string(process.freeze_warning_days));
+  if (!process.initial_status.empty()) out.Scalar("initial_status", process.initial_status);
   out.BeginSequence("statuses");
   for (const auto& status : process.statuses) {
     out.Item();
@@ -926,6 +1016,29 @@ void EmitRelease(YamlWriter& out, const ReleaseEntry& entry) {
   if (!release.schedule_changes.empty()) {
     out.BeginSequence("schedule_changes");
     for (const auto& change : release.schedule_changes) EmitScheduleChange(out, change);
+    out.EndBlock();
+  }
+  if (!release.interventions.empty()) {
+    out.BeginSequence("interventions");
+    for (const auto& intervention : release.interventions) {
+      out.Item();
+      out.Raw("at", FormatTimestamp(intervention.at));
+      out.Scalar("by", intervention.by);
+      out.Scalar("kind", intervention.kind);
+      out.BeginSequence("features");
+      for (const auto& slug : intervention.features) out.ScalarItem(slug);
+      out.EndBlock();
+      out.Scalar("text", intervention.text);
+      out.EndBlock();
+    }
+    out.EndBlock();
+  }
+  if (release.shipped) {
+    out.BeginMap("shipped");
+    out.Raw("at", FormatTimestamp(release.shipped->at));
+    out.Scalar("by", release.shipped->by);
+    out.Raw("date", FormatDate(release.shipped->date));
+    if (!release.shipped->note.empty()) out.Scalar("note", release.shipped->note);
     out.EndBlock();
   }
   if (!release.report_template.empty()) out.Scalar("report_template", release.report_template);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "stocktake/analysis/risk.h"
 #include "stocktake/util/text.h"
@@ -46,16 +47,32 @@ struct Builder {
         graph(p, features),
         effective(ComputeEffectiveStatuses(graph)),
         partial(features.size(), 0) {
+    // The effective statuses (as bits of their ranks) of each feature's
+    // in-release sub-items at any depth, gathered deepest first.
+    std::vector<std::vector<int>> by_depth;
     for (size_t i = 0; i < features.size(); ++i) {
-      int parent = graph.parent(static_cast<int>(i));
-      if (parent >= 0 && InRelease(static_cast<int>(i)) &&
-          effective[i].rank != effective[static_cast<size_t>(parent)].rank) {
-        partial[static_cast<size_t>(parent)] = 1;
+      auto depth = static_cast<size_t>(graph.depth(static_cast<int>(i)));
+      if (by_depth.size() <= depth) by_depth.resize(depth + 1);
+      by_depth[depth].push_back(static_cast<int>(i));
+    }
+    auto bit = [](int rank) { return std::uint64_t{1} << std::min(rank, 63); };
+    std::vector<std::uint64_t> below(features.size(), 0);
+    for (auto level = by_depth.rbegin(); level != by_depth.rend(); ++level) {
+      for (int index : *level) {
+        int parent = graph.parent(index);
+        if (parent < 0) continue;
+        auto& into = below[static_cast<size_t>(parent)];
+        into |= below[static_cast<size_t>(index)];
+        if (InRelease(index)) into |= bit(effective[static_cast<size_t>(index)].rank);
       }
+    }
+    for (size_t i = 0; i < features.size(); ++i) {
+      partial[i] = (below[i] & ~bit(effective[i].rank)) != 0 ? 1 : 0;
     }
   }
 
   bool InRelease(int index) const {
+    if (graph.at(index).removed) return false;
     int rank = graph.rank(index);
     return rank >= 0 && process.statuses[static_cast<size_t>(rank)].in_release;
   }
@@ -70,9 +87,13 @@ struct Builder {
     item.effective_status = process.statuses[static_cast<size_t>(status.rank)].id;
     for (int at : status.chain) item.chain.push_back(graph.at(at).slug);
     item.external = feature.external;
+    item.must_have = feature.must_have;
+    item.owners = feature.owners;
     item.listed = listed;
     item.depth = depth;
-    item.partial = listed && section.done && partial[static_cast<size_t>(index)] != 0;
+    // A parent shown in a done list only to hold its finished sub-items is
+    // itself not done: it is partly finished too.
+    item.partial = section.done && (!listed || partial[static_cast<size_t>(index)] != 0);
     // Appended in place: a temporary per part cost as much as the rest of
     // the report on a 10,000-feature release.
     std::string& label = item.label;
@@ -105,6 +126,52 @@ struct Builder {
   }
 };
 
+// Appends the group of `root` in one list: the root, then its members in
+// tree order, each under its own parent one level deeper, with the parents
+// that are not in this list shown (not listed) to hold them. `marks` is
+// all zero on entry and on return.
+void AddGroup(const Builder& builder, const StatusDefinition& status, int root,
+              const std::vector<int>& members, std::vector<char>& marks,
+              std::vector<ReportItem>& items) {
+  const FeatureGraph& graph = builder.graph;
+  constexpr char kNeeded = 1, kMember = 2, kShown = 4;
+  auto mark = [&](int index) -> char& { return marks[static_cast<size_t>(index)]; };
+  const auto limit = static_cast<int>(graph.size());
+  for (int member : members) {
+    mark(member) |= kMember;
+    // The bound cuts a parent cycle, which the graph leaves in place.
+    for (int at = member, steps = 0; at >= 0 && steps < limit; at = graph.parent(at), ++steps) {
+      if ((mark(at) & kNeeded) != 0) break;
+      mark(at) |= kNeeded;
+    }
+  }
+  std::vector<int> stack = {root};
+  while (!stack.empty()) {
+    int at = stack.back();
+    stack.pop_back();
+    if ((mark(at) & kShown) != 0) continue;
+    mark(at) |= kShown;
+    int depth = at == root ? 0 : std::max(graph.depth(at), 1);
+    items.push_back(builder.Item(at, status, depth, (mark(at) & kMember) != 0));
+    const auto& children = graph.children(at);
+    for (auto child = children.rbegin(); child != children.rend(); ++child) {
+      if ((mark(*child) & kNeeded) != 0) stack.push_back(*child);
+    }
+  }
+  for (int member : members) {
+    if ((mark(member) & kShown) == 0) {
+      items.push_back(builder.Item(member, status, std::max(graph.depth(member), 1), true));
+    }
+  }
+  for (int member : members) {
+    for (int at = member, steps = 0; at >= 0 && steps < limit && marks[static_cast<size_t>(at)];
+         at = graph.parent(at), ++steps) {
+      mark(at) = 0;
+    }
+  }
+  mark(root) = 0;
+}
+
 std::vector<ReportSection> BuildSections(const Builder& builder) {
   const FeatureGraph& graph = builder.graph;
   const Process& process = builder.process;
@@ -112,11 +179,15 @@ std::vector<ReportSection> BuildSections(const Builder& builder) {
   std::vector<std::vector<int>> by_rank(process.statuses.size());
   for (size_t i = 0; i < graph.size(); ++i) {
     int index = static_cast<int>(i);
-    if (graph.at(index).release != builder.version || !builder.InRelease(index)) continue;
+    const Feature& feature = graph.at(index);
+    if (feature.release != builder.version || feature.removed || !builder.InRelease(index)) {
+      continue;
+    }
     by_rank[static_cast<size_t>(builder.effective[i].rank)].push_back(index);
   }
   std::vector<ReportSection> sections;
   std::vector<int> group_of_root(graph.size(), -1);
+  std::vector<char> marks(graph.size(), 0);
   for (size_t rank = 0; rank < process.statuses.size(); ++rank) {
     const StatusDefinition& status = process.statuses[rank];
     if (!status.in_release || by_rank[rank].empty()) continue;
@@ -137,17 +208,8 @@ std::vector<ReportSection> BuildSections(const Builder& builder) {
     ReportSection section{status.id, status.heading, {}};
     section.items.reserve(by_rank[rank].size() + groups.size());
     for (size_t g = 0; g < groups.size(); ++g) {
-      int root = roots[g];
-      group_of_root[static_cast<size_t>(root)] = -1;
-      const auto& members = groups[g];
-      bool root_listed = members.front() == root ||
-                         std::find(members.begin(), members.end(), root) != members.end();
-      section.items.push_back(builder.Item(root, status, 0, root_listed));
-      for (int member : members) {
-        if (member == root) continue;
-        section.items.push_back(
-            builder.Item(member, status, std::max(graph.depth(member), 1), true));
-      }
+      group_of_root[static_cast<size_t>(roots[g])] = -1;
+      AddGroup(builder, status, roots[g], groups[g], marks, section.items);
     }
     sections.push_back(std::move(section));
   }
@@ -189,6 +251,53 @@ class ChangeNames {
   std::string day_text_;
 };
 
+// "a, b", or "none".
+std::string OwnerList(const std::vector<std::string>& owners) {
+  return owners.empty() ? "none" : Join(owners, ", ");
+}
+
+// What one feature.updated event changed that "Changes since" tells: a move
+// (seen from both releases), a rename, the must-have flag, the owners and the
+// parent, one line each, under the feature's title.
+void AddFieldChanges(const Event& event, const std::string& version, ChangeNames& names,
+                     std::vector<ReportChange>& changes) {
+  Feature old_side, new_side;
+  auto fields = ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld);
+  if (!fields || !ApplyFeatureFieldChanges(new_side, event.detail, ChangeSide::kNew)) return;
+  const std::string& name = names.NameOf(event.subject);
+  std::string tail = fmt::format("({}, {}){}{}", names.DayText(event.at), event.actor,
+                                 event.reason.empty() ? "" : ": ", event.reason);
+  auto add = [&](const char* kind, std::string line) {
+    changes.push_back({event.at, kind, event.subject, std::move(line)});
+  };
+  for (const std::string& field : *fields) {
+    if (field == "release") {
+      bool out = old_side.release == version;
+      add("moved", out ? fmt::format("Moved to {}: {} {}", new_side.release, name, tail)
+                       : fmt::format("Moved from {}: {} {}", old_side.release, name, tail));
+    } else if (field == "removed") {
+      add(new_side.removed ? "removed" : "restored",
+          fmt::format("{}: {} {}", new_side.removed ? "Removed" : "Restored", name, tail));
+    } else if (field == "title") {
+      add("renamed", fmt::format("Renamed: {} -> {} {}", old_side.title, new_side.title, tail));
+    } else if (field == "must_have") {
+      add("must-have",
+          fmt::format("{}: {} {}", new_side.must_have ? "Now a must-have" : "No longer a must-have",
+                      name, tail));
+    } else if (field == "owners") {
+      add("owners", fmt::format("Owners of {}: {} -> {} {}", name, OwnerList(old_side.owners),
+                                OwnerList(new_side.owners), tail));
+    } else if (field == "parent") {
+      std::string was =
+          old_side.parent.empty() ? "a top-level item" : "under " + names.NameOf(old_side.parent);
+      add("parent", new_side.parent.empty()
+                        ? fmt::format("Made a top-level item: {} (was {}) {}", name, was, tail)
+                        : fmt::format("Moved under {}: {} (was {}) {}",
+                                      names.NameOf(new_side.parent), name, was, tail));
+    }
+  }
+}
+
 std::vector<ReportChange> BuildChanges(const Builder& builder, const std::vector<Event>& events) {
   std::vector<ReportChange> changes;
   changes.reserve(events.size());
@@ -197,6 +306,21 @@ std::vector<ReportChange> BuildChanges(const Builder& builder, const std::vector
     bool status = event.kind == event_kind::kFeatureStatus;
     bool added = event.kind == event_kind::kFeatureAdded;
     bool slipped = event.kind == event_kind::kReleaseSlipped;
+    if (event.kind == event_kind::kFeatureUpdated) {
+      AddFieldChanges(event, builder.version, names, changes);
+      continue;
+    }
+    if (event.kind == event_kind::kReleaseIntervention) {
+      auto intervention = InterventionFromEvent(event);
+      if (!intervention) continue;
+      std::vector<std::string> targets;
+      for (const auto& slug : intervention->features) targets.push_back(names.NameOf(slug));
+      changes.push_back({event.at, "intervention", event.subject,
+                         fmt::format("Intervention ({}) for {} ({}, {}): {}",
+                                     InterventionKindName(intervention->kind), Join(targets, ", "),
+                                     names.DayText(event.at), event.actor, event.reason)});
+      continue;
+    }
     if (!status && !added && !slipped) continue;
     if (status && event.from.empty()) continue;  // The creation is reported as "added".
     ReportChange change{event.at, "", event.subject, ""};
@@ -204,13 +328,20 @@ std::vector<ReportChange> BuildChanges(const Builder& builder, const std::vector
     std::string_view separator = event.reason.empty() ? "" : ": ";
     if (status) {
       const StatusDefinition* to = builder.process.FindStatus(event.to);
-      change.kind = to != nullptr && !to->in_release ? "dropped" : "status";
-      change.line =
-          change.kind == "dropped"
-              ? fmt::format("Dropped: {} (was {}; {}, {}){}{}", names.NameOf(event.subject),
-                            event.from, when, event.actor, separator, event.reason)
-              : fmt::format("{}: {} -> {} ({}, {}){}{}", names.NameOf(event.subject), event.from,
-                            event.to, when, event.actor, separator, event.reason);
+      change.kind = event.from == event.to             ? "confirmed"
+                    : to != nullptr && !to->in_release ? "dropped"
+                                                       : "status";
+      if (change.kind == "confirmed") {
+        change.line =
+            fmt::format("Confirmed: {} still {} ({}, {}){}{}", names.NameOf(event.subject),
+                        event.to, when, event.actor, separator, event.reason);
+      } else if (change.kind == "dropped") {
+        change.line = fmt::format("Dropped: {} (was {}; {}, {}){}{}", names.NameOf(event.subject),
+                                  event.from, when, event.actor, separator, event.reason);
+      } else {
+        change.line = fmt::format("{}: {} -> {} ({}, {}){}{}", names.NameOf(event.subject),
+                                  event.from, event.to, when, event.actor, separator, event.reason);
+      }
     } else if (added) {
       change.kind = "added";
       change.line = fmt::format("Added: {} ({}; {}, {})", names.NameOf(event.subject), event.to,
@@ -227,6 +358,7 @@ std::vector<ReportChange> BuildChanges(const Builder& builder, const std::vector
     MakeOneLine(change.line);
     changes.push_back(std::move(change));
   }
+  for (auto& change : changes) MakeOneLine(change.line);
   return changes;
 }
 
@@ -342,7 +474,8 @@ std::string EncodeDisplayName(const std::string& name) {
 
 const std::vector<std::string>& TakingStockChangeKinds() {
   static const std::vector<std::string> kinds = {
-      event_kind::kFeatureAdded, event_kind::kFeatureStatus, event_kind::kReleaseSlipped};
+      event_kind::kFeatureAdded, event_kind::kFeatureStatus, event_kind::kFeatureUpdated,
+      event_kind::kReleaseSlipped, event_kind::kReleaseIntervention};
   return kinds;
 }
 
@@ -374,6 +507,14 @@ std::string RenderTakingStockMarkdown(const TakingStock& report) {
       features.append(static_cast<size_t>(2 * item.depth), ' ');
       features += "- ";
       features += item.label;
+      // The text report is the mail as sent; Markdown also says who owns
+      // what and what the release needs.
+      if (item.must_have || !item.owners.empty()) {
+        std::vector<std::string> notes;
+        if (item.must_have) notes.emplace_back("must-have");
+        if (!item.owners.empty()) notes.push_back("owners: " + Join(item.owners, ", "));
+        features += " _(" + Join(notes, "; ") + ")_";
+      }
       features += '\n';
     }
   }
@@ -395,6 +536,8 @@ nlohmann::json RenderTakingStockJson(const TakingStock& report) {
                        {"effective_status", item.effective_status},
                        {"chain", item.chain},
                        {"external", item.external},
+                       {"must_have", item.must_have},
+                       {"owners", item.owners},
                        {"partial", item.partial},
                        {"listed", item.listed},
                        {"depth", item.depth}});

@@ -18,6 +18,8 @@ constexpr Action kAllActions[] = {
     Action::kImport,
     Action::kAddRelease,
     Action::kSlipRelease,
+    Action::kShipRelease,
+    Action::kIntervene,
     Action::kAddFeature,
     Action::kUpdateFeature,
     Action::kPlanFeature,

@@ -38,6 +38,7 @@ Action ActionFor(ProposalActionKind kind) {
     case ProposalActionKind::kObject:
       return Action::kObject;
     case ProposalActionKind::kResolveObjection:
+    case ProposalActionKind::kRuleOutOfOrder:
       return Action::kResolveObjection;
     case ProposalActionKind::kAccept:
     case ProposalActionKind::kReject:
@@ -55,6 +56,18 @@ Action ActionFor(ProposalActionKind kind) {
 Error NoObjection(std::int64_t id) {
   return Error::NotFound(fmt::format(
       "no objection {}: see 'stocktake proposal show PROPOSAL' for its objections' numbers", id));
+}
+
+// Owners are people, named by e-mail as everywhere else.
+Result<void> CheckOwners(const std::vector<std::string>& owners) {
+  for (const auto& owner : owners) {
+    if (!IsEmailAddress(owner)) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "owner '{}' is not an e-mail address: give each owner as --owner name@example.org",
+          owner)));
+    }
+  }
+  return Ok();
 }
 
 }  // namespace
@@ -80,6 +93,7 @@ Result<std::vector<Protocol>> Lifecycle::ListProtocols() { return store_.ListPro
 
 Result<Protocol> Lifecycle::AddProtocol(const Context& context, Protocol draft) {
   ProtocolProcess process = ST_TRY(LoadProcess());
+  ST_TRY(CheckOwners(draft.owners));
   draft.name = std::string(Trim(draft.name));
   if (draft.name.empty() || Slugify(draft.name) != ToLower(draft.name)) {
     return Fail(Error::InvalidArgument(fmt::format(
@@ -131,6 +145,7 @@ Result<Protocol> Lifecycle::AddProtocol(const Context& context, Protocol draft) 
 Result<Protocol> Lifecycle::UpdateProtocol(const Context& context, const std::string& name,
                                            const ProtocolUpdate& update) {
   Protocol result;
+  if (update.owners) ST_TRY(CheckOwners(*update.owners));
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     Protocol before = ST_TRY(FindProtocol(name));
     OwnedObject owned{"protocol", before.name, before.owners};
@@ -418,6 +433,11 @@ Result<Proposal> Lifecycle::Reply(const Context& context, std::int64_t objection
 Result<Proposal> Lifecycle::Resolve(const Context& context, std::int64_t objection_id,
                                     const std::string& text) {
   return ActOnObjection(context, objection_id, ProposalActionKind::kResolveObjection, text);
+}
+
+Result<Proposal> Lifecycle::RuleOutOfOrder(const Context& context, std::int64_t objection_id,
+                                           const std::string& rationale) {
+  return ActOnObjection(context, objection_id, ProposalActionKind::kRuleOutOfOrder, rationale);
 }
 
 Result<Withdrawal> Lifecycle::Withdraw(const Context& context, std::int64_t id) {

@@ -43,7 +43,8 @@ bool SameFeatureFields(const Feature& a, const Feature& b) {
          a.code_bases == b.code_bases && a.external == b.external && a.owners == b.owners &&
          a.must_have == b.must_have && a.depends_on == b.depends_on &&
          a.short_title == b.short_title && a.remark == b.remark && a.notes == b.notes &&
-         a.protocol == b.protocol && a.freeze_exception == b.freeze_exception;
+         a.protocol == b.protocol && a.freeze_exception == b.freeze_exception &&
+         a.removed == b.removed;
 }
 
 namespace {
@@ -180,7 +181,7 @@ Result<void> CheckUtf8(const char* what, const std::optional<Text>& text) {
 
 Result<std::string> CheckEmailAddress(std::string_view text) {
   std::string email(Trim(text));
-  if (email.find('@') == std::string::npos || email.front() == '@' || email.back() == '@') {
+  if (!IsEmailAddress(email)) {
     return Fail(Error::InvalidArgument(
         fmt::format("'{}' is not an e-mail address: write it as name@example.org", email)));
   }
@@ -216,6 +217,38 @@ Result<void> CheckFeatureText(const Feature& feature) {
   ST_TRY(CheckUtf8("the notes", feature.notes));
   ST_TRY(CheckUtf8("the protocol", feature.protocol));
   return CheckUtf8("the freeze exception", feature.freeze_exception);
+}
+
+// A removed feature cannot be given new sub-items or dependents.
+Result<void> CheckNotRemoved(Store& store, const std::string& slug, const char* what) {
+  auto feature = ST_TRY(store.FindFeature(slug));
+  if (!feature || !feature->removed) return Ok();
+  return Fail(Error::InvalidArgument(
+      fmt::format("{} '{}' was removed: restore it first with 'stocktake feature restore {}'", what,
+                  feature->title, feature->slug)));
+}
+
+// Owners are people, named by e-mail as everywhere else.
+Result<void> CheckOwners(const std::vector<std::string>& owners) {
+  for (const auto& owner : owners) {
+    if (!IsEmailAddress(owner)) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "owner '{}' is not an e-mail address: give each owner as --owner name@example.org",
+          owner)));
+    }
+  }
+  return Ok();
+}
+
+// A feature's protocol names a registered protocol.
+Result<void> CheckProtocolExists(Store& store, const std::string& protocol) {
+  if (protocol.empty() || ST_TRY(store.FindProtocol(protocol))) return Ok();
+  std::vector<std::string> names;
+  for (const auto& known : ST_TRY(store.ListProtocols())) names.push_back(known.name);
+  return Fail(Error::InvalidArgument(fmt::format(
+      "--protocol '{}' names no protocol: {}, or register it with 'stocktake protocol add {}'",
+      protocol, names.empty() ? "none is registered" : "use one of " + Join(names, ", "),
+      protocol)));
 }
 
 // Only the new text: a feature stored before the check existed can still be
@@ -281,6 +314,49 @@ Result<Feature> MergeBackdated(Feature stored, const Feature& before, const Feat
     }
   }
   return stored;
+}
+
+// A move to another release is recorded under the release it went to: the
+// moves out of `version` since `since` join its events, in time order.
+Result<void> AddMovesOut(Store& store, const std::string& version, Timestamp since,
+                         std::vector<Event>& events) {
+  EventQuery query;
+  query.kind = event_kind::kFeatureUpdated;
+  query.since = since;
+  bool added = false;
+  for (Event& event : ST_TRY(store.ListEvents(query))) {
+    // Most updates change other fields: parse only those that name a release.
+    if (event.release == version || event.detail.find("\"release\"") == std::string::npos ||
+        event.detail.find("\"release\"") == std::string::npos) {
+      continue;
+    }
+    Feature old_side;
+    auto fields = ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld);
+    if (!fields || old_side.release != version) continue;
+    events.push_back(std::move(event));
+    added = true;
+  }
+  if (added) {
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return a.at != b.at ? a.at < b.at : a.id < b.id;
+    });
+  }
+  return Ok();
+}
+
+// The features `events` name that are not among `features` (moved out, or
+// removed) join them, so the report names them by title.
+Result<void> AddNamedFeatures(Store& store, const std::vector<Event>& events,
+                              std::vector<Feature>& features) {
+  std::unordered_set<std::string> present;
+  for (const Feature& feature : features) present.insert(feature.slug);
+  for (const Event& event : events) {
+    if (event.kind.rfind("feature.", 0) != 0 || !present.insert(event.subject).second) continue;
+    if (auto feature = ST_TRY(store.FindFeature(event.subject))) {
+      features.push_back(std::move(*feature));
+    }
+  }
+  return Ok();
 }
 
 }  // namespace
@@ -432,10 +508,147 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
   return release;
 }
 
+Result<Release> Planning::ShipRelease(const Context& context, const std::string& version,
+                                      std::optional<Date> date, const std::string& note) {
+  Shipment shipment{context.now, context.actor, date.value_or(DayOf(context.now)),
+                    std::string(Trim(note))};
+  Release release;
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kShipRelease));
+    release = ST_TRY(FindRelease(version));
+    auto later = ST_TRY(ChangesAfter(store_, version, "release.", context.now));
+    ST_TRY(CheckNotBefore(context, later, "release " + version));
+    if (release.shipped) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("{} was already released on {} (recorded by {})", version,
+                      FormatDate(release.shipped->date), release.shipped->by)));
+    }
+    if (shipment.date < release.start || shipment.date > DayOf(context.now)) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "{} cannot have been released on {}: give a --date between its start {} and today "
+          "({})",
+          version, FormatDate(shipment.date), FormatDate(release.start),
+          FormatDate(DayOf(context.now)))));
+    }
+    Event event = ShipmentEvent(version, shipment);
+    event.recorded_at = context.RecordingTime();
+    ST_TRY(writer.AppendEvent(event));
+    return Ok();
+  }));
+  release.shipped = shipment;
+  return release;
+}
+
+Result<Intervention> Planning::Intervene(const Context& context, const std::string& version,
+                                         const std::string& kind,
+                                         const std::vector<std::string>& features,
+                                         const std::string& text) {
+  if (std::find(std::begin(kInterventionKinds), std::end(kInterventionKinds), kind) ==
+      std::end(kInterventionKinds)) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "--kind '{}' is not an intervention: use effort (more effort from the community), "
+        "resources (outside resources) or slip (slip the schedule)",
+        kind)));
+  }
+  if (features.empty()) {
+    return Fail(Error::InvalidArgument("name the features it is for with --feature F"));
+  }
+  if (Trim(text).empty()) {
+    return Fail(Error::InvalidArgument("say what was done with --text TEXT"));
+  }
+  ST_TRY(CheckUtf8("the text", text));
+  Intervention intervention{context.now, context.actor, kind, {}, std::string(Trim(text))};
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kIntervene));
+    Release release = ST_TRY(FindRelease(version));
+    for (const auto& name : features) {
+      Feature feature = ST_TRY(ResolveFeature(name));
+      if (feature.release != release.version || feature.removed) {
+        return Fail(Error::InvalidArgument(fmt::format(
+            "'{}' is {} {}, not in {}: name features of {}", feature.title,
+            feature.removed ? "removed from" : "in", feature.release, version, version)));
+      }
+      if (std::find(intervention.features.begin(), intervention.features.end(), feature.slug) ==
+          intervention.features.end()) {
+        intervention.features.push_back(feature.slug);
+      }
+    }
+    Event event = InterventionEvent(version, intervention);
+    event.recorded_at = context.RecordingTime();
+    ST_TRY(writer.AppendEvent(event));
+    return Ok();
+  }));
+  return intervention;
+}
+
+Result<std::vector<Feature>> Planning::CarryOver(const Context& context, const std::string& version,
+                                                 const std::string& next) {
+  if (version == next) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "carry {}'s features over to another release, not to {} itself", version, version)));
+  }
+  std::vector<Feature> moved;
+  ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
+    Project project = ST_TRY(LoadProject());
+    ST_TRY(AuthorizeIn(store_, context.actor, Action::kPlanFeature));
+    ST_TRY(FindRelease(version));
+    Release target = ST_TRY(FindRelease(next));
+    if (target.shipped) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("{} was released on {}: carry the features over to a release still planned",
+                      next, FormatDate(target.shipped->date))));
+    }
+    auto features = ST_TRY(store_.ListFeatures({version, false, false}));
+    auto unfinished = [&](const Feature& feature) {
+      const StatusDefinition* status = project.process.FindStatus(feature.status);
+      return status != nullptr && status->in_release && !status->done;
+    };
+    std::unordered_set<std::string> carried;
+    for (const auto& feature : features) {
+      if (unfinished(feature)) carried.insert(feature.slug);
+    }
+    if (carried.empty()) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("{} has no unfinished features to carry over", version)));
+    }
+    for (const auto& feature : features) {
+      if (!carried.contains(feature.slug) && carried.contains(feature.parent)) {
+        return Fail(Error::InvalidArgument(fmt::format(
+            "'{}' is {} but its parent '{}' is not: make it a top-level item ('stocktake "
+            "feature set {} --no-parent') or finish its parent first",
+            feature.title, feature.status, feature.parent, feature.slug)));
+      }
+    }
+    std::int64_t ordinal = ST_TRY(store_.MaxFeatureOrdinal());
+    for (const auto& before : features) {
+      if (!carried.contains(before.slug)) continue;
+      if (!ST_TRY(ChangesAfter(store_, before.slug, "feature.", context.now)).empty()) {
+        return Fail(
+            Error::Conflict(fmt::format("'{}' changed after {}: carry over with a later --now",
+                                        before.title, FormatTimestamp(context.now))));
+      }
+      Feature after = before;
+      after.release = next;
+      if (!carried.contains(after.parent)) after.parent.clear();
+      after.ordinal = ++ordinal;
+      after.updated_at = std::max(before.updated_at, context.now);
+      ST_TRY(writer.SaveFeature(after, after.ordinal));
+      Event event = MakeEvent(context, event_kind::kFeatureUpdated, next, after.slug);
+      event.detail = FeatureFieldChanges(before, after);
+      event.reason = fmt::format("carried over from {} to {}", version, next);
+      ST_TRY(writer.AppendEvent(event));
+      moved.push_back(std::move(after));
+    }
+    return Ok();
+  }));
+  return moved;
+}
+
 Result<Feature> Planning::ResolveFeature(const std::string& name) {
   if (auto feature = ST_TRY(store_.FindFeature(name))) return *feature;
   FeatureIndex index;
-  auto features = ST_TRY(store_.ListFeatures({}));
+  // Removed features too: `feature restore` names them by title.
+  auto features = ST_TRY(store_.ListFeatures({"", false, true}));
   for (const auto& feature : features) index.Add(feature);
   std::string slug = ST_TRY(index.Find(name));
   auto feature = ST_TRY(store_.FindFeature(slug));
@@ -445,6 +658,7 @@ Result<Feature> Planning::ResolveFeature(const std::string& name) {
 
 Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
   ST_TRY(CheckFeatureText(draft));
+  ST_TRY(CheckOwners(draft.owners));
   draft.title = std::string(Trim(draft.title));
   if (draft.title.empty()) return Fail(Error::InvalidArgument("a feature needs a title"));
   if (draft.slug.empty()) draft.slug = Slugify(draft.DisplayName());
@@ -468,7 +682,7 @@ Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
       draft.owners = {actor->email};
     }
     Release release = ST_TRY(FindRelease(draft.release));
-    if (draft.status.empty()) draft.status = project.process.statuses.front().id;
+    if (draft.status.empty()) draft.status = project.process.InitialStatus();
     if (project.process.FindStatus(draft.status) == nullptr) {
       return Fail(Error::InvalidArgument(fmt::format("unknown status '{}': use one of {}",
                                                      draft.status, project.process.StatusIds())));
@@ -481,9 +695,14 @@ Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
     }
     if (!draft.parent.empty()) {
       draft.parent = ST_TRY(ResolveFeature(draft.parent)).slug;
+      ST_TRY(CheckNotRemoved(store_, draft.parent, "its parent"));
       ST_TRY(CheckOneReleaseWithParent(draft));
     }
-    for (auto& dependency : draft.depends_on) dependency = ST_TRY(ResolveFeature(dependency)).slug;
+    for (auto& dependency : draft.depends_on) {
+      dependency = ST_TRY(ResolveFeature(dependency)).slug;
+      ST_TRY(CheckNotRemoved(store_, dependency, "a dependency"));
+    }
+    ST_TRY(CheckProtocolExists(store_, draft.protocol));
     std::int64_t ordinal = ST_TRY(store_.MaxFeatureOrdinal()) + 1;
     ST_TRY(writer.SaveFeature(draft, ordinal));
     Event added = MakeEvent(context, event_kind::kFeatureAdded, release.version, draft.slug);
@@ -500,6 +719,7 @@ Result<Feature> Planning::AddFeature(const Context& context, Feature draft) {
 Result<Feature> Planning::UpdateFeature(const Context& context, const std::string& name,
                                         const FeatureUpdate& update) {
   ST_TRY(CheckUpdateText(update));
+  if (update.owners) ST_TRY(CheckOwners(*update.owners));
   std::string slug;
   // Read the feature inside the transaction that writes it back: SQLite's
   // BEGIN IMMEDIATE holds the write lock from the first read, so a concurrent
@@ -524,16 +744,26 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
       }
       before = std::move(*then);
     }
+    if (before.removed && !update.removed) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("'{}' was removed: restore it first with 'stocktake feature restore {}'",
+                      before.title, before.slug)));
+    }
     Feature after = ST_TRY(ApplyUpdate(project, before, update));
+    if (after.removed && !before.removed) ST_TRY(CheckNothingNeeds(after));
     if (after.release != before.release || after.must_have != before.must_have ||
-        after.freeze_exception != before.freeze_exception) {
+        after.freeze_exception != before.freeze_exception || after.removed != before.removed) {
       ST_TRY(Authorize(actor, context.actor, Action::kPlanFeature));
     }
     bool status_changed = after.status != before.status;
     bool fields_changed = !SameFeatureFields(before, after);
-    if (!status_changed && !fields_changed) {
+    // Re-affirming the status with a reason is news too: a status event from
+    // the status to itself records it, and resets staleness.
+    bool confirmed = !status_changed && update.status && !Trim(update.reason).empty();
+    if (!status_changed && !fields_changed && !confirmed) {
       return Fail(Error::InvalidArgument(
-          fmt::format("nothing to change: '{}' already is like that", before.title)));
+          fmt::format("nothing to change: '{}' already is like that{}", before.title,
+                      update.status ? "; to confirm its status, say why with --reason TEXT" : "")));
     }
     Feature row = later.empty() ? after : ST_TRY(MergeBackdated(stored, before, after, later));
     // Cycles can only appear through the changed feature.
@@ -558,7 +788,7 @@ Result<Feature> Planning::UpdateFeature(const Context& context, const std::strin
       event.reason = update.reason;
       ST_TRY(writer.AppendEvent(event));
     }
-    if (status_changed) {
+    if (status_changed || confirmed) {
       Event event = MakeEvent(effective, event_kind::kFeatureStatus, after.release, after.slug);
       event.from = before.status;
       event.to = after.status;
@@ -614,9 +844,25 @@ Result<Feature> Planning::ApplyUpdate(const Project& project, const Feature& bef
   if (update.short_title) after.short_title = *update.short_title;
   if (update.remark) after.remark = *update.remark;
   if (update.notes) after.notes = *update.notes;
-  if (update.protocol) after.protocol = *update.protocol;
+  if (update.protocol && *update.protocol != before.protocol) {
+    ST_TRY(CheckProtocolExists(store_, *update.protocol));
+    after.protocol = *update.protocol;
+  }
   if (update.freeze_exception) after.freeze_exception = *update.freeze_exception;
   if (update.status) after.status = *update.status;
+  if (update.removed) after.removed = *update.removed;
+  if (!after.parent.empty() && after.parent != before.parent) {
+    ST_TRY(CheckNotRemoved(store_, after.parent, "its parent"));
+  }
+  for (const auto& dependency : after.depends_on) {
+    if (std::find(before.depends_on.begin(), before.depends_on.end(), dependency) ==
+        before.depends_on.end()) {
+      ST_TRY(CheckNotRemoved(store_, dependency, "a dependency"));
+    }
+  }
+  if (!after.removed && before.removed && !after.parent.empty()) {
+    ST_TRY(CheckNotRemoved(store_, after.parent, "its parent"));
+  }
   return after;
 }
 
@@ -639,6 +885,60 @@ Result<void> Planning::CheckOneReleaseWithParent(const Feature& changed) {
     }
   }
   return Ok();
+}
+
+Result<void> Planning::CheckNothingNeeds(const Feature& removed) {
+  std::vector<std::string> sub_items, dependents;
+  for (const auto& feature : ST_TRY(store_.ListFeatures({}))) {
+    if (feature.parent == removed.slug) sub_items.push_back(feature.slug);
+    if (std::find(feature.depends_on.begin(), feature.depends_on.end(), removed.slug) !=
+        feature.depends_on.end()) {
+      dependents.push_back(feature.slug);
+    }
+  }
+  if (!sub_items.empty()) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' has sub-items ({}): remove them, or make them top-level items with "
+                    "'stocktake feature set SLUG --no-parent', first",
+                    removed.title, Join(sub_items, ", "))));
+  }
+  if (!dependents.empty()) {
+    return Fail(Error::InvalidArgument(fmt::format(
+        "{} depend{} on '{}': drop the dependency first with 'stocktake feature set SLUG "
+        "--no-depends-on {}'",
+        Join(dependents, ", "), dependents.size() == 1 ? "s" : "", removed.title, removed.slug)));
+  }
+  return Ok();
+}
+
+Result<Feature> Planning::RemoveFeature(const Context& context, const std::string& name,
+                                        const std::string& reason) {
+  if (Trim(reason).empty()) {
+    return Fail(Error::InvalidArgument(
+        "say why the feature is removed with --reason TEXT (a dropped feature is "
+        "'--status dropped' instead)"));
+  }
+  Feature feature = ST_TRY(ResolveFeature(name));
+  if (feature.removed) {
+    return Fail(Error::InvalidArgument(fmt::format("'{}' is already removed", feature.title)));
+  }
+  FeatureUpdate update;
+  update.removed = true;
+  update.reason = reason;
+  return UpdateFeature(context, feature.slug, update);
+}
+
+Result<Feature> Planning::RestoreFeature(const Context& context, const std::string& name,
+                                         const std::string& reason) {
+  Feature feature = ST_TRY(ResolveFeature(name));
+  if (!feature.removed) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' is not removed: nothing to restore", feature.title)));
+  }
+  FeatureUpdate update;
+  update.removed = false;
+  update.reason = reason;
+  return UpdateFeature(context, feature.slug, update);
 }
 
 Result<void> Planning::CheckNoCycleThrough(const Feature& changed) {
@@ -665,7 +965,7 @@ Result<ReleaseView> Planning::LoadRelease(const std::string& version) {
   ReleaseView view;
   view.project = ST_TRY(LoadProject());
   view.release = ST_TRY(FindRelease(version));
-  view.features = ST_TRY(store_.ListFeatures({version, false}));
+  view.features = ST_TRY(store_.ListFeatures({version, false, false}));
   // Dependencies (and parents) in other releases still carry risk; fetch the
   // missing ones, and theirs, until none is missing.
   std::unordered_set<std::string> fetched;
@@ -684,9 +984,8 @@ Result<ReleaseView> Planning::LoadRelease(const std::string& version) {
     }
     for (auto& slug : missing) {
       if (!fetched.insert(slug).second) continue;
-      if (auto feature = ST_TRY(store_.FindFeature(slug))) {
-        view.features.push_back(std::move(*feature));
-      }
+      auto feature = ST_TRY(store_.FindFeature(slug));
+      if (feature && !feature->removed) view.features.push_back(std::move(*feature));
     }
   }
   return view;
@@ -702,13 +1001,44 @@ Result<TakingStock> Planning::Report(const std::string& version, Timestamp now,
     query.since = StartOf(*since);
     query.kinds = TakingStockChangeKinds();
     events = ST_TRY(store_.ListEvents(query));
+    ST_TRY(AddMovesOut(store_, version, *query.since, events));
+    ST_TRY(AddNamedFeatures(store_, events, view.features));
   }
   return BuildTakingStock(view.project.process, view.release, view.features, now, since, events);
 }
 
 Result<std::vector<Alert>> Planning::Check(const std::string& version, Timestamp now) {
   ReleaseView view = ST_TRY(LoadRelease(version));
-  return CheckRelease(view.project.process, view.release, view.features, now);
+  CheckInputs inputs;
+  for (const Release& release : ST_TRY(store_.ListReleases())) {
+    inputs.release_dates[release.version] = release.release;
+  }
+  // A must-have moved to another release is recorded under that release.
+  EventQuery query;
+  query.kind = event_kind::kFeatureUpdated;
+  std::set<std::string> moved;
+  for (const Event& event : ST_TRY(store_.ListEvents(query))) {
+    Feature old_side, new_side;
+    if (event.release == version || event.detail.find("\"release\"") == std::string::npos ||
+        !ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld) ||
+        !ApplyFeatureFieldChanges(new_side, event.detail, ChangeSide::kNew) ||
+        old_side.release != version || new_side.release == version) {
+      continue;
+    }
+    moved.insert(event.subject);
+  }
+  for (auto& feature : ST_TRY(store_.ListFeatures({version, false, true}))) {
+    if (feature.removed && feature.must_have) {
+      inputs.must_haves_removed.push_back(std::move(feature));
+    }
+  }
+  for (const std::string& slug : moved) {
+    auto feature = ST_TRY(store_.FindFeature(slug));
+    if (feature && feature->must_have && feature->release != version) {
+      inputs.must_haves_moved_out.push_back(std::move(*feature));
+    }
+  }
+  return CheckRelease(view.project.process, view.release, view.features, now, inputs);
 }
 
 }  // namespace stocktake

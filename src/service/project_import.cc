@@ -317,6 +317,9 @@ class ImportPlanner {
   Result<void> PlanRelease(const ReleaseEntry& entry, Timestamp as_of);
   void AddRelease(const ReleaseEntry& entry, Timestamp as_of, ImportItem& item);
   void AppendScheduleChange(const std::string& version, const ScheduleChange& change);
+  void PlanShipment(const Release& file, const Release* stored, ImportItem& item);
+  // The file's interventions the database lacks, each at its own time.
+  void PlanInterventions(const Release& file, const Release* stored, ImportItem& item);
   Release ChangeRelease(const ReleaseEntry& entry, const Release& stored,
                         const ObjectRecord* record, Timestamp as_of, ImportItem& item);
   Release PrependRelease(const ReleaseEntry& entry, const Release& stored,
@@ -697,6 +700,12 @@ Result<void> ImportPlanner::PlanReleases() {
     for (const auto& change : entry.release.schedule_changes) {
       if (!last_change || change.at > *last_change) last_change = change.at;
     }
+    if (const auto& shipped = entry.release.shipped) {
+      if (!last_change || shipped->at > *last_change) last_change = shipped->at;
+    }
+    for (const auto& intervention : entry.release.interventions) {
+      if (!last_change || intervention.at > *last_change) last_change = intervention.at;
+    }
     Timestamp as_of = RecordTime(entry.as_of, FileTime(), last_change);
     ST_TRY(PlanRelease(entry, as_of));
     for (const auto& feature : entry.features) {
@@ -712,12 +721,16 @@ Result<void> ImportPlanner::PlanRelease(const ReleaseEntry& entry, Timestamp as_
   const Release* stored = stored_.FindRelease(release.version);
   if (stored == nullptr) {
     AddRelease(entry, as_of, item);
+    PlanInterventions(release, nullptr, item);
+    PlanShipment(release, nullptr, item);
   } else {
     const ObjectRecord* record = records_.Find(RecordKind::kRelease, release.version);
     Release row = record != nullptr && as_of < record->first && Differs(entry, *stored)
                       ? PrependRelease(entry, *stored, *record, as_of, item)
                       : ChangeRelease(entry, *stored, record, as_of, item);
     ST_TRY(CheckSchedule(entry, row));
+    PlanInterventions(release, stored, item);
+    PlanShipment(release, stored, item);
     if (!SameFields(ReleaseFields(), row, *stored)) {
       plan_.releases.push_back(std::move(row));
       ++plan_.summary.releases_updated;
@@ -746,6 +759,43 @@ void ImportPlanner::AddRelease(const ReleaseEntry& entry, Timestamp as_of, Impor
     AppendScheduleChange(release.version, change);
   }
   ++plan_.summary.releases_added;
+}
+
+// The file's shipment of a release the database has not seen ship is added
+// at its own time; one that disagrees with the database's is a conflict
+// (with --prefer file the file's is recorded after it, and counts).
+void ImportPlanner::PlanInterventions(const Release& file, const Release* stored,
+                                      ImportItem& item) {
+  for (const auto& intervention : file.interventions) {
+    if (stored != nullptr && std::find(stored->interventions.begin(), stored->interventions.end(),
+                                       intervention) != stored->interventions.end()) {
+      continue;
+    }
+    plan_.events.push_back(InterventionEvent(file.version, intervention));
+    plan_.events.back().recorded_at = recorded_at_;
+    if (stored != nullptr) {
+      item.changes.push_back({"interventions", nullptr,
+                              json{{"kind", intervention.kind}, {"text", intervention.text}},
+                              intervention.at, false});
+    }
+  }
+}
+
+void ImportPlanner::PlanShipment(const Release& file, const Release* stored, ImportItem& item) {
+  if (!file.shipped || (stored != nullptr && stored->shipped == file.shipped)) return;
+  if (stored != nullptr && stored->shipped && stored->shipped->date == file.shipped->date) return;
+  json to = FormatDate(file.shipped->date);
+  bool conflict = stored != nullptr && stored->shipped;
+  if (conflict) {
+    AddConflict(item, "shipped", FormatDate(stored->shipped->date),
+                Stamp{true, stored->shipped->at, stored->shipped->by}, to, file.shipped->at);
+    if (!options_.prefer_file) return;
+  }
+  Shipment shipment = *file.shipped;
+  if (conflict) shipment.at = std::max(shipment.at, stored->shipped->at);
+  plan_.events.push_back(ShipmentEvent(file.version, shipment));
+  plan_.events.back().recorded_at = recorded_at_;
+  if (stored != nullptr) item.changes.push_back({"shipped", nullptr, to, shipment.at, conflict});
 }
 
 void ImportPlanner::AppendScheduleChange(const std::string& version, const ScheduleChange& change) {
@@ -1266,7 +1316,7 @@ void ImportPlanner::CountUntouched() {
 Result<ImportSnapshot> LoadImportSnapshot(Store& store, std::optional<Project> project) {
   ImportSnapshot snapshot;
   snapshot.project = std::move(project);
-  snapshot.features = ST_TRY(store.ListFeatures({"", true}));
+  snapshot.features = ST_TRY(store.ListFeatures({"", true, true}));
   snapshot.people = ST_TRY(store.ListPeople());
   snapshot.releases = ST_TRY(store.ListReleases());
   snapshot.protocols = ST_TRY(store.ListProtocols());

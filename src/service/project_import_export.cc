@@ -32,6 +32,12 @@ void DateRelease(const RecordIndex& records, Timestamp file_as_of, ReleaseEntry&
   for (const auto& change : release.schedule_changes) {
     if (!last_slip || change.at > *last_slip) last_slip = change.at;
   }
+  if (release.shipped && (!last_slip || release.shipped->at > *last_slip)) {
+    last_slip = release.shipped->at;
+  }
+  for (const auto& intervention : release.interventions) {
+    if (!last_slip || intervention.at > *last_slip) last_slip = intervention.at;
+  }
   Timestamp as_of = Inherited(file_as_of, last_slip);
   if (auto last = LastChange(records, RecordKind::kRelease, release.version)) {
     if (*last != as_of) entry.as_of = *last;
@@ -72,7 +78,7 @@ Result<std::string> Planning::Export() {
   file.project = ST_TRY(LoadProject());
   file.people = ST_TRY(store_.ListPeople());
   auto releases = ST_TRY(store_.ListReleases());
-  auto features = ST_TRY(store_.ListFeatures({"", true}));
+  auto features = ST_TRY(store_.ListFeatures({"", true, true}));
   std::map<std::string, size_t> by_version;
   for (auto& release : releases) {
     by_version[release.version] = file.releases.size();

@@ -69,13 +69,15 @@ json ProcessJson(const Process& process) {
   const ProtocolProcess& lifecycle = process.lifecycle;
   return json{{"name", process.name},
               {"staleness_days", process.staleness_days},
+              {"initial_status", process.initial_status},
               {"freeze_warning_days", process.freeze_warning_days},
               {"statuses", statuses},
               {"stages", stages},
               {"proposal_window", FormatTimeSpan(lifecycle.proposal_window)},
               {"responsiveness_window", FormatTimeSpan(lifecycle.responsiveness_window)},
               {"czar_wait", FormatTimeSpan(lifecycle.czar_wait_limit)},
-              {"lapse_warning", FormatTimeSpan(lifecycle.lapse_warning)}};
+              {"lapse_warning", FormatTimeSpan(lifecycle.lapse_warning)},
+              {"objection_min_words", lifecycle.objection_min_words}};
 }
 
 json ImplementationsJson(const std::vector<Implementation>& implementations) {
@@ -119,6 +121,7 @@ const std::vector<FieldSpec<Feature>>& FeatureFields() {
       Member("notes", &Feature::notes),
       Member("protocol", &Feature::protocol),
       Member("freeze_exception", &Feature::freeze_exception),
+      Member("removed", &Feature::removed),
   };
   return fields;
 }

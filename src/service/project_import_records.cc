@@ -101,7 +101,8 @@ std::optional<RecordKind> KindOf(const std::string& kind) {
   using namespace event_kind;
   if (kind == kProjectConfigured) return RecordKind::kProject;
   if (kind == kPersonSaved) return RecordKind::kPerson;
-  if (kind == kReleaseAdded || kind == kReleaseUpdated || kind == kReleaseSlipped) {
+  if (kind == kReleaseAdded || kind == kReleaseUpdated || kind == kReleaseSlipped ||
+      kind == kReleaseShipped || kind == kReleaseIntervention) {
     return RecordKind::kRelease;
   }
   if (kind == kFeatureAdded || kind == kFeatureUpdated || kind == kFeatureStatus) {
@@ -183,6 +184,10 @@ void RecordIndex::Add(const Event& event) {
       Later(record.fields["release"], event);
       Earliest(record, seen, "release", FormatDate(change->old_release), event.at);
     }
+    return;
+  }
+  if (what == event_kind::kReleaseShipped || what == event_kind::kReleaseIntervention) {
+    Later(record.fields[what == event_kind::kReleaseShipped ? "shipped" : "interventions"], event);
     return;
   }
   if (what == event_kind::kReleaseAdded) {

@@ -123,6 +123,9 @@ void ReplaySchedule(Release& release, Timestamp at) {
     if (change.new_release != change.old_release) release.release = change.new_release;
   }
   std::erase_if(changes, [&](const ScheduleChange& change) { return change.at > at; });
+  if (release.shipped && release.shipped->at > at) release.shipped.reset();
+  std::erase_if(release.interventions,
+                [&](const Intervention& intervention) { return intervention.at > at; });
 }
 
 // A protocol as it was at `at`: its stage history, waivers and the fields
@@ -364,9 +367,11 @@ Result<void> AsOfStore::ReadBefore(const SubjectSet& slugs, EventsBySlug& by_slu
 Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) {
   const auto* changed = ST_TRY(ChangedSince(kFeatureEvents));
   if (changed->empty()) return inner_.ListFeatures(query);
-  // A feature may have been in another release then: read them all.
+  // A feature may have been in another release then, or not yet removed:
+  // read them all.
   FeatureQuery all;
   all.with_history = query.with_history;
+  all.with_removed = true;
   auto stored = ST_TRY(inner_.ListFeatures(all));
   auto events = ST_TRY(ChangedFeatureEvents());
   // Releases keep the order the stored list gives them; within a release,
@@ -383,6 +388,7 @@ Result<std::vector<Feature>> AsOfStore::ListFeatures(const FeatureQuery& query) 
       feature = std::move(*then);
     }
     if (!query.release.empty() && feature.release != query.release) continue;
+    if (feature.removed && !query.with_removed) continue;
     features.push_back(std::move(feature));
   }
   auto rank = [&](const Feature& feature) {

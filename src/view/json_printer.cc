@@ -193,6 +193,22 @@ void JsonPrinter::Print(const ReleaseShow& view) {
   json["schedule_sentence"] = view.position.sentence;
   json["days_to_freeze"] = view.position.days_to_freeze;
   json["features_by_status"] = view.features_by_status;
+  nlohmann::json interventions = nlohmann::json::array();
+  for (const auto& shown : view.interventions) {
+    nlohmann::json effects = nlohmann::json::array();
+    for (const auto& effect : shown.effects) {
+      effects.push_back({{"slug", effect.slug},
+                         {"title", effect.title},
+                         {"then", effect.then},
+                         {"now", effect.now}});
+    }
+    interventions.push_back({{"at", FormatTimestamp(shown.intervention.at)},
+                             {"by", shown.intervention.by},
+                             {"kind", shown.intervention.kind},
+                             {"text", shown.intervention.text},
+                             {"effects", std::move(effects)}});
+  }
+  json["interventions"] = std::move(interventions);
   Write(json);
 }
 
@@ -284,6 +300,14 @@ void JsonPrinter::Print(const Changed<InitDone>& view) {
 void JsonPrinter::Print(const Changed<Person>& view) { Write(PersonJson(view.value)); }
 
 void JsonPrinter::Print(const Changed<Release>& view) { Write(ReleaseJson(view.value)); }
+
+void JsonPrinter::Print(const Changed<Intervention>& view) {
+  Write({{"at", FormatTimestamp(view.value.at)},
+         {"by", view.value.by},
+         {"kind", view.value.kind},
+         {"features", view.value.features},
+         {"text", view.value.text}});
+}
 
 void JsonPrinter::Print(const Changed<Feature>& view) { Write(FeatureJson(view.value)); }
 

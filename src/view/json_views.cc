@@ -22,11 +22,19 @@ nlohmann::json ReleaseJson(const Release& release) {
                        {"new_release", FormatDate(change.new_release)},
                        {"reason", change.reason}});
   }
+  nlohmann::json shipped = nullptr;
+  if (release.shipped) {
+    shipped = {{"at", FormatTimestamp(release.shipped->at)},
+               {"by", release.shipped->by},
+               {"date", FormatDate(release.shipped->date)},
+               {"note", release.shipped->note}};
+  }
   return {{"version", release.version},
           {"start", FormatDate(release.start)},
           {"freeze", FormatDate(release.freeze)},
           {"release", FormatDate(release.release)},
-          {"schedule_changes", std::move(changes)}};
+          {"schedule_changes", std::move(changes)},
+          {"shipped", std::move(shipped)}};
 }
 
 nlohmann::json FeatureJson(const Feature& feature) {
@@ -41,6 +49,7 @@ nlohmann::json FeatureJson(const Feature& feature) {
       {"external", feature.external},
       {"owners", feature.owners},
       {"must_have", feature.must_have},
+      {"removed", feature.removed},
       {"depends_on", feature.depends_on},
       {"short_title", feature.short_title},
       {"remark", feature.remark},

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "stocktake/service/lifecycle.h"
+#include "stocktake/storage/as_of_store.h"
 
 namespace stocktake::view {
 
@@ -25,6 +26,21 @@ Result<ReleaseShow> BuildReleaseShow(Store& store, const std::string& version, T
   for (const auto& feature : loaded.features) {
     if (feature.release == loaded.release.version) ++view.features_by_status[feature.status];
   }
+  for (const auto& intervention : loaded.release.interventions) {
+    InterventionShow shown{intervention, {}};
+    auto then_store = MakeAsOfStore(store, intervention.at);
+    for (const auto& slug : intervention.features) {
+      auto then = ST_TRY(then_store->FindFeature(slug));
+      auto current = ST_TRY(store.FindFeature(slug));
+      InterventionEffect effect;
+      effect.slug = slug;
+      effect.title = current ? current->DisplayName() : slug;
+      effect.then = then ? then->status : "";
+      effect.now = !current ? "" : current->removed ? "removed" : current->status;
+      shown.effects.push_back(std::move(effect));
+    }
+    view.interventions.push_back(std::move(shown));
+  }
   return view;
 }
 
@@ -34,7 +50,7 @@ Result<FeatureList> BuildFeatureList(Store& store, const std::string& release,
     Planning planning(store);
     ST_TRY(planning.FindRelease(release));
   }
-  FeatureList view{ST_TRY(store.ListFeatures({release, false}))};
+  FeatureList view{ST_TRY(store.ListFeatures({release, false, false}))};
   std::erase_if(view.features, [&](const Feature& feature) {
     return !status.empty() && feature.status != status;
   });
@@ -78,6 +94,9 @@ Result<EventFeed> BuildEventFeed(Store& store, const EventFeedQuery& query) {
 Result<ReleaseCheck> BuildReleaseCheck(Store& store, const std::string& version, Timestamp now) {
   Planning planning(store);
   ReleaseCheck view{version, now, ST_TRY(planning.Check(version, now))};
+  // A release that shipped is history: there is no stock to take.
+  Release release = ST_TRY(planning.FindRelease(version));
+  if (release.shipped && release.shipped->date <= DayOf(now)) return view;
   // The Czar's alerts (stalled protocols, waiting proposals, lapsing
   // objections) belong to every stock-take too.
   Lifecycle lifecycle(store);

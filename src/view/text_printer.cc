@@ -52,6 +52,7 @@ void PrintFeaturePage(std::ostream& out, const Feature& feature) {
   line("depends on", Join(feature.depends_on, ", "));
   if (feature.external) line("external", "yes");
   if (feature.must_have) line("must-have", "yes");
+  if (feature.removed) line("removed", "yes ('stocktake feature restore' puts it back)");
   line("remark", feature.remark);
   line("short", feature.short_title);
   line("protocol", feature.protocol);
@@ -136,12 +137,23 @@ void PrintProtocolPage(std::ostream& out, const ProtocolState& state) {
   }
 }
 
-void PrintObjections(std::ostream& out, const ProposalStatus& status) {
+// Each objection with its whole conversation in order: who raised it, every
+// answer, reply, confirmation, withdrawal and resolution with who and when,
+// then its state now.
+void PrintObjections(std::ostream& out, const Proposal& proposal, const ProposalStatus& status) {
   if (!status.objections.empty()) out << "  objections\n";
   for (const auto& objection : status.objections) {
-    out << fmt::format("    {}  {} by {} at {}: {}\n", objection.id,
+    out << fmt::format("    {}  {}, raised by {} at {}: {}\n", objection.id,
                        ObjectionStateName(objection.state), objection.by,
                        FormatTimestamp(objection.raised_at), objection.reason);
+    for (const auto& action : proposal.actions) {
+      if (action.objection_id != objection.id || action.kind == ProposalActionKind::kObject) {
+        continue;
+      }
+      out << fmt::format("        {} by {} at {}{}\n", ProposalActionKindName(action.kind),
+                         action.by, FormatTimestamp(action.at),
+                         action.text.empty() ? "" : ": " + action.text);
+    }
     if (objection.answered_at) {
       out << fmt::format("        answered {}, {} {}\n", FormatTimestamp(*objection.answered_at),
                          objection.state == ObjectionState::kLapsed ? "lapsed" : "lapses",
@@ -170,7 +182,7 @@ void PrintProposalPage(std::ostream& out, const ProposalState& view) {
   if (status.next_change) {
     out << fmt::format("  next change  {}\n", FormatTimestamp(*status.next_change));
   }
-  PrintObjections(out, status);
+  PrintObjections(out, proposal, status);
   if (status.decision) {
     out << fmt::format("  decision     {} by {} at {}{}\n",
                        ProposalActionKindName(status.decision->kind), status.decision->by,
@@ -248,6 +260,21 @@ void TextPrinter::Print(const ReleaseShow& view) {
                         FormatDate(DayOf(change.at)), change.by, FormatDate(change.old_freeze),
                         FormatDate(change.new_freeze), FormatDate(change.old_release),
                         FormatDate(change.new_release), change.reason);
+  }
+  for (const auto& shown : view.interventions) {
+    const Intervention& done = shown.intervention;
+    out_ << fmt::format("  intervention: {} {} by {}: {}\n", InterventionKindName(done.kind),
+                        FormatDate(DayOf(done.at)), done.by, done.text);
+    for (const auto& effect : shown.effects) {
+      out_ << fmt::format("    {}: {} -> {}\n", effect.title,
+                          effect.then.empty() ? "(not yet added)" : effect.then,
+                          effect.now.empty() ? "(gone)" : effect.now);
+    }
+  }
+  if (item.shipped) {
+    out_ << fmt::format("  released {} (recorded by {}){}{}\n", FormatDate(item.shipped->date),
+                        item.shipped->by, item.shipped->note.empty() ? "" : ": ",
+                        item.shipped->note);
   }
 }
 
@@ -487,6 +514,8 @@ void TextPrinter::Print(const Changed<InitDone>& view) { out_ << view.message <<
 void TextPrinter::Print(const Changed<Person>& view) { out_ << view.message << '\n'; }
 
 void TextPrinter::Print(const Changed<Release>& view) { out_ << view.message << '\n'; }
+
+void TextPrinter::Print(const Changed<Intervention>& view) { out_ << view.message << '\n'; }
 
 void TextPrinter::Print(const Changed<Feature>& view) { out_ << view.message << '\n'; }
 

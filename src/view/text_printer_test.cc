@@ -146,8 +146,8 @@ TEST(TextPrinterTest, ProposalPageShowsStateWindowAndObjections) {
   EXPECT_NE(text.find("  state        blocked (as of 2026-11-03T00:00:00Z)\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("  proposer     dev@example.org\n"), std::string::npos);
-  EXPECT_NE(text.find("    1  live by reviewer@example.org at 2026-11-02T00:00:00Z: the ring size "
-                      "is not negotiated\n"),
+  EXPECT_NE(text.find("    1  live, raised by reviewer@example.org at 2026-11-02T00:00:00Z: the "
+                      "ring size is not negotiated\n"),
             std::string::npos)
       << text;
 }

@@ -116,6 +116,8 @@ class StoreConformanceTest : public ::testing::Test {
                    Day("2013-03-25"),
                    Day("2013-06-17"),
                    "{{schedule}}\n\n{{features}}",
+                   {},
+                   {},
                    {}};
   }
 
@@ -212,7 +214,7 @@ TYPED_TEST(StoreConformanceTest, FeaturesKeepTheirListsAndOrder) {
     ST_TRY(writer.SaveFeature(parent, 1));
     return Ok();
   }));
-  auto features = ST_MUST(this->store_->ListFeatures({"4.3", false}));
+  auto features = ST_MUST(this->store_->ListFeatures({"4.3", false, false}));
   ASSERT_EQ(features.size(), 2u);
   EXPECT_EQ(features[0].slug, "qemu-upstream");
   const Feature& loaded = features[1];
@@ -234,7 +236,7 @@ TYPED_TEST(StoreConformanceTest, FeaturesKeepTheirListsAndOrder) {
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->code_bases, std::vector<std::string>{"QEMU"});
   EXPECT_TRUE(updated->owners.empty());
-  EXPECT_EQ(ST_MUST(this->store_->ListFeatures({"4.3", false}))[1].slug, "stubdom");
+  EXPECT_EQ(ST_MUST(this->store_->ListFeatures({"4.3", false, false}))[1].slug, "stubdom");
   EXPECT_EQ(ST_MUST(this->store_->MaxFeatureOrdinal()), 2);
 }
 
@@ -527,19 +529,19 @@ TYPED_TEST(StoreConformanceTest, AsOfReadsReplayEveryChangeInEffectOrder) {
   EXPECT_EQ(later.history[2].from, "fair");
 
   // Listed in 4.3, in its old place, until it moved; the stored row is the latest.
-  auto in_43 = ST_MUST(at("2013-01-25")->ListFeatures({"4.3", true}));
+  auto in_43 = ST_MUST(at("2013-01-25")->ListFeatures({"4.3", true, false}));
   ASSERT_EQ(in_43.size(), 2u);
   EXPECT_EQ(in_43[0].slug, "pvh");
   EXPECT_EQ(in_43[1].slug, "blk");
   ASSERT_EQ(in_43[0].history.size(), 3u);
   EXPECT_EQ(in_43[0].history[2].from, "fair");
-  EXPECT_EQ(ST_MUST(at("2013-02-02")->ListFeatures({"4.3", false})).size(), 1u);
+  EXPECT_EQ(ST_MUST(at("2013-02-02")->ListFeatures({"4.3", false, false})).size(), 1u);
   // A list reads the events in effect only when one was recorded after a
   // later one; the single reads always do. Both agree, on either side of
   // the backdated change.
   for (const char* when : {"2013-01-12", "2013-01-16", "2013-01-25"}) {
     Feature one = ST_MUST(at(when)->FindFeature("pvh")).value();
-    auto listed = ST_MUST(at(when)->ListFeatures({"4.3", true}));
+    auto listed = ST_MUST(at(when)->ListFeatures({"4.3", true, false}));
     ASSERT_FALSE(listed.empty()) << when;
     EXPECT_EQ(listed[0].slug, "pvh") << when;
     EXPECT_EQ(listed[0].status, one.status) << when;

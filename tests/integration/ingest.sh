@@ -95,7 +95,9 @@ check "the refusal names the roles" err_has "needs the admin or maintainer role"
 "$stocktake" --db "$work/st.db" --as czar@example.org person add ingest@example.org \
   --role maintainer >/dev/null
 "$stocktake" --db "$work/st.db" --as dev@example.org --now 2017-01-02 protocol add pvcalls >/dev/null
-"$stocktake" --db "$work/st.db" --as dev@example.org --now 2017-02-01 propose pvcalls --thread "<prop@x>" >/dev/null
+# The maintainer proposes: the NAK below is dev's, and a proposer does not
+# object to their own proposal.
+"$stocktake" --db "$work/st.db" --as ingest@example.org --now 2017-02-01 propose pvcalls --thread "<prop@x>" >/dev/null
 {
   mail prop@x "[PROPOSAL] pvcalls to Prototype" "Let us move on."
   mail nak@x "Re: [PROPOSAL] pvcalls to Prototype" "> Let us move on.\n\nNAK: the ring layout is not specified." prop@x

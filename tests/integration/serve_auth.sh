@@ -111,7 +111,7 @@ check "nothing written" test "$(status_of $feature)" = on-track
 # Each role against each write.
 check "reader may not add 403" is 403 POST /api/v1/releases/4.3/features "$reader_write" "$add"
 check "contributor adds 201" is 201 POST /api/v1/releases/4.3/features "$dev_write" "$add"
-check "the CLI sees it" test "$(status_of live-patching)" = finished
+check "the CLI sees it" test "$(status_of live-patching)" = on-track
 check "contributor may not set another's 403" is 403 PATCH /api/v1/features/$feature "$dev_write" "$set_at_risk"
 check "reader may not set 403" is 403 PATCH /api/v1/features/$feature "$reader_write" "$set_at_risk"
 check "release manager sets 200" is 200 PATCH /api/v1/features/$feature "$rm_write" "$set_at_risk"

@@ -4,6 +4,7 @@
 // Taking-stock mail: "We're 4 months into our estimated 9-months release
 // schedule, and 2 months away from the scheduled feature freeze." Pure.
 
+#include <optional>
 #include <string>
 
 #include "stocktake/model/release.h"
@@ -16,7 +17,12 @@ struct SchedulePosition {
   int days_to_freeze = 0;    ///< Negative after the freeze.
   int days_to_release = 0;   ///< Negative after the planned release date.
   int schedule_months = 0;   ///< Whole months from start to planned release.
-  std::string sentence;      ///< The schedule sentence, ending with a full stop.
+  /// The day it was released, once it shipped on or before `today`.
+  std::optional<Date> released_on;
+  /// Days from the planned release date to the day it shipped (negative:
+  /// early); 0 when it has not shipped.
+  int days_late = 0;
+  std::string sentence;  ///< The schedule sentence, ending with a full stop.
 };
 
 SchedulePosition PositionOn(const Release& release, Date today);

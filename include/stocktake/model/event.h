@@ -18,6 +18,11 @@ inline constexpr char kPersonSaved[] = "person.saved";
 inline constexpr char kReleaseAdded[] = "release.added";
 inline constexpr char kReleaseUpdated[] = "release.updated";
 inline constexpr char kReleaseSlipped[] = "release.slipped";
+/// An intervention in a release's features (`to` is its kind, `reason` its
+/// text, `detail` {"features": [slugs]}).
+inline constexpr char kReleaseIntervention[] = "release.intervention";
+/// The release shipped (`to` is the date it was released on).
+inline constexpr char kReleaseShipped[] = "release.shipped";
 inline constexpr char kFeatureAdded[] = "feature.added";
 inline constexpr char kFeatureUpdated[] = "feature.updated";
 inline constexpr char kFeatureStatus[] = "feature.status";

@@ -39,7 +39,10 @@ struct Feature {
   std::string notes;                    ///< Free text, not shown in the report lists.
   std::string protocol;                 ///< Name of the PV protocol it belongs to, if any.
   std::string freeze_exception;         ///< Why it may land after the freeze; empty when none.
-  Timestamp updated_at{};               ///< Last recorded change or evidence.
+  /// Taken off the books (`feature remove`): kept with its history, left out
+  /// of lists, reports and checks until `feature restore`.
+  bool removed = false;
+  Timestamp updated_at{};  ///< Last recorded change or evidence.
   /// Its place in list order (within its release); set by the store when read,
   /// 0 for a feature not read from a store.
   std::int64_t ordinal = 0;

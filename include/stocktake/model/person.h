@@ -28,6 +28,11 @@ std::optional<Role> ParseRole(std::string_view name);
 /// All role names, comma separated, for error messages.
 std::string RoleNames();
 
+/// True when `text` has the shape of an e-mail address: one '@' with text
+/// on both sides and no spaces, control characters, quotes, commas or angle
+/// brackets ("owner@example.org", not "Owner <owner@example.org>").
+bool IsEmailAddress(std::string_view text);
+
 struct Person {
   std::string email;                      ///< The primary identity; unique.
   std::string name;                       ///< Display name, e.g. "George Dunlap".

@@ -27,10 +27,14 @@ enum class ProposalActionKind {
   kAccept,             ///< The Czar accepts: the protocol moves to `to_stage`.
   kReject,             ///< The Czar rejects; `text` is the rationale (required).
   kWithdraw,           ///< The proposer withdraws the proposal.
+  /// The Czar rules objection `objection_id` out of order: not a specific
+  /// technical objection; `text` is the rationale (required). It no longer
+  /// blocks.
+  kRuleOutOfOrder,
 };
 
 /// "object", "answer", "reply", "confirm", "withdraw-objection", "resolve",
-/// "accept", "reject", "withdraw".
+/// "accept", "reject", "withdraw", "rule-out-of-order".
 std::string_view ProposalActionKindName(ProposalActionKind kind);
 std::optional<ProposalActionKind> ParseProposalActionKind(std::string_view name);
 

@@ -48,16 +48,17 @@ enum class ProposalState {
 };
 
 enum class ObjectionState {
-  kLive,       ///< Raised (or responded to after an answer): blocks.
-  kAnswered,   ///< Answered; blocks until the objector responds or it lapses.
-  kLapsed,     ///< The objector did not respond within the responsiveness window.
-  kWithdrawn,  ///< The objector withdrew it.
-  kResolved,   ///< The Czar marked it resolved.
+  kLive,        ///< Raised (or responded to after an answer): blocks.
+  kAnswered,    ///< Answered; blocks until the objector responds or it lapses.
+  kLapsed,      ///< The objector did not respond within the responsiveness window.
+  kWithdrawn,   ///< The objector withdrew it.
+  kResolved,    ///< The Czar marked it resolved.
+  kOutOfOrder,  ///< The Czar ruled it out of order: not technical; it does not block.
 };
 
 /// "open", "blocked", "passed", "accepted", "rejected", "withdrawn".
 std::string_view ProposalStateName(ProposalState state);
-/// "live", "answered", "lapsed", "withdrawn", "resolved".
+/// "live", "answered", "lapsed", "withdrawn", "resolved", "out-of-order".
 std::string_view ObjectionStateName(ObjectionState state);
 
 struct ObjectionStatus {

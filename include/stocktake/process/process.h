@@ -26,7 +26,10 @@ struct Process {
   std::vector<StatusDefinition> statuses;
   int staleness_days = 28;       ///< A feature with no update for longer is stale.
   int freeze_warning_days = 28;  ///< Warning period before the freeze.
-  ProtocolProcess lifecycle;     ///< Protocol stages, criteria and consensus windows.
+  /// The status a new feature starts in; empty for the default, the first
+  /// status in the release that is not done ("on-track"). Never a done one.
+  std::string initial_status;
+  ProtocolProcess lifecycle;  ///< Protocol stages, criteria and consensus windows.
 
   /// The status with `id`, or nullptr.
   const StatusDefinition* FindStatus(std::string_view id) const;
@@ -36,6 +39,9 @@ struct Process {
   std::string StatusIds() const;
   /// The least likely status that is still in the release ("at-risk").
   const StatusDefinition& LeastLikely() const;
+  /// The id of the status a new feature starts in: `initial_status`, else the
+  /// first status in the release that is not done, else the first status.
+  const std::string& InitialStatus() const;
 };
 
 /// The Xen Project's process: finished, on-track, fair, at-risk, dropped.

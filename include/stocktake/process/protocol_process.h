@@ -63,6 +63,10 @@ struct ProtocolProcess {
   TimeSpan czar_wait_limit = TimeSpan::Days(7);
   /// Answered objections that lapse within this span are flagged.
   TimeSpan lapse_warning = TimeSpan::Days(2);
+  /// An objection's reason needs at least this many words, three of them
+  /// different: a sentence that says what is wrong and where ("no no no"
+  /// is not one).
+  int objection_min_words = 5;
 
   bool operator==(const ProtocolProcess&) const = default;
 

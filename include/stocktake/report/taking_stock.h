@@ -29,9 +29,11 @@ struct ReportItem {
   std::string effective_status;    ///< The list it is shown in.
   std::vector<std::string> chain;  ///< Why the effective status differs (slugs).
   bool external = false;
-  bool partial = false;  ///< Shown in a done list while some sub-items are not done.
-  bool listed = true;    ///< false for a parent shown only to hold its sub-items.
-  int depth = 0;         ///< 0 for "* item", 1 for " - sub-item", …
+  bool must_have = false;           ///< The release needs it.
+  std::vector<std::string> owners;  ///< E-mails.
+  bool partial = false;             ///< Shown in a done list while some sub-items are not done.
+  bool listed = true;               ///< false for a parent shown only to hold its sub-items.
+  int depth = 0;                    ///< 0 for "* item", 1 for " - sub-item", …
 };
 
 struct ReportSection {
@@ -43,7 +45,9 @@ struct ReportSection {
 /// One entry of "Changes since DATE".
 struct ReportChange {
   Timestamp at{};
-  std::string kind;     ///< "status", "added", "dropped", "slipped".
+  /// "status", "confirmed", "added", "dropped", "slipped", "moved", "renamed",
+  /// "must-have", "owners", "parent", "removed", "restored", "intervention".
+  std::string kind;
   std::string subject;  ///< Slug or version.
   std::string line;     ///< Human text.
 };
@@ -64,7 +68,10 @@ const std::vector<std::string>& TakingStockChangeKinds();
 
 /// Computes the report for `release` on `now`. `features` are the release's
 /// features (others, e.g. dependencies in other releases, are used for risk
-/// only). `events` are the release's events since `since`, when given.
+/// only). `events` are the release's events since `since`, when given, and
+/// the moves of features out of it (feature.updated events whose release was
+/// this one), oldest first; a feature they name that is no longer among
+/// `features` may be added to them, so its title shows.
 TakingStock BuildTakingStock(const Process& process, const Release& release,
                              const std::vector<Feature>& features, Timestamp now,
                              std::optional<Date> since, const std::vector<Event>& events);

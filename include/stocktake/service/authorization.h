@@ -39,6 +39,8 @@ enum class Action {
   kImport,                   ///< import a project file.
   kAddRelease,               ///< release add.
   kSlipRelease,              ///< release slip: an intervention.
+  kShipRelease,              ///< release ship: the release is out.
+  kIntervene,                ///< intervene: more effort, outside resources or a slip.
   kAddFeature,               ///< feature add.
   kUpdateFeature,            ///< feature set: status, title, notes, owners, dependencies, ….
   kPlanFeature,              ///< feature add|set --release/--must-have/--freeze-exception.

@@ -121,6 +121,11 @@ class Lifecycle {
   [[nodiscard]] Result<Proposal> Resolve(const Context& context, std::int64_t objection_id,
                                          const std::string& text);
 
+  /// The Czar rules objection `objection_id` out of order, with `rationale`
+  /// (required): not a specific technical objection, so it stops blocking.
+  [[nodiscard]] Result<Proposal> RuleOutOfOrder(const Context& context, std::int64_t objection_id,
+                                                const std::string& rationale);
+
   /// The Czar accepts or rejects proposal `proposal_id` with `rationale`
   /// (required). On acceptance the criteria in `waive` ("all" for every
   /// unsatisfied one) are first waived with the rationale as reason, then the

@@ -78,6 +78,9 @@ struct FeatureUpdate {
   std::optional<std::string> notes;
   std::optional<std::string> protocol;
   std::optional<std::string> freeze_exception;
+  /// Remove (true) or restore (false) the feature; RemoveFeature and
+  /// RestoreFeature set it.
+  std::optional<bool> removed;
 };
 
 /// A release with everything its report and check need.
@@ -142,6 +145,36 @@ class Planning {
                                             std::optional<Date> release_date,
                                             const std::string& reason);
 
+  /// Records that `version` was released on `date` (by default the day of
+  /// `context.now`), with an optional note. From then on its features are no
+  /// longer checked, and its show and report say when it was released
+  /// against the plan. Only a release manager may; kInvalidArgument when it
+  /// already shipped or `date` is before its start or after `context.now`.
+  [[nodiscard]] Result<Release> ShipRelease(const Context& context, const std::string& version,
+                                            std::optional<Date> date, const std::string& note);
+
+  /// Records an intervention of `kind` (one of kInterventionKinds) in
+  /// `features` (names) of `version`, with `text` saying what was done. Only
+  /// a release manager may. kInvalidArgument for an unknown kind, no
+  /// feature, blank text, or a feature of another release; kNotFound for an
+  /// unknown release or feature.
+  [[nodiscard]] Result<Intervention> Intervene(const Context& context, const std::string& version,
+                                               const std::string& kind,
+                                               const std::vector<std::string>& features,
+                                               const std::string& text);
+
+  /// Moves every unfinished feature of `version` (in the release, not done,
+  /// not removed) to `next` in one transaction, each move a feature.updated
+  /// event with the reason "carried over from VERSION to NEXT". A sub-item
+  /// whose parent stays (finished) becomes a top-level item of `next`. Only a
+  /// release manager may. kInvalidArgument when `next` is `version` or has
+  /// shipped, when nothing is unfinished, or when an unfinished feature has
+  /// finished sub-items (they would be left without their parent: move or
+  /// re-parent them first).
+  [[nodiscard]] Result<std::vector<Feature>> CarryOver(const Context& context,
+                                                       const std::string& version,
+                                                       const std::string& next);
+
   /// The release `version`; kNotFound listing the known versions.
   [[nodiscard]] Result<Release> FindRelease(const std::string& version);
 
@@ -162,6 +195,19 @@ class Planning {
   [[nodiscard]] Result<Feature> UpdateFeature(const Context& context, const std::string& name,
                                               const FeatureUpdate& update);
 
+  /// Takes the feature `name` off the books with `reason` (required): kept
+  /// with its history, left out of lists, reports and checks. Only a release
+  /// manager may. kInvalidArgument when it is already removed, or has
+  /// sub-items or features that depend on it (they name it: change them
+  /// first).
+  [[nodiscard]] Result<Feature> RemoveFeature(const Context& context, const std::string& name,
+                                              const std::string& reason);
+
+  /// Puts a removed feature back where it was. kInvalidArgument when it is
+  /// not removed, or its parent is removed.
+  [[nodiscard]] Result<Feature> RestoreFeature(const Context& context, const std::string& name,
+                                               const std::string& reason);
+
   /// Every event about the feature `name`, oldest first.
   [[nodiscard]] Result<std::vector<Event>> FeatureHistory(const std::string& name);
 
@@ -179,6 +225,9 @@ class Planning {
   /// checked. Reads the store, so UpdateFeature runs it inside its transaction.
   Result<Feature> ApplyUpdate(const Project& project, const Feature& before,
                               const FeatureUpdate& update);
+  /// kInvalidArgument when a stored feature has `removed` as its parent or a
+  /// dependency.
+  Result<void> CheckNothingNeeds(const Feature& removed);
   /// kInvalidArgument when the stored features, with `changed` in place of its
   /// stored row, hold a dependency or parent cycle.
   Result<void> CheckNoCycleThrough(const Feature& changed);

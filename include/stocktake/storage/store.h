@@ -44,6 +44,7 @@ struct Project {
 struct FeatureQuery {
   std::string release;        ///< Only this release; empty for all releases.
   bool with_history = false;  ///< Also fill Feature::history from the event log.
+  bool with_removed = false;  ///< Also the removed features (Feature::removed).
 };
 
 /// The order ListEvents() returns events in.
@@ -151,6 +152,7 @@ class Store {
 
   /// Features in list order (release, then ordinal).
   [[nodiscard]] virtual Result<std::vector<Feature>> ListFeatures(const FeatureQuery& query) = 0;
+  /// The feature `slug`, a removed one too.
   [[nodiscard]] virtual Result<std::optional<Feature>> FindFeature(const std::string& slug) = 0;
   /// The largest ordinal in use, or 0 when there are no features.
   [[nodiscard]] virtual Result<std::int64_t> MaxFeatureOrdinal() = 0;

@@ -45,6 +45,7 @@ class JsonPrinter final : public Printer {
   void Print(const Changed<InitDone>& view) override;
   void Print(const Changed<Person>& view) override;
   void Print(const Changed<Release>& view) override;
+  void Print(const Changed<Intervention>& view) override;
   void Print(const Changed<Feature>& view) override;
   void Print(const Changed<ProtocolState>& view) override;
   void Print(const Changed<ProposalState>& view) override;

@@ -39,6 +39,21 @@ struct ReleaseList {
   std::vector<Release> releases;
 };
 
+/// What an intervention did for one feature: its status when the
+/// intervention was made and at the view's time.
+struct InterventionEffect {
+  std::string slug;
+  std::string title;  ///< Display name at the view's time.
+  std::string then;   ///< Status when the intervention was made.
+  std::string now;    ///< Status at the view's time ("removed" when it was).
+};
+
+/// An intervention with its effect on each feature it targets.
+struct InterventionShow {
+  Intervention intervention;
+  std::vector<InterventionEffect> effects;
+};
+
 /// `release show`: a release, where it stands on `as_of`, and how many of its
 /// own features have each status.
 struct ReleaseShow {
@@ -48,6 +63,8 @@ struct ReleaseShow {
   /// The process's status ids in their order, so text lists every status.
   std::vector<std::string> status_ids;
   std::map<std::string, int> features_by_status;
+  /// Its interventions, oldest first (slips are its schedule changes).
+  std::vector<InterventionShow> interventions;
 };
 
 /// `feature list`: features in list order.

@@ -77,6 +77,7 @@ class Printer {
   virtual void Print(const Changed<InitDone>& view) = 0;
   virtual void Print(const Changed<Person>& view) = 0;
   virtual void Print(const Changed<Release>& view) = 0;
+  virtual void Print(const Changed<Intervention>& view) = 0;
   virtual void Print(const Changed<Feature>& view) = 0;
   virtual void Print(const Changed<ProtocolState>& view) = 0;
   virtual void Print(const Changed<ProposalState>& view) = 0;

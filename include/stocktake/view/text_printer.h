@@ -43,6 +43,7 @@ class TextPrinter final : public Printer {
   void Print(const Changed<InitDone>& view) override;
   void Print(const Changed<Person>& view) override;
   void Print(const Changed<Release>& view) override;
+  void Print(const Changed<Intervention>& view) override;
   void Print(const Changed<Feature>& view) override;
   void Print(const Changed<ProtocolState>& view) override;
   void Print(const Changed<ProposalState>& view) override;

@@ -46,6 +46,8 @@ void AppendLifecycleSettings(const ProtocolProcess& lifecycle,
                         FormatTimeSpan(lifecycle.responsiveness_window));
   settings.emplace_back("lifecycle.czar_wait", FormatTimeSpan(lifecycle.czar_wait_limit));
   settings.emplace_back("lifecycle.lapse_warning", FormatTimeSpan(lifecycle.lapse_warning));
+  settings.emplace_back("lifecycle.objection_min_words",
+                        std::to_string(lifecycle.objection_min_words));
 }
 
 Result<ProtocolProcess> LifecycleFromSettings(
@@ -65,6 +67,14 @@ Result<ProtocolProcess> LifecycleFromSettings(
   ST_TRY(span("lifecycle.responsiveness_window", lifecycle.responsiveness_window));
   ST_TRY(span("lifecycle.czar_wait", lifecycle.czar_wait_limit));
   ST_TRY(span("lifecycle.lapse_warning", lifecycle.lapse_warning));
+  if (auto words = settings.find("lifecycle.objection_min_words"); words != settings.end()) {
+    try {
+      lifecycle.objection_min_words = std::stoi(words->second);
+    } catch (const std::exception&) {
+      return Fail(Error::Corruption(
+          fmt::format("setting lifecycle.objection_min_words holds '{}'", words->second)));
+    }
+  }
   auto it = settings.find("lifecycle.stages");
   if (it == settings.end()) return lifecycle;
   nlohmann::json stages = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
@@ -158,7 +168,7 @@ class SqlStore final : public Store, private StoreWriter {
     std::string slug, release, title, parent, status, short_title, remark, notes, protocol,
         freeze_exception, item;
     soci::indicator parent_indicator = soci::i_null;
-    int external = 0, must_have = 0, item_ordinal = 0;
+    int external = 0, must_have = 0, removed = 0, item_ordinal = 0;
     long long ordinal = 0, updated_at = 0;
   } row_;
   struct EventRow {
@@ -297,6 +307,7 @@ Result<std::optional<Project>> SqlStore::LoadProject() {
     if (auto it = settings.find("process.freeze_warning_days"); it != settings.end()) {
       project.process.freeze_warning_days = std::stoi(it->second);
     }
+    project.process.initial_status = settings["process.initial_status"];
     project.process.lifecycle = ST_TRY(LifecycleFromSettings(settings));
     std::string id, heading;
     int done = 0, in_release = 0;
@@ -319,6 +330,7 @@ Result<void> SqlStore::SaveProject(const Project& project) {
       {"process.name", project.process.name},
       {"process.staleness_days", std::to_string(project.process.staleness_days)},
       {"process.freeze_warning_days", std::to_string(project.process.freeze_warning_days)},
+      {"process.initial_status", project.process.initial_status},
   };
   AppendLifecycleSettings(project.process.lifecycle, settings);
   for (const auto& [name, value] : settings) {
@@ -465,9 +477,16 @@ Result<std::vector<Release>> SqlStore::LoadReleases(const std::string* version) 
   for (auto& release : releases) {
     EventQuery query_slips;
     query_slips.release = release.version;
-    query_slips.kind = event_kind::kReleaseSlipped;
+    query_slips.kinds = {event_kind::kReleaseSlipped, event_kind::kReleaseShipped,
+                         event_kind::kReleaseIntervention};
     for (const auto& event : ST_TRY(ListEvents(query_slips))) {
-      release.schedule_changes.push_back(ST_TRY(ScheduleChangeFromEvent(event)));
+      if (event.kind == event_kind::kReleaseShipped) {
+        release.shipped = ST_TRY(ShipmentFromEvent(event));
+      } else if (event.kind == event_kind::kReleaseIntervention) {
+        release.interventions.push_back(ST_TRY(InterventionFromEvent(event)));
+      } else {
+        release.schedule_changes.push_back(ST_TRY(ScheduleChangeFromEvent(event)));
+      }
     }
   }
   return releases;
@@ -503,9 +522,10 @@ void SqlStore::PrepareFeatureStatements() {
   upsert_feature_ = std::make_unique<soci::statement>(
       (sql_->prepare << "INSERT INTO features(slug, release_version, ordinal, title, parent, "
                         "status, external, must_have, short_title, remark, notes, protocol, "
-                        "freeze_exception, updated_at) VALUES (:slug, :release, :ordinal, "
-                        ":title, :parent, :status, :external, :must_have, :short_title, "
-                        ":remark, :notes, :protocol, :freeze_exception, :updated_at) "
+                        "freeze_exception, updated_at, removed) VALUES (:slug, :release, "
+                        ":ordinal, :title, :parent, :status, :external, :must_have, "
+                        ":short_title, :remark, :notes, :protocol, :freeze_exception, "
+                        ":updated_at, :removed) "
                         "ON CONFLICT (slug) DO UPDATE SET release_version = "
                         "excluded.release_version, ordinal = CASE WHEN excluded.ordinal = 0 "
                         "THEN features.ordinal ELSE excluded.ordinal END, title = "
@@ -513,11 +533,13 @@ void SqlStore::PrepareFeatureStatements() {
                         "external = excluded.external, must_have = excluded.must_have, "
                         "short_title = excluded.short_title, remark = excluded.remark, notes = "
                         "excluded.notes, protocol = excluded.protocol, freeze_exception = "
-                        "excluded.freeze_exception, updated_at = excluded.updated_at",
+                        "excluded.freeze_exception, updated_at = excluded.updated_at, "
+                        "removed = excluded.removed",
        soci::use(r.slug), soci::use(r.release), soci::use(r.ordinal), soci::use(r.title),
        soci::use(r.parent, r.parent_indicator), soci::use(r.status), soci::use(r.external),
        soci::use(r.must_have), soci::use(r.short_title), soci::use(r.remark), soci::use(r.notes),
-       soci::use(r.protocol), soci::use(r.freeze_exception), soci::use(r.updated_at)));
+       soci::use(r.protocol), soci::use(r.freeze_exception), soci::use(r.updated_at),
+       soci::use(r.removed)));
   delete_code_bases_ = std::make_unique<soci::statement>(
       (sql_->prepare << "DELETE FROM feature_code_bases WHERE feature = :slug", soci::use(r.slug)));
   delete_owners_ = std::make_unique<soci::statement>(
@@ -556,6 +578,7 @@ Result<void> SqlStore::SaveFeature(const Feature& feature, std::int64_t ordinal)
   row_.protocol = feature.protocol;
   row_.freeze_exception = feature.freeze_exception;
   row_.updated_at = Seconds(feature.updated_at);
+  row_.removed = feature.removed ? 1 : 0;
   upsert_feature_->execute(true);
   delete_code_bases_->execute(true);
   delete_owners_->execute(true);
@@ -583,8 +606,13 @@ Result<void> SqlStore::TouchFeature(const std::string& slug, Timestamp at) {
 }
 
 Result<std::vector<Feature>> SqlStore::ListFeatures(const FeatureQuery& query) {
-  return Guarded("reading features",
-                 [&]() { return LoadFeatures(query.release, nullptr, query.with_history); });
+  auto features = ST_TRY(Guarded("reading features", [&]() {
+    return LoadFeatures(query.release, nullptr, query.with_history);
+  }));
+  if (!query.with_removed) {
+    std::erase_if(features, [](const Feature& feature) { return feature.removed; });
+  }
+  return features;
 }
 
 Result<std::optional<Feature>> SqlStore::FindFeature(const std::string& slug) {
@@ -603,7 +631,7 @@ std::vector<Feature> ReadFeatureRows(soci::session& sql, const std::string& wher
       sql,
       "SELECT f.slug, f.release_version, f.title, f.parent, f.status, f.external, f.must_have, "
       "f.short_title, f.remark, f.notes, f.protocol, f.freeze_exception, f.updated_at, "
-      "f.ordinal FROM features f JOIN releases r ON r.version = f.release_version" +
+      "f.ordinal, f.removed FROM features f JOIN releases r ON r.version = f.release_version" +
           where + " ORDER BY r.ordinal, f.ordinal",
       parameters);
   while (rows->Next()) {
@@ -622,6 +650,7 @@ std::vector<Feature> ReadFeatureRows(soci::session& sql, const std::string& wher
     feature.freeze_exception = rows->Text(11);
     feature.updated_at = FromSeconds(rows->Integer(12));
     feature.ordinal = rows->Integer(13);
+    feature.removed = rows->Integer(14) != 0;
   }
   return features;
 }

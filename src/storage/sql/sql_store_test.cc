@@ -61,7 +61,7 @@ Feature MakeFeature(const std::string& slug, std::vector<std::string> owners) {
 }
 
 TEST_F(SqlStoreTest, ListItemsComeBackInOrdinalOrderWhateverOrderTheirRowsAreIn) {
-  Release release{"4.3", Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"), "", {}};
+  Release release{"4.3", Day("2012-09-17"), Day("2013-03-25"), Day("2013-06-17"), "", {}, {}, {}};
   ASSERT_TRUE(store_->Transact([&](StoreWriter& writer) -> Result<void> {
     ST_TRY(writer.SaveProject(Project{"Xen Project", "xen-devel@lists.xen.org", {}, XenProcess()}));
     ST_TRY(writer.SaveRelease(release));
@@ -77,7 +77,7 @@ TEST_F(SqlStoreTest, ListItemsComeBackInOrdinalOrderWhateverOrderTheirRowsAreIn)
       "INSERT INTO feature_owners(feature, ordinal, email) VALUES ('b', 0, 'b0@x');"
       "INSERT INTO feature_owners(feature, ordinal, email) VALUES ('a', 2, 'a2@x');"
       "INSERT INTO feature_owners(feature, ordinal, email) VALUES ('a', 0, 'a0@x');");
-  auto features = ST_MUST(store_->ListFeatures({"4.3", false}));
+  auto features = ST_MUST(store_->ListFeatures({"4.3", false, false}));
   ASSERT_EQ(features.size(), 2u);
   EXPECT_EQ(features[0].owners, (std::vector<std::string>{"a0@x", "a1@x", "a2@x", "a3@x"}));
   EXPECT_EQ(features[1].owners, std::vector<std::string>{"b0@x"});
