@@ -17,9 +17,11 @@ the jsonschema package (draft 2020-12). Prints FAIL lines and exits 1 when
 anything differs.
 """
 
+import collections
 import hashlib
 import http.client
 import json
+import os
 import re
 import socket
 import sys
@@ -49,6 +51,13 @@ COVERED = {
     "/api/v1/series",
     "/api/v1/threads/{message-id}",
     "/api/v1/stats",
+    "/api/v1/releases/{version}/features",
+    "/api/v1/releases/{version}/slip",
+    "/api/v1/people/{email}",
+    "/api/v1/protocols/{name}/proposals",
+    "/api/v1/proposals/{id}/objections",
+    "/api/v1/proposals/{id}/decision",
+    "/api/v1/session",
     "/healthz",
     "/metrics",
 }
@@ -109,20 +118,79 @@ def refs(value, where="#"):
             yield from refs(item, f"{where}/{index}")
 
 
+Route = collections.namedtuple("Route", "pattern method reads access query handler respond")
+
+
 def api_routes(api_cc):
-    """{pattern: (reads, {query parameters})} from the kRoutes table of api.cc."""
+    """The rows of the kRoutes table of api.cc, in order, as Routes."""
     text = open(api_cc, encoding="utf-8").read()
     table = text[text.index("kRoutes[]"):]
     table = table[:table.index("};")]
-    routes = {}
-    for match in re.finditer(r'\{"(/[^"]*)", Reads::k(\w+), \{([^}]*)\}, \w+\}', table):
-        names = set(re.findall(r'"([^"]+)"', match.group(3)))
-        routes[match.group(1)] = (match.group(2), names)
+    routes = []
+    for match in re.finditer(
+            r'\{"(/[^"]*)", "(GET|POST|PUT|PATCH|DELETE)", (?:Reads::k(\w+)|(kStored)), '
+            r'Access::k(\w+), \{([^}]*)\}, (\w+), ([\w:]+)\}', table):
+        names = set(re.findall(r'"([^"]+)"', match.group(6)))
+        routes.append(Route(match.group(1), match.group(2), match.group(3) or "Database",
+                            match.group(5), names, match.group(7), match.group(8)))
     # A row the expression missed would go unchecked: count them.
     rows = len(re.findall(r'^\s*\{"/', table, re.MULTILINE))
     if rows != len(routes):
         fail(f"{api_cc}: read {len(routes)} of the {rows} rows of kRoutes")
     return routes
+
+
+def allowed(routes, pattern):
+    """The Allow header of a 405 on `pattern`: its methods in table order, HEAD after GET."""
+    methods = []
+    for route in routes:
+        if route.pattern == pattern:
+            methods += [route.method] + (["HEAD"] if route.method == "GET" else [])
+    return ", ".join(methods)
+
+
+def body_fields(api_cc, respond):
+    """(fields, required) of the JSON body the responder `respond` decodes, or None."""
+    name = respond.split("::")[-1]
+    folder = os.path.dirname(api_cc)
+    for source in ("api_writes.cc", "api_auth.cc"):
+        path = os.path.join(folder, source)
+        if not os.path.exists(path):
+            continue
+        text = open(path, encoding="utf-8").read()
+        match = re.search(r"\n(?:Result<Response>|Response) " + name +
+                          r"(?:OrFail)?\(const Exchange& exchange\) \{\n(.*?)\n\}\n", text, re.S)
+        if not match:
+            continue
+        body = match.group(1)
+        parse = re.search(r"JsonBody::Parse\([^{]*\{([^}]*)\}", body, re.S)
+        if not parse:
+            return None
+        fields = set(re.findall(r'"([^"]+)"', parse.group(1)))
+        required = set(re.findall(r'RequiredString\("(\w+)"\)', body))
+        required |= set(re.findall(r'RequiredDate\(body, "(\w+)"\)', body))
+        required |= set(re.findall(r"field '(\w+)' is required", body))
+        return fields, required
+    fail(f"{api_cc}: no responder {name} in api_writes.cc or api_auth.cc")
+    return None
+
+
+# The credentials each kind of route takes (api_internal::Access), as sets of
+# security requirements: {} is none.
+SECURITY = {
+    "Open": {frozenset()},
+    "Login": {frozenset()},
+    "Read": {frozenset(), frozenset({"bearerAuth"}), frozenset({"cookieAuth"})},
+    "Write": {frozenset({"bearerAuth"}), frozenset({"cookieAuth"})},
+    "SignedIn": {frozenset({"bearerAuth"}), frozenset({"cookieAuth"})},
+    "Session": {frozenset({"cookieAuth"})},
+}
+
+
+def security_of(doc, operation):
+    requirements = operation.get("security", doc.get("security", []))
+    found = {frozenset(requirement) for requirement in requirements}
+    return found or {frozenset()}
 
 
 def parameters_of(doc, path_item, operation):
@@ -196,32 +264,95 @@ def check_structure(doc, api_cc):
                                {"$ref": "#/components/schemas/Error"} in schema.get("allOf", []),
                                f"{path} {method} {status}: the body is not the error body")
 
+    schemes = doc.get("components", {}).get("securitySchemes", {})
+    expect(schemes.get("bearerAuth", {}).get("type") == "http" and
+           schemes["bearerAuth"].get("scheme") == "bearer",
+           "components/securitySchemes/bearerAuth is not http bearer")
+    cookie = schemes.get("cookieAuth", {})
+    expect((cookie.get("type"), cookie.get("in"), cookie.get("name")) ==
+           ("apiKey", "cookie", "stocktake_session"),
+           "components/securitySchemes/cookieAuth is not the apiKey cookie stocktake_session")
+
     routes = api_routes(api_cc)
+    patterns = {route.pattern for route in routes}
     paths = set(doc.get("paths", {}))
-    for route in sorted(set(routes) - paths):
+    for route in sorted(patterns - paths):
         fail(f"{api_cc} answers {route}, which docs/openapi.yaml lacks")
-    for route in sorted(paths - set(routes)):
+    for route in sorted(paths - patterns):
         fail(f"docs/openapi.yaml has {route}, which {api_cc} does not answer")
-    for route in sorted(set(routes) - COVERED):
+    for route in sorted(patterns - COVERED):
         fail(f"{api_cc} answers {route}, which openapi_check.py never requests")
     checked += 3
-    for route, (reads, names) in routes.items():
-        if route not in doc.get("paths", {}):
-            continue
-        item = doc["paths"][route]
-        if reads in ("Record", "Evidence"):
-            names = names | {"as_of"}
-        for method in ("get", "head"):
-            expect(method in item, f"{route}: no {method} operation (the server answers it)")
+    for pattern in sorted(patterns & paths):
+        item = doc["paths"][pattern]
+        rows = {}
+        for route in routes:
+            if route.pattern != pattern:
+                continue
+            rows[route.method.lower()] = route
+            if route.method == "GET":
+                rows["head"] = route  # GET answers HEAD too.
+        for method in METHODS:
+            if method in rows:
+                expect(method in item, f"{pattern}: no {method} operation (the server answers it)")
+            else:
+                expect(method not in item,
+                       f"{pattern}: the document has {method}, which the server refuses (405)")
+        for method, route in rows.items():
             if method not in item:
                 continue
-            declared = {name for (name, where) in parameters_of(doc, item, item[method])
-                        if where == "query"}
-            expect(declared == names, f"{route} {method}: the document's query parameters "
+            operation = item[method]
+            where = f"{pattern} {method}"
+            names = set(route.query)
+            if route.handler != "nullptr" and route.reads in ("Record", "Evidence"):
+                names |= {"as_of"}
+            declared = {name for (name, place) in parameters_of(doc, item, operation)
+                        if place == "query"}
+            expect(declared == names, f"{where}: the document's query parameters "
                    f"{sorted(declared)} are not those of api.cc {sorted(names)}")
-        for method in METHODS:
-            expect(method in ("get", "head") or method not in item,
-                   f"{route}: the document has {method}, which the server refuses (405)")
+            security = security_of(doc, operation)
+            expect(security == SECURITY.get(route.access), f"{where}: security "
+                   f"{sorted(sorted(s) for s in security)} is not what Access::k{route.access} "
+                   f"takes {sorted(sorted(s) for s in SECURITY.get(route.access, []))}")
+            responses = {str(status) for status in operation.get("responses", {})}
+            needed = set()
+            if route.access not in ("Open", "Login"):
+                needed |= {"401"}
+            if route.access in ("Write", "Session"):
+                needed |= {"403"}
+            if method in ("post", "put", "patch"):
+                needed |= {"413", "415"}
+            if method == "patch":
+                needed |= {"412"}
+            expect(needed <= responses, f"{where}: no {sorted(needed - responses)} response")
+            if route.access in ("Write", "Session"):
+                headers = {name.lower() for (name, place) in parameters_of(doc, item, operation)
+                           if place == "header"}
+                expect("x-csrf-token" in headers,
+                       f"{where}: no X-CSRF-Token header parameter (a session's writes send it)")
+            if route.respond == "nullptr":
+                continue
+            fields = body_fields(api_cc, route.respond)
+            body = operation.get("requestBody")
+            if fields is None:
+                expect(body is None, f"{where}: a request body, where {route.respond} reads none")
+                continue
+            if body is None:
+                fail(f"{where}: no requestBody, where {route.respond} reads one")
+                continue
+            body = resolve(doc, body)
+            schema = resolve(doc, body.get("content", {}).get("application/json", {})
+                             .get("schema", {}))
+            expect(body.get("required") is True and list(body.get("content", {})) ==
+                   ["application/json"], f"{where}: the requestBody is not required JSON")
+            expect(schema.get("type") == "object" and schema.get("additionalProperties") is False,
+                   f"{where}: the body's schema is not an object with additionalProperties: false")
+            properties = set(schema.get("properties", {}))
+            expect(properties == fields[0], f"{where}: the body's fields {sorted(properties)} "
+                   f"are not those {route.respond} takes {sorted(fields[0])}")
+            required = set(schema.get("required", []))
+            expect(required == fields[1], f"{where}: the body's required fields "
+                   f"{sorted(required)} are not those {route.respond} requires {sorted(fields[1])}")
 
 
 # ----------------------------------------------------------------- responses
