@@ -6,15 +6,24 @@
 
 `structure`: the document is OpenAPI 3.1.x, every $ref resolves, every
 schema is a valid JSON Schema (draft 2020-12), every path's {parameters} are
-declared, and its paths and their query parameters are exactly the routes of
-api.cc's kRoutes table (and the routes this script requests).
+declared, and its paths and methods are exactly the rows of api.cc's kRoutes
+table (a GET row answers HEAD too) and the routes this script requests: each
+read's query parameters, each operation's security (by the row's Access),
+the error statuses a write can give, X-CSRF-Token on the writes, and each
+write's JSON body (its fields and required ones, as api_writes.cc and
+api_auth.cc decode it; additionalProperties: false).
 
 `responses`: requests every route of two servers started by openapi.sh (the
 Xen 4.3 example with a little mail, and the PV protocols example with
-proposals) with realistic parameters, and some requests that must fail, and
+proposals) with realistic parameters, then each write once with the
+credentials openapi.sh exports (OPENAPI_RM_WRITE, OPENAPI_RM_READ,
+OPENAPI_PASSWORD, OPENAPI_DEV, OPENAPI_REVIEWER, OPENAPI_CZAR) and the
+session routes, a --private server (OPENAPI_PRIVATE_URL), and requests that
+must fail (401, 403, 404, 405 with its Allow, 409, 412, 415, 429, ...), and
 checks each status, Content-Type, header and body against the document with
-the jsonschema package (draft 2020-12). Prints FAIL lines and exits 1 when
-anything differs.
+the jsonschema package (draft 2020-12), and each request body it sends
+against the operation's requestBody. The writes can run again on the same
+servers. Prints FAIL lines and exits 1 when anything differs.
 """
 
 import collections
@@ -515,17 +524,17 @@ class Run:
                                body, want, want_type if want == 200 else "application/json")
         # /metrics counts this very request: its body changes every time.
         if status == 200 and method == "GET" and template != "/metrics":
-            self.conditional(template, target, response_headers, body)
+            self.conditional(template, target, response_headers, body, headers)
         return value
 
-    def conditional(self, template, target, headers, body):
+    def conditional(self, template, target, headers, body, sent=None):
         """The ETag is the body's, HEAD gives the same headers, If-None-Match gives 304."""
         global checked
         etag = headers.get("etag", "")
         checked += 1
         if etag != '"' + hashlib.sha256(body).hexdigest()[:32] + '"':
             fail(f"GET {target}: ETag {etag} is not the quoted first 128 bits of the body's SHA-256")
-        status, head_headers, head_body = request(self.base, "HEAD", target)
+        status, head_headers, head_body = request(self.base, "HEAD", target, sent)
         check_response(self.checker, f"HEAD {target}", template, "HEAD", status, head_headers,
                        head_body, 200)
         for name in ("content-type", "etag"):
@@ -534,7 +543,8 @@ class Run:
         if head_headers.get("content-length") != str(len(body)):
             fail(f"HEAD {target}: Content-Length {head_headers.get('content-length')}, "
                  f"the GET's body has {len(body)} bytes")
-        status, headers_304, body_304 = request(self.base, "GET", target, {"If-None-Match": etag})
+        status, headers_304, body_304 = request(self.base, "GET", target,
+                                                dict(sent or {}, **{"If-None-Match": etag}))
         check_response(self.checker, f"GET {target} (If-None-Match)", template, "GET", status,
                        headers_304, body_304, 304)
 
@@ -924,6 +934,21 @@ def check_protocol_writes(run, credentials):
         fail("POST /api/v1/session: no 429 after 10 failed logins")
 
 
+def check_private(run, credentials):
+    """A --private server: reads need a credential (401 without), /healthz does not."""
+    token = {"Authorization": f"Bearer {credentials['RM_READ']}"}
+    headers, _ = run.send("GET", "/api/v1/releases", want=401, content_type=None)
+    expect_equal("a private read without a credential: WWW-Authenticate",
+                 headers.get("www-authenticate"), 'Bearer realm="stocktake"')
+    run.send("HEAD", "/api/v1/features", want=401, content_type=None)
+    run.send("GET", "/api/v1/proposals", want=401, content_type=None)
+    run.get("/api/v1/releases", headers=token)
+    expect_equal("a private read: Vary", run.headers.get("vary"), "Authorization, Cookie")
+    run.get("/api/v1/releases/{version}/report", {"version": "4.3"}, [("format", "text")],
+            want_type="text/plain; charset=utf-8", headers=token)
+    run.get("/healthz", want_type="text/plain; charset=utf-8")
+
+
 def check_feature_pages(run):
     """/api/v1/features?limit=N: the Link headers walk the whole list once, in order."""
     global checked
@@ -1046,7 +1071,7 @@ def main():
     checker = Checker(doc)
     checker.routes = api_routes(sys.argv[3])
     credentials = {name: os.environ.get(f"OPENAPI_{name}", "") for name in (
-        "RM_WRITE", "RM_READ", "PASSWORD", "DEV", "REVIEWER", "CZAR")}
+        "RM_WRITE", "RM_READ", "PASSWORD", "DEV", "REVIEWER", "CZAR", "PRIVATE_URL")}
     missing = [name for name, value in credentials.items() if not value]
     if missing:
         fail(f"no OPENAPI_{', OPENAPI_'.join(missing)} in the environment (openapi.sh sets them)")
@@ -1058,6 +1083,7 @@ def main():
     slug = check_record_writes(record, credentials)
     check_session(record, credentials, slug)
     check_protocol_writes(protocols, credentials)
+    check_private(Run(checker, credentials["PRIVATE_URL"]), credentials)
     finish("responses")
 
 
