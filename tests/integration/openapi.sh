@@ -93,6 +93,7 @@ check "tokens" test "$(printf '%s\n' "$OPENAPI_RM_WRITE" "$OPENAPI_RM_READ" "$OP
   "$OPENAPI_REVIEWER" "$OPENAPI_CZAR" | grep -cE '^stk_[0-9a-f]{64}$')" = 5
 
 serve() {  # serve NAME DB [OPTIONS...]: starts a server on a free port; its URL is in $work/NAME.url
+  : >"$work/$1.log"  # before the server's shell opens it, for the sed below
   "$stocktake" --db "$2" serve --listen 127.0.0.1:0 --threads 2 "${@:3}" 2>"$work/$1.log" &
   servers+=($!)
   for _ in $(seq 100); do

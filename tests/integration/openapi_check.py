@@ -808,6 +808,8 @@ def check_record_writes(run, credentials):
         if "codename" in body or "author" in body or None in body.values():
             run.refuses_body(method, template, body, f"{method} {template} with {body}")
     run.send("POST", "/api/v1/releases", body={"version": "9.99"}, want=400, token=write)
+    run.send("POST", slip, one, {"reason": "no date"}, want=400, token=write)
+    run.refuses_body("POST", slip, {"reason": "no date"}, f"POST {slip} without a date")
     run.send("POST", "/api/v1/releases", raw=b"{not json", want=400, token=write)
     run.send("POST", slip, one, {"reason": "r", "freeze": "2014-05-01"}, want=400, token=write,
              headers={"If-Match": "*"})
