@@ -555,6 +555,7 @@ class Run:
         target = self.target(template, values, list(query))
         what = f"{method} {target}"
         status, response_headers, data = request(self.base, method, target, headers, body)
+        self.last_headers = response_headers
         response = None
         if want == 405:
             response = self.checker.doc["components"]["responses"]["MethodNotAllowed"]
@@ -827,6 +828,9 @@ def check_record_writes(run, credentials):
     expect_equal("a read with a token: Vary", run.headers.get("vary"), "Authorization, Cookie")
     run.error("/api/v1/releases", want=401, headers={"Authorization": "Bearer stk_nope"})
     run.error("/api/v1/features/{slug}", slug, want=401, headers={"Authorization": "Basic eDp5"})
+    expect_equal("a read with a Basic Authorization: WWW-Authenticate",
+                 run.last_headers.get("www-authenticate"),
+                 'Bearer realm="stocktake", error="invalid_token"')
     # 405: the Allow of a path with reads and writes, HEAD and GET on a write.
     run.error("/api/v1/releases", method="DELETE", want=405)
     run.error(slip, one, method="GET", want=405)
@@ -878,6 +882,11 @@ def check_session(run, credentials, slug):
     run.send("DELETE", session, want=204, headers={"Cookie": cookie, "X-CSRF-Token": csrf},
              content_type=None)
     run.send("GET", session, want=401, headers={"Cookie": cookie}, content_type=None)
+    # The ended session's cookie: ignored on a read, refused on a write.
+    run.get("/api/v1/people", headers={"Cookie": cookie})
+    if slug is not None:
+        run.send("PATCH", "/api/v1/features/{slug}", slug, {"remark": "stale"}, want=401,
+                 headers={"Cookie": cookie, "X-CSRF-Token": csrf})
     run.error(session, method="PUT", want=405, headers={"Content-Type": "application/json"},
               body=b"{}")
 
