@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # docs/openapi.yaml against the real server (issue 10): the document is
 # OpenAPI 3.1 whose references resolve and whose paths and query parameters
-# are the routes of src/server/api.cc; then every route of two servers (the
+# are the routes of src/server/api.cc (path and method, query parameters,
+# security, the fields of each write's body); then every route of two servers (the
 # Xen 4.3 example with a slip and a little mail, the PV protocols example with
 # proposals) is requested with its formats, as_of, since and the event feed's
-# cursor, and some requests that must fail, and each status, Content-Type,
+# cursor, each write once with a token or a session, and some requests that
+# must fail (401, 403, 405, 412, 415, 429, ...), and each status, Content-Type,
 # header and JSON body is validated against the document (jsonschema, draft
 # 2020-12). A copy of the document with one field or one route taken out must
 # fail, so the check cannot pass by checking nothing.
@@ -70,8 +72,29 @@ check "another proposal" exit_is 0 pv --now 2026-11-01 --as dev@example.org prop
   --to production
 check "withdrawn" exit_is 0 pv --now 2026-11-02 --as dev@example.org withdraw 3
 
-serve() {  # serve NAME DB: starts a server on a free port; its URL is in $work/NAME.url
-  "$stocktake" --db "$2" serve --listen 127.0.0.1:0 --threads 2 2>"$work/$1.log" &
+# Credentials for the writes: the release manager (an admin too) of 4.3 with a
+# write token, a read token and a password; on the protocols, a contributor
+# who proposes, a reviewer who objects and the Czar who decides.
+token() {  # token DB ACTOR NAME [OPTIONS...]: prints the new token
+  "$stocktake" --db "$1" --as "$2" --json token create --name "$3" "${@:4}" |
+    "$python" -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+rm=george.dunlap@eu.citrix.com
+export OPENAPI_PASSWORD="correct horse battery staple"
+check "passwd" exit_is 0 st person passwd $rm <<<"$OPENAPI_PASSWORD"
+check "czar" exit_is 0 pv person add czar@example.org --role czar
+OPENAPI_RM_WRITE=$(token "$work/s.db" $rm openapi-write --scope write)
+OPENAPI_RM_READ=$(token "$work/s.db" $rm openapi-read)
+OPENAPI_DEV=$(token "$work/pv.db" dev@example.org openapi --scope write)
+OPENAPI_REVIEWER=$(token "$work/pv.db" reviewer@example.org openapi --scope write)
+OPENAPI_CZAR=$(token "$work/pv.db" czar@example.org openapi --scope write)
+export OPENAPI_RM_WRITE OPENAPI_RM_READ OPENAPI_DEV OPENAPI_REVIEWER OPENAPI_CZAR
+check "tokens" test "$(printf '%s\n' "$OPENAPI_RM_WRITE" "$OPENAPI_RM_READ" "$OPENAPI_DEV" \
+  "$OPENAPI_REVIEWER" "$OPENAPI_CZAR" | grep -cE '^stk_[0-9a-f]{64}$')" = 5
+
+serve() {  # serve NAME DB [OPTIONS...]: starts a server on a free port; its URL is in $work/NAME.url
+  : >"$work/$1.log"  # before the server's shell opens it, for the sed below
+  "$stocktake" --db "$2" serve --listen 127.0.0.1:0 --threads 2 "${@:3}" 2>"$work/$1.log" &
   servers+=($!)
   for _ in $(seq 100); do
     url=$(sed -n 's|^stocktake serve: listening on \(http://[^ ,]*\).*|\1|p' "$work/$1.log")
@@ -84,8 +107,11 @@ serve() {  # serve NAME DB: starts a server on a free port; its URL is in $work/
 }
 check "serve 4.3" serve s "$work/s.db"
 check "serve protocols" serve pv "$work/pv.db"
+check "serve --private" serve private "$work/s.db" --private
 s=$(cat "$work/s.url")
 p=$(cat "$work/pv.url")
+export OPENAPI_PRIVATE_URL
+OPENAPI_PRIVATE_URL=$(cat "$work/private.url")
 
 check "responses" "$python" "$checker" responses "$spec" "$api" "$s" "$p"
 
@@ -110,6 +136,7 @@ fails() {  # fails TEXT CHECK-ARGS...: the checker exits 1 and says TEXT
   "$python" "$checker" "$@" >"$work/out" 2>&1 &&
     { echo "  the checker passed a broken document"; return 1; }
   grep -qF -- "$text" "$work/out" || { echo "  no '$text' in: $(head -5 "$work/out")"; return 1; }
+  echo "  $(grep -c '^FAIL' "$work/out") FAIL lines, the first: $(grep -m1 '^FAIL' "$work/out")"
 }
 check "a copy less a field" without "components|schemas|FeatureFields|properties|display_name"
 check "a field the document lacks fails" \
@@ -118,6 +145,29 @@ check "a field the document lacks fails" \
 check "a copy less a route" without "paths|/api/v1/stats"
 check "a route the document lacks fails" \
   fails "answers /api/v1/stats, which docs/openapi.yaml lacks" structure "$work/broken.yaml" "$api"
+# ... and in the writes, run again on the same servers: a field of a write's
+# answer, a write's method, a field of a write's body, an error status.
+check "a copy less an answer's field" without "components|schemas|ObjectionRaised|properties|state"
+check "a write's answer the document lacks fails" \
+  fails "Additional properties are not allowed ('state' was unexpected)" \
+  responses "$work/broken.yaml" "$api" "$s" "$p"
+check "a copy less a write" without "paths|/api/v1/releases|post"
+check "a write the document lacks fails" \
+  fails "/api/v1/releases: no post operation (the server answers it)" \
+  structure "$work/broken.yaml" "$api"
+check "a copy less a body field" \
+  without "components|schemas|FeatureChange|properties|freeze_exception"
+check "a body field the document lacks fails" \
+  fails "the body's fields" structure "$work/broken.yaml" "$api"
+check "a body field the document lacks fails the request" \
+  fails "the request body: at (the body): Additional properties are not allowed" \
+  responses "$work/broken.yaml" "$api" "$s" "$p"
+check "a copy less the 412" without "paths|/api/v1/features/{slug}|patch|responses|412"
+check "an error the document lacks fails" \
+  fails "/api/v1/features/{slug} PATCH declares no 412 response" \
+  responses "$work/broken.yaml" "$api" "$s" "$p"
+# The writes ran three more times above: on the same servers they still pass.
+check "responses again" "$python" "$checker" responses "$spec" "$api" "$s" "$p"
 
 stop() {  # SIGTERM ends the servers with exit 0
   local pid status=0
