@@ -34,6 +34,7 @@ import os
 import re
 import socket
 import sys
+import time
 import urllib.parse
 
 import jsonschema
@@ -530,6 +531,13 @@ class Run:
     def conditional(self, template, target, headers, body, sent=None):
         """The ETag is the body's, HEAD gives the same headers, If-None-Match gives 304."""
         global checked
+        if "as_of=" not in target:
+            # Read as of the server's clock, the body changes with the second:
+            # GET, HEAD and the conditional GET go in one second, read afresh.
+            fraction = time.time() % 1
+            if fraction > 0.7:
+                time.sleep(1.02 - fraction)
+            _, headers, body = request(self.base, "GET", target, sent)
         etag = headers.get("etag", "")
         checked += 1
         if etag != '"' + hashlib.sha256(body).hexdigest()[:32] + '"':
@@ -906,7 +914,7 @@ def check_protocol_writes(run, credentials):
     run.get("/api/v1/proposals/{id}", number)
     objections = "/api/v1/proposals/{id}/objections"
     headers, value = run.send("POST", objections, number,
-                              {"reason": "no compatibility promises", "message_id": "r@x"},
+                              {"reason": "the document makes no compatibility promises for older frontends", "message_id": "r@x"},
                               want=201, token=reviewer)
     if value is not None:
         expect_equal(f"POST {objections}: the proposal", value["proposal"], number["id"])
