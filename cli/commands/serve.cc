@@ -30,6 +30,7 @@ Runner DeclareServe(CLI::App& command) {
     serve.workers = options->threads;
     serve.base_url = options->base_url;
     serve.database = run.options.db;
+    serve.store.access = StoreAccess::kRead;
     serve.store.busy_wait =
         std::chrono::milliseconds(static_cast<std::int64_t>(run.options.wait * 1000));
     serve.server_name = "stocktake/" ST_VERSION;

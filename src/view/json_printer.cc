@@ -265,6 +265,10 @@ void JsonPrinter::Print(const Changed<InitDone>& view) {
          {"admin", view.value.admin}});
 }
 
+void JsonPrinter::Print(const Changed<MigrateDone>& view) {
+  Write({{"database", view.value.database}, {"from", view.value.from}, {"to", view.value.to}});
+}
+
 void JsonPrinter::Print(const Changed<Person>& view) { Write(PersonJson(view.value)); }
 
 void JsonPrinter::Print(const Changed<Release>& view) { Write(ReleaseJson(view.value)); }

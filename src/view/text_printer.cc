@@ -469,6 +469,8 @@ void TextPrinter::Print(const IngestReport& view) {
 
 void TextPrinter::Print(const Changed<InitDone>& view) { out_ << view.message << '\n'; }
 
+void TextPrinter::Print(const Changed<MigrateDone>& view) { out_ << view.message << '\n'; }
+
 void TextPrinter::Print(const Changed<Person>& view) { out_ << view.message << '\n'; }
 
 void TextPrinter::Print(const Changed<Release>& view) { out_ << view.message << '\n'; }
