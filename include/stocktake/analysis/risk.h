@@ -48,6 +48,8 @@ class FeatureGraph {
   int rank(int index) const { return rank_[static_cast<size_t>(index)]; }
 
  private:
+  void ComputeRootsAndDepths();
+
   const Process& process_;
   const std::vector<Feature>& features_;
   StringIndex by_slug_;
