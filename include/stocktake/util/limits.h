@@ -27,4 +27,9 @@ inline constexpr int kMaxYamlDepth = 64;
 /// of aliases cannot expand beyond this.
 inline constexpr std::size_t kMaxYamlNodes = 2'000'000;
 
+/// How many reply levels `thread show` indents; deeper replies keep this
+/// indentation and say their depth, so the output stays linear in the
+/// thread's size (a reply chain of 50,000 printed 2.5 GB of indentation).
+inline constexpr std::size_t kMaxThreadIndent = 40;
+
 }  // namespace stocktake
