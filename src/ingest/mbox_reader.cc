@@ -247,6 +247,15 @@ Result<std::vector<std::string>> ListMaildirFiles(const std::string& root) {
   if (!fs::is_directory(root, error)) {
     return Fail(Error(ErrorCode::kNotFound, "not a Maildir directory", root));
   }
+  // A symbolic link is followed only to a file inside the tree: a link to
+  // /etc/passwd in someone's Maildir is not a message.
+  fs::path inside = fs::weakly_canonical(fs::absolute(root, error), error);
+  auto stays_inside = [&](const fs::path& link) {
+    fs::path target = fs::weakly_canonical(link, error);
+    if (error) return false;
+    auto [end, ignored] = std::mismatch(inside.begin(), inside.end(), target.begin(), target.end());
+    return end == inside.end();
+  };
   std::vector<std::string> files;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, error);
   if (error) return Fail(Error::IoError(error.message(), root));
@@ -259,6 +268,7 @@ Result<std::vector<std::string>> ListMaildirFiles(const std::string& root) {
       if (is_directory) it.disable_recursion_pending();
       continue;
     }
+    if (it->is_symlink(error) && !stays_inside(path)) continue;
     if (it->is_regular_file(error)) files.push_back(path.string());
   }
   std::sort(files.begin(), files.end());

@@ -87,7 +87,8 @@ std::string_view UnquoteFromLines(std::string_view raw, MboxFormat format, std::
 
 /// The message files of a Maildir tree: every regular file under `root`,
 /// recursively, in cur/, new/ and nested folders (names may contain ':' and
-/// ','), skipping tmp/ folders and names starting with '.'. Sorted by path so
+/// ','), skipping tmp/ folders, names starting with '.' and symbolic links to
+/// anything outside `root` (directory links are not followed). Sorted by path so
 /// that runs are deterministic. Errors: kNotFound, kIoError.
 [[nodiscard]] Result<std::vector<std::string>> ListMaildirFiles(const std::string& root);
 
