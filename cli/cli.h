@@ -28,7 +28,8 @@ inline constexpr int kExitConflict = 4;   ///< Conflicts with the data, or not p
 inline constexpr int kExitMalformed = 5;  ///< Stored or read data is malformed.
 inline constexpr int kExitIoError = 6;    ///< A file or the database could not be read or written.
 inline constexpr int kExitUnavailable = 7;  ///< The database cannot be reached.
-/// `ingest` stored what it could but skipped unparseable messages.
+/// `ingest` stored what it could but skipped unparseable messages, or a last
+/// message that the end of its file cut off (read by the next run).
 inline constexpr int kExitSkipped = 8;
 /// A bug: an invariant broke (EX_SOFTWARE from sysexits.h).
 inline constexpr int kExitInternal = 70;
@@ -47,7 +48,8 @@ inline constexpr ExitStatus kExitStatuses[] = {
     {kExitMalformed, "malformed data"},
     {kExitIoError, "I/O error"},
     {kExitUnavailable, "database unavailable"},
-    {kExitSkipped, "ingest skipped messages it could not parse (the rest was stored)"},
+    {kExitSkipped,
+     "ingest skipped messages it could not parse or that were cut off (the rest was stored)"},
 };
 
 struct GlobalOptions {
