@@ -1,5 +1,7 @@
 #include "stocktake/analysis/risk.h"
 
+#include "stocktake/util/limits.h"
+
 namespace stocktake {
 
 FeatureGraph::FeatureGraph(const Process& process, const std::vector<Feature>& features)
@@ -109,14 +111,46 @@ class Propagation {
     }
   }
 
+  // Each feature's chain keeps at most kMaxRiskChain links, its cause last:
+  // every feature of a 30,000-long chain listing all the links below it was
+  // quadratic in memory and in the report's size.
   std::vector<EffectiveStatus> Take() {
+    std::vector<int> causes = Causes();
     for (size_t i = 0; i < result_.size(); ++i) {
+      std::vector<int>& chain = result_[i].chain;
       for (int at = via_[i]; at >= 0; at = via_[static_cast<size_t>(at)]) {
-        result_[i].chain.push_back(at);
-        if (result_[i].chain.size() > result_.size()) break;
+        if (chain.size() + 1 == kMaxRiskChain && at != causes[i]) {
+          chain.push_back(causes[i]);
+          result_[i].chain_cut = true;
+          break;
+        }
+        chain.push_back(at);
+        if (at == causes[i]) break;
       }
     }
     return std::move(result_);
+  }
+
+  // The last feature of each feature's via chain (itself when it has none),
+  // each chain walked once; a cycle in damaged data ends where it closes.
+  std::vector<int> Causes() const {
+    constexpr int kUnknown = -2, kOnPath = -3;
+    std::vector<int> causes(via_.size(), kUnknown);
+    std::vector<int> path;
+    for (size_t start = 0; start < via_.size(); ++start) {
+      int at = static_cast<int>(start);
+      while (causes[static_cast<size_t>(at)] == kUnknown) {
+        causes[static_cast<size_t>(at)] = kOnPath;
+        path.push_back(at);
+        int next = via_[static_cast<size_t>(at)];
+        if (next < 0) break;
+        at = next;
+      }
+      int cause = causes[static_cast<size_t>(at)] >= 0 ? causes[static_cast<size_t>(at)] : at;
+      for (int on_path : path) causes[static_cast<size_t>(on_path)] = cause;
+      path.clear();
+    }
+    return causes;
   }
 
  private:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "stocktake/analysis/risk.h"
+#include "stocktake/util/limits.h"
 
 namespace stocktake {
 namespace {
@@ -44,6 +45,35 @@ TEST(Issue12RiskChainTest, ALongDependencyChainPropagatesWithoutRecursion) {
   EXPECT_EQ(statuses[0].rank, process.Rank("fair"));
   EXPECT_EQ(statuses[0].chain, std::vector<int>{1});
   EXPECT_EQ(statuses.back().rank, process.Rank("fair"));
+}
+
+// Every feature of a long chain ending in an at-risk one is at risk through
+// it; listing all the links below each was quadratic (450 million for
+// 30,000). Chains keep kMaxRiskChain links: the first ones and the cause.
+TEST(Issue12RiskChainTest, RiskChainsAreCutAtTheLimitKeepingTheirCause) {
+  static_assert(kMaxRiskChain == 20);
+  Process process = XenProcess();
+  std::vector<Feature> features = Chain(false, "on-track");
+  features.back().status = "at-risk";
+  FeatureGraph graph(process, features);
+  std::vector<EffectiveStatus> statuses = ComputeEffectiveStatuses(graph);
+  const int last = kChain - 1;
+  // At the limit: 20 links, all of them.
+  const EffectiveStatus& at_limit = statuses[last - 20];
+  EXPECT_EQ(at_limit.rank, process.Rank("at-risk"));
+  ASSERT_EQ(at_limit.chain.size(), 20u);
+  EXPECT_FALSE(at_limit.chain_cut);
+  EXPECT_EQ(at_limit.chain.front(), last - 19);
+  EXPECT_EQ(at_limit.chain.back(), last);
+  // One past it: the first 19 links, then the cause.
+  const EffectiveStatus& past = statuses[last - 21];
+  ASSERT_EQ(past.chain.size(), 20u);
+  EXPECT_TRUE(past.chain_cut);
+  EXPECT_EQ(past.chain[18], last - 2);
+  EXPECT_EQ(past.chain.back(), last);
+  // And the head of the chain, 200,000 links away.
+  EXPECT_EQ(statuses[0].chain.size(), 20u);
+  EXPECT_EQ(statuses[0].chain.back(), last);
 }
 
 TEST(Issue12RiskChainTest, ACycleInDamagedDataIsCutNotFollowed) {

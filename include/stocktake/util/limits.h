@@ -32,4 +32,9 @@ inline constexpr std::size_t kMaxYamlNodes = 2'000'000;
 /// thread's size (a reply chain of 50,000 printed 2.5 GB of indentation).
 inline constexpr std::size_t kMaxThreadIndent = 40;
 
+/// The most links a feature's risk chain keeps (report labels, `check`
+/// alerts, the report's JSON `chain`): a longer chain keeps its first links
+/// and its cause, so a report of a dependency chain of 30,000 stays linear.
+inline constexpr std::size_t kMaxRiskChain = 20;
+
 }  // namespace stocktake
