@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -88,14 +87,13 @@ TEST(Issue12RiskChainTest, ACycleInDamagedDataIsCutNotFollowed) {
   }
 }
 
-TEST(Issue12RiskChainTest, ALongParentChainHasItsDepthsInLinearTime) {
+// The walk each feature made up to its root took minutes at this length;
+// no timer here (CONTRIBUTING: speed is for the benchmarks), a quadratic
+// walk would show as a test that does not end.
+TEST(Issue12RiskChainTest, ALongParentChainHasItsDepthsWithoutAWalkPerFeature) {
   Process process = XenProcess();
   std::vector<Feature> features = Chain(true, "on-track");
-  auto start = std::chrono::steady_clock::now();
   FeatureGraph graph(process, features);
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  // The walk each feature made up to its root took minutes at this length.
-  EXPECT_LT(elapsed, std::chrono::seconds(10));
   EXPECT_EQ(graph.depth(0), kChain - 1);
   EXPECT_EQ(graph.root(0), kChain - 1);
   EXPECT_EQ(graph.depth(kChain - 1), 0);
