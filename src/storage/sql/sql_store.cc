@@ -1365,11 +1365,11 @@ Error OpenError(const SqlConnection& connection, const std::exception& error) {
   Error database = DatabaseError("opening", error);
   ErrorCode code = database.code();
   if (code == ErrorCode::kInternal) code = ErrorCode::kUnavailable;
+  // SQLite's own words ("file is not a database while preparing …") add
+  // nothing to this one.
   if (code == ErrorCode::kCorruption) {
-    return Error(code,
-                 fmt::format("not a Stocktake database: {} is not a SQLite database ({})",
-                             connection.name, Trim(error.what())),
-                 database.context());
+    return Error(code, fmt::format("not a Stocktake database: {} is not a SQLite database",
+                                   connection.name));
   }
   return Error(code,
                fmt::format("cannot open {}: {}",
