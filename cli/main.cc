@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cstdio>
@@ -300,6 +301,13 @@ void RemoveOnSignal(const std::string& database) {
 // file and then failed removes it: a failed command leaves no trace.
 Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options) {
   FillDefaults(options);
+  // Who acts is written into events and into the From: of a report mail: a
+  // line break in it would start a header of its own (a Bcc:).
+  if (std::any_of(options.as.begin(), options.as.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return Fail(
+        Error::InvalidArgument("--as: an e-mail address is one line without control characters"));
+  }
   auto printer =
       view::MakePrinter(options.json ? view::Format::kJson : view::Format::kText, std::cout);
   Invocation run{options, nullptr, {}, *printer};
