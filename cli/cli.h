@@ -28,7 +28,8 @@ inline constexpr int kExitConflict = 4;   ///< Conflicts with the data, or not p
 inline constexpr int kExitMalformed = 5;  ///< Stored or read data is malformed.
 inline constexpr int kExitIoError = 6;    ///< A file or the database could not be read or written.
 inline constexpr int kExitUnavailable = 7;  ///< The database cannot be reached.
-/// `ingest` stored what it could but skipped unparseable messages.
+/// `ingest` stored what it could but skipped unparseable messages, or a last
+/// message that the end of its file cut off (read by the next run).
 inline constexpr int kExitSkipped = 8;
 /// A bug: an invariant broke (EX_SOFTWARE from sysexits.h).
 inline constexpr int kExitInternal = 70;
@@ -47,7 +48,8 @@ inline constexpr ExitStatus kExitStatuses[] = {
     {kExitMalformed, "malformed data"},
     {kExitIoError, "I/O error"},
     {kExitUnavailable, "database unavailable"},
-    {kExitSkipped, "ingest skipped messages it could not parse (the rest was stored)"},
+    {kExitSkipped,
+     "ingest skipped messages it could not parse or that were cut off (the rest was stored)"},
 };
 
 struct GlobalOptions {
@@ -61,8 +63,9 @@ struct GlobalOptions {
 
 /// What a command needs the harness to prepare before it runs.
 enum class Needs {
-  kNothing,            ///< Arguments only (design-check); serve opens a store per worker.
-  kStore,              ///< The store at --db, which must exist.
+  kNothing,            ///< Arguments only (design-check); serve opens a store per
+                       ///< worker and migrate the database itself.
+  kStore,              ///< A read of the store at --db, which must exist.
   kContextAndStore,    ///< Who acts and when (--as, --now), then the store.
   kContextAndPast,     ///< A read: who and when, then the store as it was at --now
                        ///< (every change in effect then, none after).
@@ -104,6 +107,7 @@ struct Command {
 // Every command's Declare function, grouped by the file that holds it,
 // cli/commands/<family>.cc. kCommands in main.cc says what each one is.
 Runner DeclareInit(CLI::App& command);
+Runner DeclareMigrate(CLI::App& command);
 Runner DeclarePersonAdd(CLI::App& command);
 Runner DeclarePersonList(CLI::App& command);
 Runner DeclarePersonPasswd(CLI::App& command);
@@ -161,8 +165,10 @@ Runner DeclareDraftObjectionConfirm(CLI::App& command);
 Runner DeclareDraftObjectionDismiss(CLI::App& command);
 Runner DeclareServe(CLI::App& command);
 
-/// Reads a whole file; kNotFound / kIoError with the path.
-Result<std::string> ReadFile(const std::string& path);
+/// Reads a whole file; kNotFound / kIoError with the path. A file (or a pipe,
+/// or /dev/zero) longer than `max_bytes` is refused with kInvalidArgument
+/// once that many bytes were read, naming `what` it should have been.
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes, std::string_view what);
 /// Writes `text` to `path` atomically (temporary file and rename), or to
 /// stdout when `path` is empty or "-".
 Result<void> WriteOutput(const std::string& path, const std::string& text);

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -34,9 +36,10 @@ using enum Group;
 using enum Needs;
 
 // A read of the project's record shows it as it was at --now (every change
-// in effect then, none after); evidence and export show what is stored. init, import and ingest may
-// create the database: evidence needs no project, so ingesting mail first and importing the project
-// later is fine.
+// in effect then, none after); evidence and export show what is stored. Reads (kStore,
+// kContextAndPast) open the database read-only and change nothing in it. init, import and ingest
+// may create the database: evidence needs no project, so ingesting mail first and importing the
+// project later is fine. Only writes and migrate create or change the schema.
 // clang-format off
 constexpr Command kCommands[] = {
     // family, verb, summary, group, needs, declare
@@ -88,6 +91,7 @@ constexpr Command kCommands[] = {
     {"draft-objection", "confirm", "Record a draft as the sender's objection on its proposal", kEvidence, kContextAndStore, DeclareDraftObjectionConfirm},
     {"draft-objection", "dismiss", "Drop a draft: not an objection", kEvidence, kContextAndStore, DeclareDraftObjectionDismiss},
     {"", "init", "Create a database with the Xen default process", kAdministration, kContextAndNewStore, DeclareInit},
+    {"", "migrate", "Bring the database's schema up to this stocktake's version", kAdministration, kNothing, DeclareMigrate},
     {"person", "add", "Add a person or replace their name and roles", kAdministration, kContextAndStore, DeclarePersonAdd},
     {"person", "list", "List people and their roles", kAdministration, kContextAndPast, DeclarePersonList},
     {"person", "passwd", "Set a person's password for the server (yours, or anyone's as an admin)", kAdministration, kContextAndStore, DeclarePersonPasswd},
@@ -274,10 +278,49 @@ std::vector<CLI::App*> AddCommands(CLI::App& app, std::vector<Runner>& runners) 
   return commands;
 }
 
+// The SQLite files of a database this command is creating, which SIGINT,
+// SIGTERM or SIGHUP remove before the process dies: an interrupted command
+// leaves no new database behind, as a failed one does not. The handler only
+// calls async-signal-safe functions on these fixed buffers.
+constexpr std::size_t kNewDatabasePathMax = 4096;
+char new_database_files[3][kNewDatabasePathMax + 8];
+volatile std::sig_atomic_t remove_new_database = 0;
+
+extern "C" void RemoveNewDatabaseAndDie(int signal_number) {
+  if (remove_new_database != 0) {
+    for (const char* file : new_database_files) unlink(file);
+  }
+  struct sigaction fallback {};
+  fallback.sa_handler = SIG_DFL;
+  sigaction(signal_number, &fallback, nullptr);
+  raise(signal_number);
+}
+
+void RemoveOnSignal(const std::string& database) {
+  if (database.size() > kNewDatabasePathMax) return;
+  const char* suffixes[] = {"", "-wal", "-shm"};
+  for (int index = 0; index < 3; ++index) {
+    std::snprintf(new_database_files[index], sizeof new_database_files[index], "%s%s",
+                  database.c_str(), suffixes[index]);
+  }
+  struct sigaction action {};
+  action.sa_handler = RemoveNewDatabaseAndDie;
+  sigemptyset(&action.sa_mask);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal_number, &action, nullptr);
+  remove_new_database = 1;
+}
+
 // Prepares what `row` needs and runs it. A command that made a new SQLite
 // file and then failed removes it: a failed command leaves no trace.
 Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options) {
   FillDefaults(options);
+  // Who acts is written into events and into the From: of a report mail: a
+  // line break in it would start a header of its own (a Bcc:).
+  if (std::any_of(options.as.begin(), options.as.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return Fail(
+        Error::InvalidArgument("--as: an e-mail address is one line without control characters"));
+  }
   auto printer =
       view::MakePrinter(options.json ? view::Format::kJson : view::Format::kText, std::cout);
   Invocation run{options, nullptr, {}, *printer};
@@ -299,8 +342,11 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
   bool existed = database.empty() || std::filesystem::exists(database, ignored);
   StoreOptions store_options;
   store_options.create_if_missing = row.needs == kContextAndNewStore;
+  store_options.access = row.needs == kStore || row.needs == kContextAndPast ? StoreAccess::kRead
+                                                                             : StoreAccess::kWrite;
   store_options.busy_wait =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.wait * 1000));
+  if (!existed && store_options.create_if_missing) RemoveOnSignal(database);
   auto result = [&]() -> Result<int> {
     auto store = ST_TRY(OpenStore(options.db, store_options));
     run.store = store.get();
@@ -311,6 +357,7 @@ Result<int> Run(const Command& row, const Runner& runner, GlobalOptions& options
     }
     return runner(run);
   }();
+  remove_new_database = 0;
   if ((!result || !run.keep_new_database) && !existed) {
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::filesystem::remove(database + suffix, ignored);
@@ -395,7 +442,8 @@ Result<Date> DateOption(const std::string& text, const char* option) {
   return *date;
 }
 
-Result<std::string> ReadFile(const std::string& path) {
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes,
+                             std::string_view what) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     return Fail(Error::InvalidArgument(fmt::format("{} is a directory: name a file", path)));
@@ -404,10 +452,20 @@ Result<std::string> ReadFile(const std::string& path) {
   if (!in) {
     return Fail(Error::NotFound(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // Read in steps, so the size is bounded before memory is.
+  std::string text;
+  std::array<char, 1 << 16> chunk{};
+  while (in) {
+    in.read(chunk.data(), chunk.size());
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("{} is larger than {} bytes, the most a {} may be (see docs/limits.md)", path,
+                      max_bytes, what)));
+    }
+  }
   if (in.bad()) return Fail(Error::IoError(fmt::format("cannot read {}", path)));
-  return buffer.str();
+  return text;
 }
 
 Result<void> WriteOutput(const std::string& path, const std::string& text) {

@@ -5,7 +5,7 @@
 # `stocktake --help` is missing here.
 
 _stocktake_global_options="--db --now --as --json --wait --backdate --help --version"
-_stocktake_commands="init person import export release feature intervene report check log
+_stocktake_commands="init migrate person import export release feature intervene report check log
   protocol propose object answer reply resolve withdraw decide proposal
   design-check support-matrix ingest series thread stats draft-objection serve token"
 

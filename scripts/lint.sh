@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # House rules that a compiler does not check: LF line endings, a final
 # newline, no trailing white space, every *_test.cc registered in CMake,
-# clang-format (the pinned clang-format-14) on every C++ file, and includes
-# that point down the layers only (scripts/check-includes.sh).
+# clang-format (the pinned clang-format-14) on every C++ file, includes
+# that point down the layers only (scripts/check-includes.sh), and no
+# std::regex in the product.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 problems=0
@@ -46,6 +47,14 @@ if ! includes=$(scripts/check-includes.sh 2>&1); then
     report "$line"
   done <<<"${includes:-scripts/check-includes.sh failed}"
 fi
+# Patterns from files and mail are matched by RE2 in linear time (issue 12):
+# std::regex backtracks and recurses, so it stays out of the product.
+for file in $(git ls-files -- 'src/*.cc' 'src/*.h' 'include/*.h' 'cli/*.cc' 'cli/*.h' |
+  grep -v '_test\.cc$'); do
+  if grep -nE 'std::regex|#include <regex>' "$file" | head -1 | grep -q .; then
+    report "$file:$(grep -nE 'std::regex|#include <regex>' "$file" | head -1 | cut -d: -f1): std::regex; use RE2 (stocktake/util/pattern.h)"
+  fi
+done
 scripts/check-function-size.sh || report "a function in src/ or cli/ is over 100 lines (listed above)"
 
 if [ "$problems" -eq 0 ]; then

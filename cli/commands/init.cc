@@ -1,8 +1,9 @@
-// stocktake init; stocktake person add|list
+// stocktake init, migrate; stocktake person add|list
 
 #include <fmt/format.h>
 
 #include "cli/cli.h"
+#include "stocktake/storage/open_store.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake::cli {
@@ -22,6 +23,23 @@ Runner DeclareInit(CLI::App& command) {
         fmt::format("Initialised {} with the Xen process (statuses: {}); {} is its first admin.",
                     run.options.db, XenProcess().StatusIds(), first),
         {run.options.db, "xen", first}});
+    return kExitOk;
+  };
+}
+
+Runner DeclareMigrate(CLI::App&) {
+  return [](Invocation& run) -> Result<int> {
+    StoreOptions options;
+    options.busy_wait =
+        std::chrono::milliseconds(static_cast<std::int64_t>(run.options.wait * 1000));
+    SchemaVersions versions = ST_TRY(MigrateStore(run.options.db, options));
+    std::string message = versions.found == versions.now
+                              ? fmt::format("{} has schema version {} already: nothing to migrate.",
+                                            run.options.db, versions.now)
+                              : fmt::format("Migrated {} from schema version {} to {}.",
+                                            run.options.db, versions.found, versions.now);
+    run.printer.Print(view::Changed<view::MigrateDone>{
+        std::move(message), {run.options.db, versions.found, versions.now}});
     return kExitOk;
   };
 }

@@ -1,6 +1,7 @@
 // stocktake import FILE [--dry-run] [--prefer file]; stocktake export [-o FILE]
 
 #include "cli/cli.h"
+#include "stocktake/util/limits.h"
 
 namespace stocktake::cli {
 
@@ -21,7 +22,7 @@ Runner DeclareImport(CLI::App& command) {
                   "(each overwrite is recorded); without it such conflicts refuse the import")
       ->check(CLI::IsMember({"file"}));
   return [arguments](Invocation& run) -> Result<int> {
-    std::string text = ST_TRY(ReadFile(arguments->file));
+    std::string text = ST_TRY(ReadFile(arguments->file, kMaxProjectFileBytes, "project file"));
     Planning planning(*run.store);
     ImportOptions options;
     options.prefer_file = arguments->prefer == "file";

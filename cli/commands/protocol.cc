@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "stocktake/service/lifecycle.h"
+#include "stocktake/util/limits.h"
 
 namespace stocktake::cli {
 namespace {
@@ -176,7 +177,7 @@ Runner DeclareDesignCheck(CLI::App& command) {
   auto file = std::make_shared<std::string>();
   command.add_option("file", *file, "a Markdown or pandoc document")->required();
   return [file](Invocation& run) -> Result<int> {
-    std::string text = ST_TRY(ReadFile(*file));
+    std::string text = ST_TRY(ReadFile(*file, kMaxDesignDocumentBytes, "design document"));
     view::DesignCheckShow check{CheckDesignDocument(text), *file};
     run.printer.Print(check);
     return check.check.Passes() ? kExitOk : kExitAlerts;

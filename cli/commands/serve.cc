@@ -42,6 +42,9 @@ Runner DeclareServe(CLI::App& command) {
     serve.base_url = options->base_url;
     serve.private_reads = options->private_reads;
     serve.database = run.options.db;
+    // It writes (the API's writes, sessions) but never creates a database:
+    // an older schema is migrated, a missing one refused.
+    serve.store.access = StoreAccess::kMigrate;
     serve.store.busy_wait =
         std::chrono::milliseconds(static_cast<std::int64_t>(run.options.wait * 1000));
     serve.server_name = "stocktake/" ST_VERSION;

@@ -165,7 +165,10 @@ std::vector<Alert> CheckRelease(const Process& process, const Release& release,
 
     if (status.Differs()) {
       std::string chain = name;
-      for (int at : status.chain) chain += " -> " + graph.at(at).DisplayName();
+      for (size_t at = 0; at < status.chain.size(); ++at) {
+        if (status.chain_cut && at + 1 == status.chain.size()) chain += " -> …";
+        chain += " -> " + graph.at(status.chain[at]).DisplayName();
+      }
       const Feature& cause = graph.at(status.chain.back());
       add(check_rule::kDependencyRisk,
           fmt::format("'{}' is marked {} but depends on '{}', which is {}: it is effectively {} "

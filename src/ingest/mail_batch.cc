@@ -53,6 +53,11 @@ MailBatch RunSliced(std::size_t count, int threads,
   return merged;
 }
 
+// Every field given: Error has no default.
+MailParseFailure Failure(const std::string& file, std::uint64_t offset, Error error) {
+  return MailParseFailure{file, offset, std::move(error), false};
+}
+
 }  // namespace
 
 MailBatch ParseMboxBytes(std::string_view data, const std::string& file,
@@ -63,12 +68,20 @@ MailBatch ParseMboxBytes(std::string_view data, const std::string& file,
     out.messages.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
       const MboxEntry& entry = entries[i];
+      std::string where = file + ":" + std::to_string(entry.offset);
+      if (options.ends_file && i + 1 == entries.size() && LooksCutOff(entry.raw)) {
+        out.failures.push_back(Failure(
+            file, entry.offset,
+            Error::Corruption("incomplete message: the file ends inside it; it is read when the "
+                              "file has grown")
+                .WithContext(where)));
+        out.failures.back().cut_off = true;
+        continue;
+      }
       std::string_view text = UnquoteFromLines(entry.raw, options.format, scratch);
       Result<MailMessage> message = ParseMailMessage(text, options.parse);
       if (!message) {
-        out.failures.push_back(
-            {file, entry.offset,
-             message.error().WithContext(file + ":" + std::to_string(entry.offset))});
+        out.failures.push_back(Failure(file, entry.offset, message.error().WithContext(where)));
         continue;
       }
       message->file = file;
@@ -94,13 +107,13 @@ Result<MailBatch> ReadMaildir(const std::string& root, const MailReadOptions& op
     for (std::size_t i = begin; i < end; ++i) {
       Result<std::string> bytes = ReadFileBytes(files[i]);
       if (!bytes) {
-        out.failures.push_back({files[i], 0, bytes.error()});
+        out.failures.push_back(Failure(files[i], 0, bytes.error()));
         continue;
       }
       out.bytes += bytes->size();
       Result<MailMessage> message = ParseMailMessage(*bytes, options.parse);
       if (!message) {
-        out.failures.push_back({files[i], 0, message.error().WithContext(files[i])});
+        out.failures.push_back(Failure(files[i], 0, message.error().WithContext(files[i])));
         continue;
       }
       message->file = files[i];

@@ -9,9 +9,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+
+#include "stocktake/util/text.h"
 
 namespace stocktake {
 namespace {
@@ -221,6 +224,78 @@ std::vector<MboxEntry> SplitMbox(std::string_view data, std::uint64_t start_offs
   return entries;
 }
 
+namespace {
+
+// The value of a header parameter (`boundary=` of a Content-Type), quoted
+// or not; empty when absent.
+std::string HeaderParameter(std::string_view value, std::string_view name) {
+  std::string lower = ToLower(value);
+  for (std::size_t at = lower.find(name); at != std::string::npos; at = lower.find(name, at + 1)) {
+    bool starts_word =
+        at == 0 || lower[at - 1] == ';' || lower[at - 1] == ' ' || lower[at - 1] == '\t';
+    std::size_t equals = at + name.size();
+    if (!starts_word || equals >= lower.size() || lower[equals] != '=') continue;
+    std::string_view rest = value.substr(equals + 1);
+    if (!rest.empty() && rest.front() == '"') {
+      std::size_t close = rest.find('"', 1);
+      return std::string(rest.substr(1, close == std::string_view::npos ? rest.size() : close - 1));
+    }
+    std::size_t end = rest.find_first_of("; \t\r\n");
+    return std::string(rest.substr(0, end));
+  }
+  return "";
+}
+
+}  // namespace
+
+bool LooksCutOff(std::string_view raw) {
+  if (raw.empty() || raw.back() != '\n') return true;
+  std::size_t body_start = 0;
+  if (raw.front() != '\n' && !raw.starts_with("\r\n")) {
+    std::size_t blank = raw.find("\n\n");
+    std::size_t blank_crlf = raw.find("\n\r\n");
+    if (blank == std::string_view::npos && blank_crlf == std::string_view::npos) return true;
+    body_start = std::min(blank == std::string_view::npos ? raw.size() : blank + 2,
+                          blank_crlf == std::string_view::npos ? raw.size() : blank_crlf + 3);
+  }
+  std::string_view header = raw.substr(0, body_start);
+  std::string_view body = raw.substr(body_start);
+  // Unfold the two header fields that say how long the message is.
+  std::string length;
+  std::string type;
+  std::string* field = nullptr;
+  for (std::string_view line : Split(header, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+      if (field != nullptr) field->append(line);
+      continue;
+    }
+    std::string lower = ToLower(line.substr(0, std::min<std::size_t>(line.size(), 15)));
+    field = nullptr;
+    if (lower.starts_with("content-length:")) {
+      length = line.substr(15);
+      field = &length;
+    } else if (lower.starts_with("content-type:")) {
+      type = line.substr(13);
+      field = &type;
+    }
+  }
+  if (std::string_view digits = Trim(length); !digits.empty()) {
+    std::uint64_t declared = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), declared);
+    if (error == std::errc() && end == digits.data() + digits.size() && body.size() < declared) {
+      return true;
+    }
+  }
+  if (ToLower(type).find("multipart/") != std::string::npos) {
+    std::string boundary = HeaderParameter(type, "boundary");
+    if (!boundary.empty() && body.find("--" + boundary + "--") == std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string_view UnquoteFromLines(std::string_view raw, MboxFormat format, std::string& scratch) {
   if (raw.find(">From ") == std::string_view::npos) return raw;
   scratch.clear();
@@ -247,6 +322,15 @@ Result<std::vector<std::string>> ListMaildirFiles(const std::string& root) {
   if (!fs::is_directory(root, error)) {
     return Fail(Error(ErrorCode::kNotFound, "not a Maildir directory", root));
   }
+  // A symbolic link is followed only to a file inside the tree: a link to
+  // /etc/passwd in someone's Maildir is not a message.
+  fs::path inside = fs::weakly_canonical(fs::absolute(root, error), error);
+  auto stays_inside = [&](const fs::path& link) {
+    fs::path target = fs::weakly_canonical(link, error);
+    if (error) return false;
+    auto [end, ignored] = std::mismatch(inside.begin(), inside.end(), target.begin(), target.end());
+    return end == inside.end();
+  };
   std::vector<std::string> files;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, error);
   if (error) return Fail(Error::IoError(error.message(), root));
@@ -259,6 +343,7 @@ Result<std::vector<std::string>> ListMaildirFiles(const std::string& root) {
       if (is_directory) it.disable_recursion_pending();
       continue;
     }
+    if (it->is_symlink(error) && !stays_inside(path)) continue;
     if (it->is_regular_file(error)) files.push_back(path.string());
   }
   std::sort(files.begin(), files.end());

@@ -106,7 +106,9 @@ TEST(MboxReaderTest, ResumesFromStartOffset) {
   EXPECT_EQ(entries[0].offset, second);
 }
 
-TEST(MboxReaderTest, TruncatedMailboxKeepsWhatIsThere) {
+// Issue 12: the message the end of a truncated mbox cut off was stored as if
+// whole; it is reported as incomplete now, and the messages before it kept.
+TEST(MboxReaderTest, TruncatedMailboxKeepsWhatIsWholeAndReportsTheRest) {
   std::string text = kTwoMessages;
   for (std::size_t cut = 0; cut < text.size(); cut += 7) {
     std::string truncated = text.substr(0, cut);
@@ -114,8 +116,29 @@ TEST(MboxReaderTest, TruncatedMailboxKeepsWhatIsThere) {
     EXPECT_LE(batch.messages.size() + batch.failures.size(), 2u);
   }
   MailBatch batch = ParseMboxBytes(text.substr(0, text.size() - 5), "cut.mbox");
-  ASSERT_EQ(batch.messages.size(), 2u);
-  EXPECT_EQ(batch.messages[1].message_id, "two@example.org");
+  ASSERT_EQ(batch.messages.size(), 1u);
+  ASSERT_EQ(batch.failures.size(), 1u);
+  EXPECT_TRUE(batch.failures[0].cut_off);
+  EXPECT_EQ(batch.failures[0].offset, text.find("From bob"));
+  EXPECT_EQ(
+      batch.failures[0].error.ToString(),
+      "cut.mbox:" + std::to_string(text.find("From bob")) +
+          ": incomplete message: the file ends inside it; it is read when the file has grown");
+}
+
+TEST(MboxReaderTest, ALastMessageLooksCutOffByItsStructure) {
+  EXPECT_FALSE(LooksCutOff("Subject: s\n\nbody\n"));
+  EXPECT_TRUE(LooksCutOff("Subject: s\n\nbo"));               // inside a line
+  EXPECT_TRUE(LooksCutOff("Subject: s\nFrom: a@b\n"));        // inside the header
+  EXPECT_TRUE(LooksCutOff(""));                               // only the separator line
+  EXPECT_TRUE(LooksCutOff("Content-Length: 20\n\nshort\n"));  // shorter than it says
+  EXPECT_FALSE(LooksCutOff("Content-length: 6\n\nwhole\n"));
+  std::string multipart =
+      "Content-Type: multipart/mixed;\n boundary=\"b 1\"\n\n--b 1\nContent-Type: "
+      "text/plain\n\nhi\n";
+  EXPECT_TRUE(LooksCutOff(multipart));
+  EXPECT_FALSE(LooksCutOff(multipart + "--b 1--\n"));
+  EXPECT_FALSE(LooksCutOff("\r\nno header\r\n"));
 }
 
 TEST(MboxReaderTest, ReportsJunkWithFileAndOffset) {
@@ -260,7 +283,12 @@ TEST(MboxReaderTest, EveryMalformedFileParsesOrIsReported) {
     ASSERT_TRUE(batch) << path;
     // Some files hold a second "From " line after a blank line: two entries.
     EXPECT_GE(batch->messages.size() + batch->failures.size(), 1u) << path;
-    EXPECT_GE(batch->messages.size(), 1u) << path;
+    // A file that ends inside a line is held back as cut off (issue 12):
+    // ingest reports it and reads it once the file has grown.
+    bool cut_off = !batch->failures.empty() && batch->failures.back().cut_off;
+    if (!cut_off) {
+      EXPECT_GE(batch->messages.size(), 1u) << path;
+    }
     for (const MailMessage& message : batch->messages) {
       EXPECT_FALSE(message.message_id.empty()) << path;
     }

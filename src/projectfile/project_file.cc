@@ -7,8 +7,10 @@
 #include <map>
 #include <set>
 
+#include "projectfile/yaml_hygiene_internal.h"
 #include "projectfile/yaml_reader_internal.h"
 #include "stocktake/projectfile/yaml_writer.h"
+#include "stocktake/util/limits.h"
 #include "stocktake/util/pattern.h"
 #include "stocktake/util/text.h"
 #include "stocktake/util/utf8.h"
@@ -1061,7 +1063,14 @@ Result<ProjectFile> ParseProjectFile(std::string_view text, std::string_view fil
   // yaml-cpp passes any bytes through, and text that is not UTF-8 would be
   // stored and break every later JSON output of it: refuse it here, where the
   // file is, before the importer writes anything.
+  if (text.size() > kMaxProjectFileBytes) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("{} is larger than {} bytes, the most a project file may be (see "
+                    "docs/limits.md)",
+                    file_name, kMaxProjectFileBytes)));
+  }
   ST_TRY(CheckUtf8(text, file_name));
+  ST_TRY(CheckYamlHygiene(text, file_name));
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

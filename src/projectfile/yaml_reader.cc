@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "projectfile/yaml_reader_internal.h"
 #include "stocktake/util/text.h"
@@ -91,6 +92,18 @@ Result<std::string> YamlReader::Text(const YAML::Node& map, const char* key, std
   }
   if (!node.IsScalar()) {
     return Fail(At(node, fmt::format("'{}' of {} must be a single value", key, what)));
+  }
+  // A value that a report or a list shows on one line is one line: a line
+  // break in a title could forge a line of the report. Trailing breaks (of
+  // a "|" block) are left to the caller's trimming.
+  static const std::unordered_set<std::string_view> kMultiLine = {
+      "report_template", "remark", "notes", "text", "summary", "compat_promises", "description"};
+  std::string_view value = node.Scalar();
+  std::size_t last = value.find_last_not_of(" \t\r\n");
+  std::size_t line_break = value.find_first_of("\r\n");
+  if (kMultiLine.count(key) == 0 && last != std::string_view::npos &&
+      line_break != std::string_view::npos && line_break < last) {
+    return Fail(At(node, fmt::format("'{}' of {} is one line: remove the line break", key, what)));
   }
   return node.Scalar();
 }

@@ -41,7 +41,10 @@ class YamlReader {
   Result<void> OnlyKeys(const YAML::Node& map, std::string_view what,
                         std::initializer_list<std::string_view> known) const;
 
-  /// A single value; empty when absent and not `required`.
+  /// A single value; empty when absent and not `required`. A line break
+  /// inside it is refused unless `key` is one of the few multi-line fields
+  /// (report_template, remark, notes, text, summary, compat_promises,
+  /// description).
   Result<std::string> Text(const YAML::Node& map, const char* key, std::string_view what,
                            bool required) const;
   Result<bool> Flag(const YAML::Node& map, const char* key, std::string_view what,

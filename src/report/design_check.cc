@@ -1,8 +1,7 @@
 #include "stocktake/report/design_check.h"
 
 #include <fmt/format.h>
-
-#include <regex>
+#include <re2/re2.h>
 
 #include "stocktake/util/text.h"
 
@@ -139,9 +138,16 @@ const TopicRule kProtocol{{"protocol", "overview", "how it works", "operation", 
                           {"protocol"},
                           2};
 
-const std::regex& StructPattern() {
-  static const std::regex kPattern(
-      R"(^\s*(typedef\s+)?(struct|union)(\s+[A-Za-z_]\w*)?\s*(\{.*)?$)");
+// RE2, like every pattern the product matches: linear time, no recursion,
+// whatever a hostile document's lines hold. Latin-1, so bytes match as bytes.
+const re2::RE2& StructPattern() {
+  static const re2::RE2 kPattern(R"(\s*(typedef\s+)?(struct|union)(\s+[A-Za-z_]\w*)?\s*(\{.*)?)",
+                                 [] {
+                                   re2::RE2::Options options;
+                                   options.set_encoding(re2::RE2::Options::EncodingLatin1);
+                                   options.set_log_errors(false);
+                                   return options;
+                                 }());
   return kPattern;
 }
 
@@ -171,16 +177,20 @@ DesignCheck CheckDesignDocument(std::string_view text) {
   check.abi = CheckTopic(lines, kAbi);
   check.protocol = CheckTopic(lines, kProtocol);
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::smatch match;
-    if (!std::regex_match(lines[i].text, match, StructPattern())) continue;
-    bool brace = match[4].matched;
+    // An optional group that did not take part leaves its piece's data null.
+    re2::StringPiece typedef_word, kind, name, opening;
+    if (!re2::RE2::FullMatch(lines[i].text, StructPattern(), &typedef_word, &kind, &name,
+                             &opening)) {
+      continue;
+    }
+    bool brace = opening.data() != nullptr;
     if (!brace) {
       // "struct name" alone on a line is a definition only when "{" opens the next line.
       size_t next = i + 1;
       while (next < lines.size() && Trim(lines[next].text).empty()) ++next;
       brace = next < lines.size() && Trim(lines[next].text).rfind('{', 0) == 0;
     }
-    if (!brace || (!match[3].matched && !match[1].matched)) continue;
+    if (!brace || (name.data() == nullptr && typedef_word.data() == nullptr)) continue;
     check.structs.push_back({lines[i].number, std::string(Trim(lines[i].text))});
   }
   return check;

@@ -117,6 +117,7 @@ struct Builder {
       label.append(item.effective_status).append(" through ");
       for (size_t at = 0; at < status.chain.size(); ++at) {
         if (at > 0) label += " -> ";
+        if (status.chain_cut && at + 1 == status.chain.size()) label += "… -> ";
         label += graph.at(status.chain[at]).DisplayName();
       }
       label += ']';

@@ -429,7 +429,9 @@ MailBatch ParseInChunks(std::string_view bytes, std::uint64_t start, const std::
       std::size_t index = next.fetch_add(1);
       if (index >= chunks.size()) return;
       auto [from, to] = chunks[index];
-      parts[index] = ParseMboxBytes(bytes.substr(from, to - from), file, read);
+      MailReadOptions chunk = read;
+      chunk.ends_file = to == bytes.size();
+      parts[index] = ParseMboxBytes(bytes.substr(from, to - from), file, chunk);
       std::uint64_t done = parsed_bytes.fetch_add(to - from) + (to - from);
       // Progress is reported by the calling thread only.
       if (report && options.progress) options.progress(done_before + start + done, total);
@@ -804,9 +806,13 @@ Result<IngestSummary> EvidenceIngest::IngestMbox(const std::vector<std::string>&
     std::uint64_t last = start;
     for (const auto& message : batch.messages) last = std::max(last, message.offset);
     for (const auto& failure : batch.failures) last = std::max(last, failure.offset);
-    source.size = bytes.size();
+    // A cut-off last message is read again from its start by the next run,
+    // even when the file has not grown meanwhile: it is recorded as if the
+    // file ended before it.
+    bool cut_off = !batch.failures.empty() && batch.failures.back().cut_off;
+    source.size = cut_off ? last : bytes.size();
     source.last_offset = last;
-    source.fingerprint = Fingerprint(bytes, last, bytes.size());
+    source.fingerprint = Fingerprint(bytes, last, source.size);
     sources.push_back(std::move(source));
     summary.messages_read += static_cast<std::int64_t>(batch.messages.size());
     for (auto& message : batch.messages) {

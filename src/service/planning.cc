@@ -169,14 +169,27 @@ Result<void> CheckUtf8(const char* what, std::string_view text) {
           .WithContext(what));
 }
 
-Result<void> CheckUtf8(const char* what, const std::vector<std::string>& texts) {
-  for (const auto& text : texts) ST_TRY(CheckUtf8(what, text));
+template <typename Text>
+Result<void> CheckUtf8(const char* what, const std::optional<Text>& text) {
+  return text ? CheckUtf8(what, *text) : Ok();
+}
+
+// A field that reports and lists show on one line is one line: a line break
+// in a title or a reason could forge a line of the report (issue 12).
+Result<void> CheckLine(const char* what, std::string_view text) {
+  ST_TRY(CheckUtf8(what, text));
+  if (text.find_first_of("\r\n") == std::string_view::npos) return Ok();
+  return Fail(Error::InvalidArgument(fmt::format("{} is one line: remove the line break", what)));
+}
+
+Result<void> CheckLine(const char* what, const std::vector<std::string>& texts) {
+  for (const auto& text : texts) ST_TRY(CheckLine(what, text));
   return Ok();
 }
 
 template <typename Text>
-Result<void> CheckUtf8(const char* what, const std::optional<Text>& text) {
-  return text ? CheckUtf8(what, *text) : Ok();
+Result<void> CheckLine(const char* what, const std::optional<Text>& text) {
+  return text ? CheckLine(what, *text) : Ok();
 }
 
 Result<std::string> CheckEmailAddress(std::string_view text) {
@@ -208,15 +221,15 @@ Result<void> CheckAdminRemains(Store& store, const std::optional<Person>& before
 }
 
 Result<void> CheckFeatureText(const Feature& feature) {
-  ST_TRY(CheckUtf8("the title", feature.title));
-  ST_TRY(CheckUtf8("the slug", feature.slug));
-  ST_TRY(CheckUtf8("a code base", feature.code_bases));
-  ST_TRY(CheckUtf8("an owner", feature.owners));
-  ST_TRY(CheckUtf8("the short title", feature.short_title));
+  ST_TRY(CheckLine("the title", feature.title));
+  ST_TRY(CheckLine("the slug", feature.slug));
+  ST_TRY(CheckLine("a code base", feature.code_bases));
+  ST_TRY(CheckLine("an owner", feature.owners));
+  ST_TRY(CheckLine("the short title", feature.short_title));
   ST_TRY(CheckUtf8("the remark", feature.remark));
   ST_TRY(CheckUtf8("the notes", feature.notes));
-  ST_TRY(CheckUtf8("the protocol", feature.protocol));
-  return CheckUtf8("the freeze exception", feature.freeze_exception);
+  ST_TRY(CheckLine("the protocol", feature.protocol));
+  return CheckLine("the freeze exception", feature.freeze_exception);
 }
 
 // A removed feature cannot be given new sub-items or dependents.
@@ -254,15 +267,15 @@ Result<void> CheckProtocolExists(Store& store, const std::string& protocol) {
 // Only the new text: a feature stored before the check existed can still be
 // changed.
 Result<void> CheckUpdateText(const FeatureUpdate& update) {
-  ST_TRY(CheckUtf8("the reason", update.reason));
-  ST_TRY(CheckUtf8("the title", update.title));
-  ST_TRY(CheckUtf8("a code base", update.code_bases));
-  ST_TRY(CheckUtf8("an owner", update.owners));
-  ST_TRY(CheckUtf8("the short title", update.short_title));
+  ST_TRY(CheckLine("the reason", update.reason));
+  ST_TRY(CheckLine("the title", update.title));
+  ST_TRY(CheckLine("a code base", update.code_bases));
+  ST_TRY(CheckLine("an owner", update.owners));
+  ST_TRY(CheckLine("the short title", update.short_title));
   ST_TRY(CheckUtf8("the remark", update.remark));
   ST_TRY(CheckUtf8("the notes", update.notes));
-  ST_TRY(CheckUtf8("the protocol", update.protocol));
-  return CheckUtf8("the freeze exception", update.freeze_exception);
+  ST_TRY(CheckLine("the protocol", update.protocol));
+  return CheckLine("the freeze exception", update.freeze_exception);
 }
 
 // The changes to `subject` (of kinds starting with `prefix`) that take effect
@@ -412,6 +425,7 @@ Result<Person> Planning::SavePerson(const Context& context, Person person) {
 
 Result<Release> Planning::AddRelease(const Context& context, Release release) {
   if (release.version.empty()) return Fail(Error::InvalidArgument("a release needs a version"));
+  ST_TRY(CheckLine("the version", release.version));
   ST_TRY(CheckDates(release));
   ST_TRY(store_.Transact([&](StoreWriter& writer) -> Result<void> {
     ST_TRY(LoadProject());
@@ -451,6 +465,7 @@ Result<Release> Planning::SlipRelease(const Context& context, const std::string&
   if (Trim(reason).empty()) {
     return Fail(Error::InvalidArgument("a slip is an intervention: say why with --reason TEXT"));
   }
+  ST_TRY(CheckLine("the reason", reason));
   Release release;
   ScheduleChange change;
   // Read the schedule inside the transaction that changes it, so two slips

@@ -50,8 +50,10 @@ nlohmann::json ThreadEntryJson(const ThreadEntry& node) {
 nlohmann::json IngestSummaryJson(const IngestSummary& summary, double seconds) {
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& failure : summary.skipped) {
-    skipped.push_back(
-        {{"file", failure.file}, {"offset", failure.offset}, {"error", failure.error.message()}});
+    skipped.push_back({{"file", failure.file},
+                       {"offset", failure.offset},
+                       {"error", failure.error.message()},
+                       {"incomplete", failure.cut_off}});
   }
   return {{"kind", summary.kind},
           {"sources", summary.sources},
@@ -295,6 +297,10 @@ void JsonPrinter::Print(const Changed<InitDone>& view) {
   Write({{"database", view.value.database},
          {"process", view.value.process},
          {"admin", view.value.admin}});
+}
+
+void JsonPrinter::Print(const Changed<MigrateDone>& view) {
+  Write({{"database", view.value.database}, {"from", view.value.from}, {"to", view.value.to}});
 }
 
 void JsonPrinter::Print(const Changed<Person>& view) { Write(PersonJson(view.value)); }

@@ -48,6 +48,8 @@ class FeatureGraph {
   int rank(int index) const { return rank_[static_cast<size_t>(index)]; }
 
  private:
+  void ComputeRootsAndDepths();
+
   const Process& process_;
   const std::vector<Feature>& features_;
   StringIndex by_slug_;
@@ -58,8 +60,11 @@ class FeatureGraph {
 struct EffectiveStatus {
   int rank = -1;  ///< Rank of the effective status in the process.
   /// Positions from the first dependency to the feature whose own status is
-  /// the cause; empty when the effective status is the feature's own.
+  /// the cause; empty when the effective status is the feature's own. At most
+  /// kMaxRiskChain long: a longer chain keeps its first links and its cause.
   std::vector<int> chain;
+  /// The chain was longer than kMaxRiskChain and its middle is left out.
+  bool chain_cut = false;
 
   bool Differs() const { return !chain.empty(); }
 };

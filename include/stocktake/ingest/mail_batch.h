@@ -24,6 +24,9 @@ struct MailParseFailure {
   std::string file;
   std::uint64_t offset = 0;
   Error error;
+  /// The last message of an mbox that the end of the file cut off (see
+  /// LooksCutOff): not broken, only not there yet.
+  bool cut_off = false;
 };
 
 /// The messages read from one or more mailboxes, in input order.
@@ -41,10 +44,15 @@ struct MailReadOptions {
   /// Skip the messages of an mbox that start before this byte offset (resume a
   /// file that only grew since the last run).
   std::uint64_t start_offset = 0;
+  /// The mbox bytes end where the file ends, so their last message may have
+  /// been cut off; false for a slice that a separator follows.
+  bool ends_file = true;
 };
 
 /// Parses every message of an mbox already in memory; `file` names it in
-/// failures and MailMessage::file.
+/// failures and MailMessage::file. When `options.ends_file`, a last message
+/// that LooksCutOff is a failure with `cut_off` set ("incomplete message"),
+/// not a message.
 MailBatch ParseMboxBytes(std::string_view data, const std::string& file,
                          const MailReadOptions& options = {});
 

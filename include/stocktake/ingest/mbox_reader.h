@@ -80,6 +80,14 @@ struct MboxEntry {
 /// below `start_offset` are skipped (resuming a file that only grew).
 std::vector<MboxEntry> SplitMbox(std::string_view data, std::uint64_t start_offset = 0);
 
+/// Whether `raw`, the last entry of a mailbox (no separator follows it), was
+/// cut off by the end of the file: it ends inside a line or inside its
+/// header, its body is shorter than its Content-Length, or its multipart
+/// body lacks the closing boundary. A message that shows none of these is
+/// taken as whole. An mbox that is still being written (or was copied
+/// while it was) ends this way; the message is read once the file grows.
+bool LooksCutOff(std::string_view raw);
+
 /// The message text of `raw` with the mbox quoting of "From " lines undone.
 /// Returns `raw` itself (no copy) when nothing is quoted; otherwise writes the
 /// unquoted text to `scratch` and returns a view of it.
@@ -87,7 +95,8 @@ std::string_view UnquoteFromLines(std::string_view raw, MboxFormat format, std::
 
 /// The message files of a Maildir tree: every regular file under `root`,
 /// recursively, in cur/, new/ and nested folders (names may contain ':' and
-/// ','), skipping tmp/ folders and names starting with '.'. Sorted by path so
+/// ','), skipping tmp/ folders, names starting with '.' and symbolic links to
+/// anything outside `root` (directory links are not followed). Sorted by path so
 /// that runs are deterministic. Errors: kNotFound, kIoError.
 [[nodiscard]] Result<std::vector<std::string>> ListMaildirFiles(const std::string& root);
 

@@ -102,7 +102,11 @@ struct ProjectFile {
 /// YAML syntax error) with context "FILE:LINE:COLUMN" and a message that says
 /// what is wrong and how to fix it. Text that is not valid UTF-8 is refused
 /// first, with the position of its first bad byte (the column in characters)
-/// and the message "not valid UTF-8". Statuses are checked against the file's own
+/// and the message "not valid UTF-8". So is text longer than
+/// kMaxProjectFileBytes, holding a NUL byte, a second document, a key twice
+/// in one mapping, a tag outside YAML's core schema, nesting deeper than
+/// kMaxYamlDepth or more than kMaxYamlNodes nodes once aliases are expanded
+/// (stocktake/util/limits.h). Statuses are checked against the file's own
 /// process, else `fallback_process` when given, else the Xen process.
 [[nodiscard]] Result<ProjectFile> ParseProjectFile(std::string_view text,
                                                    std::string_view file_name,

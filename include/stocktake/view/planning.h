@@ -131,6 +131,13 @@ struct InitDone {
   std::string admin;  ///< The first admin's e-mail.
 };
 
+/// `migrate`: the schema versions before and after.
+struct MigrateDone {
+  std::string database;
+  int from = 0;
+  int to = 0;
+};
+
 /// `report --format email`: the report and its envelope.
 struct TakingStockMail {
   TakingStock report;

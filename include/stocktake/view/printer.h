@@ -75,6 +75,7 @@ class Printer {
 
   // Writes.
   virtual void Print(const Changed<InitDone>& view) = 0;
+  virtual void Print(const Changed<MigrateDone>& view) = 0;
   virtual void Print(const Changed<Person>& view) = 0;
   virtual void Print(const Changed<Release>& view) = 0;
   virtual void Print(const Changed<Intervention>& view) = 0;

@@ -41,6 +41,7 @@ class TextPrinter final : public Printer {
   void Print(const DraftObjectionList& view) override;
   void Print(const IngestReport& view) override;
   void Print(const Changed<InitDone>& view) override;
+  void Print(const Changed<MigrateDone>& view) override;
   void Print(const Changed<Person>& view) override;
   void Print(const Changed<Release>& view) override;
   void Print(const Changed<Intervention>& view) override;

@@ -109,7 +109,8 @@ class SqlStore final : public Store, private StoreWriter {
         evidence_(SqlEvidence::Create(dialect, *sql_)),
         accounts_(SqlAccounts::Create(*sql_)) {}
 
-  Result<void> Migrate();
+  /// Brings the schema to the newest version; returns the one it found.
+  Result<int> Migrate();
 
   Result<std::optional<Project>> LoadProject() override;
   Result<std::vector<Person>> ListPeople() override;
@@ -179,8 +180,8 @@ class SqlStore final : public Store, private StoreWriter {
       delete_dependencies_, insert_code_base_, insert_owner_, insert_dependency_, insert_event_;
 };
 
-Result<void> SqlStore::Migrate() {
-  return Guarded("migrating the schema", [&]() -> Result<void> {
+Result<int> SqlStore::Migrate() {
+  return Guarded("migrating the schema", [&]() -> Result<int> {
     *sql_ << "CREATE TABLE IF NOT EXISTS schema_migrations ("
              "version INTEGER PRIMARY KEY, name TEXT NOT NULL)";
     int current = 0;
@@ -228,7 +229,7 @@ Result<void> SqlStore::Migrate() {
           soci::use(migration.version), soci::use(name);
       transaction.commit();
     }
-    return Ok();
+    return current;
   });
 }
 
@@ -1308,51 +1309,174 @@ Result<std::vector<Proposal>> SqlStore::LoadProposals(const std::string* protoco
   return proposals;
 }
 
+// What an open finds before it touches anything: whether the stocktake schema
+// is there, at which version, and whether the database holds anything else.
+struct SchemaState {
+  bool has_schema = false;
+  bool has_tables = false;
+  int version = 0;
+};
+
+std::unique_ptr<soci::session> Connect(SqlDialect dialect, const std::string& connect,
+                                       std::chrono::milliseconds busy_wait) {
+  std::unique_ptr<soci::session> session;
+  if (dialect == SqlDialect::kSqlite) {
+    session = std::make_unique<soci::session>(soci::sqlite3, connect);
+    UseExtendedResultCodes(*session);
+    *session << "PRAGMA foreign_keys = ON";
+    *session << "PRAGMA busy_timeout = " + std::to_string(busy_wait.count());
+  } else {
+#ifdef ST_WITH_POSTGRES
+    session = std::make_unique<soci::session>(soci::postgresql, connect);
+    *session << "SET client_min_messages TO WARNING";
+    *session << "SET lock_timeout = " + std::to_string(busy_wait.count());
+#else
+    throw std::invalid_argument(
+        "this stocktake was built without PostgreSQL: rebuild with -DSTOCKTAKE_WITH_POSTGRES=ON");
+#endif
+  }
+  return session;
+}
+
+// Only reads: a refused database is left exactly as it was.
+SchemaState InspectSchema(soci::session& sql, SqlDialect dialect) {
+  SchemaState state;
+  long long migrations = 0, tables = 0;
+  if (dialect == SqlDialect::kSqlite) {
+    sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+           "'schema_migrations'",
+        soci::into(migrations);
+    sql << "SELECT COUNT(*) FROM sqlite_master", soci::into(tables);
+  } else {
+    sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+           "current_schema() AND table_name = 'schema_migrations'",
+        soci::into(migrations);
+    sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+        soci::into(tables);
+  }
+  state.has_schema = migrations > 0;
+  state.has_tables = tables > 0;
+  if (state.has_schema) {
+    soci::indicator indicator = soci::i_ok;
+    sql << "SELECT MAX(version) FROM schema_migrations", soci::into(state.version, indicator);
+    if (indicator == soci::i_null) state.version = 0;
+  }
+  return state;
+}
+
+Result<void> CheckSchemaAccess(const SchemaState& state, StoreAccess access,
+                               const std::string& name) {
+  int latest = LatestSchemaVersion();
+  if (!state.has_schema) {
+    if (access == StoreAccess::kWrite && !state.has_tables) return Ok();
+    if (access == StoreAccess::kWrite) {
+      return Fail(Error::NotFound(fmt::format(
+          "not a Stocktake database: {} holds other tables and no stocktake schema; name a new "
+          "file with --db",
+          name)));
+    }
+    return Fail(Error::NotFound(fmt::format(
+        "not a Stocktake database: {} has no stocktake schema; run stocktake init to create one",
+        name)));
+  }
+  if (state.version > latest) {
+    return Fail(Error::Conflict(
+        fmt::format("{} has schema version {}, newer than this stocktake knows ({}): upgrade "
+                    "stocktake",
+                    name, state.version, latest)));
+  }
+  if (state.version < latest && access == StoreAccess::kRead) {
+    return Fail(Error::Conflict(
+        fmt::format("{} has schema version {}, older than this stocktake's ({}): run stocktake "
+                    "migrate",
+                    name, state.version, latest)));
+  }
+  return Ok();
+}
+
+// Settings that write (SQLite's journal mode) come after the schema check,
+// so a refused file keeps its own.
+void SetUpSession(soci::session& sql, const SqlConnection& connection, StoreAccess access) {
+  if (connection.dialect == SqlDialect::kPostgres) {
+    if (access == StoreAccess::kRead) {
+      sql << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+    }
+    return;
+  }
+  if (connection.connect.find(":memory:") != std::string::npos) return;
+  if (access != StoreAccess::kRead) {
+    std::string mode;
+    sql << "PRAGMA journal_mode = WAL", soci::into(mode);
+    sql << "PRAGMA synchronous = NORMAL";
+  }
+  // Reads go through the OS page cache without a read() per page: a
+  // report's scan of the event log jumps between table pages.
+  sql << "PRAGMA mmap_size = 268435456";
+}
+
+Error OpenError(const SqlConnection& connection, const std::exception& error) {
+  if (dynamic_cast<const std::invalid_argument*>(&error) != nullptr) {
+    return Error::InvalidArgument(error.what());
+  }
+  // A file SQLite cannot open is an I/O error and one that is no database
+  // is corrupt; a server that cannot be reached, or any other failure to
+  // open, leaves the database unavailable.
+  Error database = DatabaseError("opening", error);
+  ErrorCode code = database.code();
+  if (code == ErrorCode::kInternal) code = ErrorCode::kUnavailable;
+  // SQLite's own words ("file is not a database while preparing …") add
+  // nothing to this one.
+  if (code == ErrorCode::kCorruption) {
+    return Error(code, fmt::format("not a Stocktake database: {} is not a SQLite database",
+                                   connection.name));
+  }
+  return Error(code,
+               fmt::format("cannot open {}: {}",
+                           connection.dialect == SqlDialect::kSqlite
+                               ? "the SQLite database " + connection.name
+                               : connection.name,
+                           Trim(error.what())),
+               database.context());
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqlStore(SqlDialect dialect, const std::string& connect,
-                                            std::chrono::milliseconds busy_wait) {
+Result<std::unique_ptr<Store>> OpenSqlStore(const SqlConnection& connection,
+                                            const StoreOptions& options, SchemaVersions* versions) {
   std::unique_ptr<soci::session> session;
+  SchemaState state;
+  auto attempt = [&](const std::string& connect) {
+    session = Connect(connection.dialect, connect, options.busy_wait);
+    state = InspectSchema(*session, connection.dialect);
+  };
   try {
-    if (dialect == SqlDialect::kSqlite) {
-      session = std::make_unique<soci::session>(soci::sqlite3, connect);
-      UseExtendedResultCodes(*session);
-      *session << "PRAGMA foreign_keys = ON";
-      *session << "PRAGMA busy_timeout = " + std::to_string(busy_wait.count());
-      if (connect.find(":memory:") == std::string::npos) {
-        std::string mode;
-        *session << "PRAGMA journal_mode = WAL", soci::into(mode);
-        *session << "PRAGMA synchronous = NORMAL";
-        // Reads go through the OS page cache without a read() per page: a
-        // report's scan of the event log jumps between table pages.
-        *session << "PRAGMA mmap_size = 268435456";
+    try {
+      attempt(connection.connect);
+    } catch (const soci::sqlite3_soci_error& error) {
+      // A reader of a WAL file shares an index (FILE-shm) it must be able to
+      // create beside the file; in a read-only directory it cannot, and
+      // nobody can write the file there either, so it is read as immutable.
+      if (connection.read_only_directory_connect.empty() ||
+          (error.result() & 0xff) != SQLITE_READONLY) {
+        throw;
       }
-    } else {
-#ifdef ST_WITH_POSTGRES
-      session = std::make_unique<soci::session>(soci::postgresql, connect);
-      *session << "SET client_min_messages TO WARNING";
-      *session << "SET lock_timeout = " + std::to_string(busy_wait.count());
-#else
-      return Fail(
-          Error::InvalidArgument("this stocktake was built without PostgreSQL: rebuild with "
-                                 "-DSTOCKTAKE_WITH_POSTGRES=ON"));
-#endif
+      attempt(connection.read_only_directory_connect);
     }
   } catch (const std::exception& error) {
-    // A file SQLite cannot open is an I/O error and one that is no database
-    // is corrupt; a server that cannot be reached, or any other failure to
-    // open, leaves the database unavailable.
-    ErrorCode code = DatabaseError("opening", error).code();
-    if (code == ErrorCode::kInternal) code = ErrorCode::kUnavailable;
-    return Fail(Error(
-        code, fmt::format("cannot open the {} database{}: {}",
-                          dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL",
-                          // A PostgreSQL connect string may hold a password.
-                          dialect == SqlDialect::kSqlite ? " (" + connect + ")" : std::string(),
-                          Trim(error.what()))));
+    return Fail(OpenError(connection, error));
   }
-  auto store = std::make_unique<SqlStore>(dialect, std::move(session));
-  ST_TRY(store->Migrate());
+  ST_TRY(CheckSchemaAccess(state, options.access, connection.name));
+  ST_TRY(Guarded("opening the database", [&]() -> Result<void> {
+    SetUpSession(*session, connection, options.access);
+    return Ok();
+  }));
+  auto store = std::make_unique<SqlStore>(connection.dialect, std::move(session));
+  SchemaVersions found{state.version, state.version};
+  if (options.access != StoreAccess::kRead) {
+    found.found = ST_TRY(store->Migrate());
+    found.now = LatestSchemaVersion();
+  }
+  if (versions != nullptr) *versions = found;
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -26,7 +26,12 @@ class SqlStoreTest : public ::testing::Test {
              ("stocktake-sql-store-" + std::to_string(getpid()) + ".db"))
                 .string();
     Remove();
-    store_ = ST_MUST(OpenSqlStore(SqlDialect::kSqlite, path_, std::chrono::seconds(1)));
+    SqlConnection connection;
+    connection.connect = path_;
+    connection.name = path_;
+    StoreOptions options;
+    options.busy_wait = std::chrono::seconds(1);
+    store_ = ST_MUST(OpenSqlStore(connection, options));
   }
   void TearDown() override {
     store_.reset();
