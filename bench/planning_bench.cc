@@ -239,8 +239,8 @@ enum class EventRows { kNone, kSince, kUntil };
 // file through one connection kept open (as the store keeps its own) with the
 // store's settings: the release's feature rows with every column, their code
 // bases, owners and dependencies, and then either the events "changes since"
-// reports (added, status, slipped) since a time or every event of the release
-// up to a time, which a report as of that time needs.
+// reports (added, status, field updates, slips, interventions) since a time or every event of the
+// release up to a time, which a report as of that time needs.
 class RawReader {
  public:
   explicit RawReader(const std::string& path) {
@@ -270,7 +270,8 @@ class RawReader {
     if (events == EventRows::kSince) {
       bytes += RawRows(db_,
                        columns +
-                           "AND kind IN ('feature.added', 'feature.status', 'release.slipped') "
+                           "AND kind IN ('feature.added', 'feature.status', 'feature.updated', "
+                           "'release.slipped', 'release.intervention') "
                            "AND at >= ? ORDER BY at, id",
                        {seconds});
     } else if (events == EventRows::kUntil) {

@@ -333,21 +333,23 @@ Result<Feature> MergeBackdated(Feature stored, const Feature& before, const Feat
 // moves out of `version` since `since` join its events, in time order.
 Result<void> AddMovesOut(Store& store, const std::string& version, Timestamp since,
                          std::vector<Event>& events) {
-  EventQuery query;
-  query.kind = event_kind::kFeatureUpdated;
-  query.since = since;
   bool added = false;
-  for (Event& event : ST_TRY(store.ListEvents(query))) {
-    // Most updates change other fields: parse only those that name a release.
-    if (event.release == version || event.detail.find("\"release\"") == std::string::npos ||
-        event.detail.find("\"release\"") == std::string::npos) {
-      continue;
+  for (const Release& release : ST_TRY(store.ListReleases())) {
+    if (release.version == version) continue;
+    // Only the other releases' updates, by the (kind, release) index.
+    EventQuery query;
+    query.kind = event_kind::kFeatureUpdated;
+    query.release = release.version;
+    query.since = since;
+    for (Event& event : ST_TRY(store.ListEvents(query))) {
+      // Most updates change other fields: parse only those that name a release.
+      if (event.detail.find("\"release\"") == std::string::npos) continue;
+      Feature old_side;
+      auto fields = ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld);
+      if (!fields || old_side.release != version) continue;
+      events.push_back(std::move(event));
+      added = true;
     }
-    Feature old_side;
-    auto fields = ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld);
-    if (!fields || old_side.release != version) continue;
-    events.push_back(std::move(event));
-    added = true;
   }
   if (added) {
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
@@ -1025,22 +1027,25 @@ Result<TakingStock> Planning::Report(const std::string& version, Timestamp now,
 Result<std::vector<Alert>> Planning::Check(const std::string& version, Timestamp now) {
   ReleaseView view = ST_TRY(LoadRelease(version));
   CheckInputs inputs;
+  std::set<std::string> moved;
   for (const Release& release : ST_TRY(store_.ListReleases())) {
     inputs.release_dates[release.version] = release.release;
-  }
-  // A must-have moved to another release is recorded under that release.
-  EventQuery query;
-  query.kind = event_kind::kFeatureUpdated;
-  std::set<std::string> moved;
-  for (const Event& event : ST_TRY(store_.ListEvents(query))) {
-    Feature old_side, new_side;
-    if (event.release == version || event.detail.find("\"release\"") == std::string::npos ||
-        !ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld) ||
-        !ApplyFeatureFieldChanges(new_side, event.detail, ChangeSide::kNew) ||
-        old_side.release != version || new_side.release == version) {
-      continue;
+    if (release.version == version) continue;
+    // A must-have moved to another release is recorded under that release:
+    // only the other releases' updates are read, by the (kind, release) index.
+    EventQuery query;
+    query.kind = event_kind::kFeatureUpdated;
+    query.release = release.version;
+    for (const Event& event : ST_TRY(store_.ListEvents(query))) {
+      Feature old_side, new_side;
+      if (event.detail.find("\"release\"") == std::string::npos ||
+          !ApplyFeatureFieldChanges(old_side, event.detail, ChangeSide::kOld) ||
+          !ApplyFeatureFieldChanges(new_side, event.detail, ChangeSide::kNew) ||
+          old_side.release != version || new_side.release == version) {
+        continue;
+      }
+      moved.insert(event.subject);
     }
-    moved.insert(event.subject);
   }
   for (auto& feature : ST_TRY(store_.ListFeatures({version, false, true}))) {
     if (feature.removed && feature.must_have) {

@@ -476,11 +476,20 @@ Result<std::vector<Release>> SqlStore::LoadReleases(const std::string* version) 
     releases.push_back(std::move(release));
   }
   for (auto& release : releases) {
-    EventQuery query_slips;
-    query_slips.release = release.version;
-    query_slips.kinds = {event_kind::kReleaseSlipped, event_kind::kReleaseShipped,
-                         event_kind::kReleaseIntervention};
-    for (const auto& event : ST_TRY(ListEvents(query_slips))) {
+    // One kind at a time, each an indexed read of (kind, release): with
+    // `kinds` the planner reads every event of the release instead.
+    std::vector<Event> events;
+    for (const char* kind : {event_kind::kReleaseSlipped, event_kind::kReleaseShipped,
+                             event_kind::kReleaseIntervention}) {
+      EventQuery of_kind;
+      of_kind.release = release.version;
+      of_kind.kind = kind;
+      for (auto& event : ST_TRY(ListEvents(of_kind))) events.push_back(std::move(event));
+    }
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return std::pair(a.at, a.id) < std::pair(b.at, b.id);
+    });
+    for (const auto& event : events) {
       if (event.kind == event_kind::kReleaseShipped) {
         release.shipped = ST_TRY(ShipmentFromEvent(event));
       } else if (event.kind == event_kind::kReleaseIntervention) {
