@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "projectfile/yaml_hygiene_internal.h"
@@ -90,8 +91,32 @@ class HygieneHandler final : public YAML::EventHandler {
     bool expect_key = true;  // In a map: the next node is a key.
     YAML::anchor_t anchor = 0;
     std::size_t nodes = 1;  // This collection and everything in it, aliases expanded.
-    std::unordered_map<std::string, YAML::Mark> keys;
+    // A map's keys so far: a small one (a feature's few) is searched in
+    // order, a large one through `key_index` as well.
+    std::vector<std::pair<std::string, YAML::Mark>> keys;
+    std::unordered_map<std::string, std::size_t> key_index;
   };
+
+  static constexpr std::size_t kKeysSearchedInOrder = 16;
+
+  // The mark of `key` if `frame` has it already, else nothing (and it is added).
+  static const YAML::Mark* AddKey(Frame& frame, const std::string& key, const YAML::Mark& mark) {
+    if (frame.keys.size() < kKeysSearchedInOrder) {
+      for (const auto& [name, first] : frame.keys) {
+        if (name == key) return &first;
+      }
+    } else {
+      if (frame.key_index.empty()) {
+        for (std::size_t i = 0; i < frame.keys.size(); ++i)
+          frame.key_index.emplace(frame.keys[i].first, i);
+      }
+      auto it = frame.key_index.find(key);
+      if (it != frame.key_index.end()) return &frame.keys[it->second].second;
+      frame.key_index.emplace(key, frame.keys.size());
+    }
+    frame.keys.emplace_back(key, mark);
+    return nullptr;
+  }
 
   void CheckTag(const YAML::Mark& mark, const std::string& tag) {
     if (IsCoreTag(tag)) return;
@@ -125,11 +150,10 @@ class HygieneHandler final : public YAML::EventHandler {
     bool was_key = frame.expect_key;
     frame.expect_key = !frame.expect_key;
     if (!was_key || value == nullptr) return;
-    auto [first, inserted] = frame.keys.emplace(*value, mark);
-    if (!inserted) {
+    if (const YAML::Mark* first = AddKey(frame, *value, mark)) {
       throw Refusal{fmt::format("the key '{}' twice in one mapping (first at line {}, column "
                                 "{}): keep one",
-                                *value, first->second.line + 1, first->second.column + 1),
+                                *value, first->line + 1, first->column + 1),
                     mark};
     }
   }

@@ -60,6 +60,11 @@ TEST(Issue12ProjectFileTest, ADuplicateKeyIsRefusedWhereItRepeats) {
   // The same key in two mappings is fine.
   auto two = ParseProjectFile("releases:\n" + Release("\"4.3\"") + Release("\"4.4\""), "p.yaml");
   EXPECT_TRUE(two) << two.error().ToString();
+  // In a large mapping too (its keys are found by hash, not in order).
+  std::string large = "project:\n";
+  for (int key = 0; key < 40; ++key) large += "  k" + std::to_string(key) + ": x\n";
+  EXPECT_EQ(Refusal(large + "  k3: y\n"),
+            "p.yaml:42:3: the key 'k3' twice in one mapping (first at line 5, column 3): keep one");
 }
 
 TEST(Issue12ProjectFileTest, ANulByteIsRefused) {
