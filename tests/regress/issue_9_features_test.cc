@@ -15,6 +15,7 @@
 #include "stocktake/storage/as_of_store.h"
 #include "stocktake/storage/open_store.h"
 #include "tests/support/test_support.h"
+#include "tests/support/xen_43_test.h"
 
 namespace stocktake {
 namespace {
@@ -24,25 +25,11 @@ using testing::Day;
 using testing::ReadFileForTesting;
 using testing::SourcePath;
 
-constexpr char kManager[] = "george.dunlap@eu.citrix.com";
-constexpr char kAdmin[] = "admin@example.org";
+constexpr const char* kManager = testing::kXen43Manager;
+constexpr const char* kAdmin = testing::kXen43Admin;
 
-class Issue9FeaturesTest : public ::testing::Test {
+class Issue9FeaturesTest : public testing::Xen43Test {
  protected:
-  void SetUp() override {
-    store_ = ST_MUST(OpenStore(":memory:"));
-    planning_ = std::make_unique<Planning>(*store_);
-    std::string text = ReadFileForTesting(SourcePath("examples/xen-4.3.yaml"));
-    ASSERT_TRUE(planning_->Import(Acting(kAdmin, "2013-01-21"), text, "examples/xen-4.3.yaml"));
-  }
-
-  static Context Acting(const char* who, const char* now) {
-    Context context;
-    context.actor = who;
-    context.now = At(now);
-    return context;
-  }
-
   // What `stocktake --now NOW ...` reads: the record as it was then.
   std::vector<Alert> CheckAt(const char* now) {
     auto past = MakeAsOfStore(*store_, At(now));
@@ -72,9 +59,6 @@ class Issue9FeaturesTest : public ::testing::Test {
     EXPECT_TRUE(changed) << changed.error().ToString();
     return changed ? *changed : Feature{};
   }
-
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Planning> planning_;
 };
 
 TEST_F(Issue9FeaturesTest, ReaffirmingAStatusWithAReasonRecordsAConfirmationThatResetsStaleness) {

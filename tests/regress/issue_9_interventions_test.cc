@@ -14,6 +14,7 @@
 #include "stocktake/storage/open_store.h"
 #include "stocktake/view/planning.h"
 #include "tests/support/test_support.h"
+#include "tests/support/xen_43_test.h"
 
 namespace stocktake {
 namespace {
@@ -23,33 +24,16 @@ using testing::Day;
 using testing::ReadFileForTesting;
 using testing::SourcePath;
 
-constexpr char kManager[] = "george.dunlap@eu.citrix.com";
-constexpr char kAdmin[] = "admin@example.org";
+constexpr const char* kManager = testing::kXen43Manager;
+constexpr const char* kAdmin = testing::kXen43Admin;
 
-class Issue9InterventionsTest : public ::testing::Test {
+class Issue9InterventionsTest : public testing::Xen43Test {
  protected:
-  void SetUp() override {
-    store_ = ST_MUST(OpenStore(":memory:"));
-    planning_ = std::make_unique<Planning>(*store_);
-    std::string text = ReadFileForTesting(SourcePath("examples/xen-4.3.yaml"));
-    ASSERT_TRUE(planning_->Import(Acting(kAdmin, "2013-01-21"), text, "examples/xen-4.3.yaml"));
-  }
-
-  static Context Acting(const char* who, const char* now) {
-    Context context;
-    context.actor = who;
-    context.now = At(now);
-    return context;
-  }
-
   void SetStatus(const char* now, const char* slug, const char* status) {
     FeatureUpdate update;
     update.status = status;
     ASSERT_TRUE(planning_->UpdateFeature(Acting(kManager, now), slug, update));
   }
-
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Planning> planning_;
 };
 
 TEST_F(Issue9InterventionsTest, AnInterventionShowsItsEffectAndAppearsInChangesSince) {

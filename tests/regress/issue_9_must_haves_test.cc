@@ -14,6 +14,7 @@
 #include "stocktake/storage/as_of_store.h"
 #include "stocktake/storage/open_store.h"
 #include "tests/support/test_support.h"
+#include "tests/support/xen_43_test.h"
 
 namespace stocktake {
 namespace {
@@ -23,16 +24,14 @@ using testing::Day;
 using testing::ReadFileForTesting;
 using testing::SourcePath;
 
-constexpr char kManager[] = "george.dunlap@eu.citrix.com";
-constexpr char kAdmin[] = "admin@example.org";
+constexpr const char* kManager = testing::kXen43Manager;
+constexpr const char* kAdmin = testing::kXen43Admin;
 
-class Issue9MustHavesTest : public ::testing::Test {
+class Issue9MustHavesTest : public testing::Xen43Test {
  protected:
   void SetUp() override {
-    store_ = ST_MUST(OpenStore(":memory:"));
-    planning_ = std::make_unique<Planning>(*store_);
-    std::string text = ReadFileForTesting(SourcePath("examples/xen-4.3.yaml"));
-    ASSERT_TRUE(planning_->Import(Acting(kAdmin, "2013-01-21"), text, "examples/xen-4.3.yaml"));
+    Xen43Test::SetUp();
+    if (HasFatalFailure()) return;
     Feature libxl;
     libxl.title = "libxl stable API";
     libxl.release = "4.3";
@@ -48,13 +47,6 @@ class Issue9MustHavesTest : public ::testing::Test {
     ASSERT_TRUE(planning_->AddRelease(Acting(kManager, "2013-01-22"), next));
   }
 
-  static Context Acting(const char* who, const char* now) {
-    Context context;
-    context.actor = who;
-    context.now = At(now);
-    return context;
-  }
-
   void Set(const char* now, const std::string& name, const FeatureUpdate& update) {
     auto changed = planning_->UpdateFeature(Acting(kManager, now), name, update);
     ASSERT_TRUE(changed) << changed.error().ToString();
@@ -68,9 +60,6 @@ class Issue9MustHavesTest : public ::testing::Test {
         alerts, [&](const Alert& alert) { return alert.subject != subject || alert.rule != rule; });
     return alerts;
   }
-
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Planning> planning_;
 };
 
 TEST_F(Issue9MustHavesTest, ADroppedMustHaveIsAnAlertSuggestingTheThreeInterventions) {
