@@ -16,6 +16,7 @@
 #include "stocktake/server/json_body.h"
 #include "stocktake/service/lifecycle.h"
 #include "stocktake/storage/as_of_store.h"
+#include "stocktake/storage/forwarding_store.h"
 #include "stocktake/util/time_span.h"
 #include "stocktake/view/json_printer.h"
 #include "stocktake/view/lifecycle.h"
@@ -26,51 +27,13 @@ namespace {
 // The store a conditional write goes through: the first transaction first
 // runs `check`, inside it (so under the writers' lock, on the rows it will
 // change), and writes nothing when the check fails. Reads pass through.
-class PreconditionStore final : public Store {
+class PreconditionStore final : public ForwardingStore {
  public:
   using Check = std::function<Result<void>(Store& store)>;
-  PreconditionStore(Store& inner, Check check) : inner_(inner), check_(std::move(check)) {}
+  PreconditionStore(Store& inner, Check check)
+      : ForwardingStore(inner), inner_(inner), check_(std::move(check)) {}
 
   bool failed() const { return failed_; }
-
-  Result<std::optional<Project>> LoadProject() override { return inner_.LoadProject(); }
-  Result<std::vector<Person>> ListPeople() override { return inner_.ListPeople(); }
-  Result<std::optional<Person>> FindPerson(const std::string& email) override {
-    return inner_.FindPerson(email);
-  }
-  Result<std::vector<Release>> ListReleases() override { return inner_.ListReleases(); }
-  Result<std::optional<Release>> FindRelease(const std::string& version) override {
-    return inner_.FindRelease(version);
-  }
-  Result<std::vector<Feature>> ListFeatures(const FeatureQuery& query) override {
-    return inner_.ListFeatures(query);
-  }
-  Result<std::optional<Feature>> FindFeature(const std::string& slug) override {
-    return inner_.FindFeature(slug);
-  }
-  Result<std::int64_t> MaxFeatureOrdinal() override { return inner_.MaxFeatureOrdinal(); }
-  Result<std::vector<Event>> ListEvents(const EventQuery& query) override {
-    return inner_.ListEvents(query);
-  }
-  Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) override {
-    return inner_.ListEventSpans(query);
-  }
-  Result<std::string> ChangeStamp() override { return inner_.ChangeStamp(); }
-  Result<std::vector<Protocol>> ListProtocols() override { return inner_.ListProtocols(); }
-  Result<std::optional<Protocol>> FindProtocol(const std::string& name) override {
-    return inner_.FindProtocol(name);
-  }
-  Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override {
-    return inner_.ListProposals(query);
-  }
-  Result<std::optional<Proposal>> FindProposal(std::int64_t id) override {
-    return inner_.FindProposal(id);
-  }
-  Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t objection_id) override {
-    return inner_.FindProposalByObjection(objection_id);
-  }
-  EvidenceReader& evidence() override { return inner_.evidence(); }
-  AccountReader& accounts() override { return inner_.accounts(); }
 
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>& body) override {
     return inner_.Transact([&](StoreWriter& writer) -> Result<void> {

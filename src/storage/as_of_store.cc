@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "stocktake/storage/forwarding_store.h"
 #include "stocktake/util/text.h"
 
 namespace stocktake {
@@ -154,11 +155,9 @@ std::optional<Proposal> ProposalAt(Proposal proposal, Timestamp at) {
   return proposal;
 }
 
-class AsOfStore final : public Store {
+class AsOfStore final : public ForwardingStore {
  public:
-  AsOfStore(Store& inner, Timestamp at) : inner_(inner), at_(at) {}
-
-  Result<std::optional<Project>> LoadProject() override { return inner_.LoadProject(); }
+  AsOfStore(Store& inner, Timestamp at) : ForwardingStore(inner), inner_(inner), at_(at) {}
 
   Result<std::vector<Person>> ListPeople() override {
     std::vector<Person> people;
@@ -201,8 +200,6 @@ class AsOfStore final : public Store {
     return ReplayFeature(std::move(*feature), SplitAt(ST_TRY(inner_.ListEvents(query)), at_), at_);
   }
 
-  Result<std::int64_t> MaxFeatureOrdinal() override { return inner_.MaxFeatureOrdinal(); }
-
   Result<std::vector<Event>> ListEvents(const EventQuery& query) override {
     return inner_.ListEvents(Until(query));
   }
@@ -210,8 +207,6 @@ class AsOfStore final : public Store {
   Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) override {
     return inner_.ListEventSpans(Until(query));
   }
-
-  Result<std::string> ChangeStamp() override { return inner_.ChangeStamp(); }
 
   Result<std::vector<Protocol>> ListProtocols() override {
     std::vector<Protocol> protocols;
@@ -256,9 +251,8 @@ class AsOfStore final : public Store {
     return then;
   }
 
-  EvidenceReader& evidence() override { return inner_.evidence(); }
-  // Credentials are not part of the record: read as stored.
-  AccountReader& accounts() override { return inner_.accounts(); }
+  // The project, the largest ordinal, evidence, credentials and the change
+  // stamp are read as stored (ForwardingStore).
 
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>&) override {
     return Fail(

@@ -14,14 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "stocktake/storage/forwarding_store.h"
 #include "stocktake/storage/store.h"
 
 namespace stocktake::testing {
 
-class FaultyStore final : public Store, private StoreWriter, private EvidenceWriter {
+class FaultyStore final : public ForwardingStore, private StoreWriter, private EvidenceWriter {
  public:
   /// `inner` must outlive the wrapper.
-  explicit FaultyStore(Store& inner) : inner_(inner) {}
+  explicit FaultyStore(Store& inner) : ForwardingStore(inner), inner_(inner) {}
 
   /// Fail the `nth` write (1-based) of the transactions to come; writes + 1
   /// fails the commit. 0: fail nothing, only count.
@@ -35,46 +36,7 @@ class FaultyStore final : public Store, private StoreWriter, private EvidenceWri
   /// Whether a fault was injected since the last FailWrite.
   bool injected() const { return injected_; }
 
-  // Reads pass through.
-  Result<std::optional<Project>> LoadProject() override { return inner_.LoadProject(); }
-  Result<std::vector<Person>> ListPeople() override { return inner_.ListPeople(); }
-  Result<std::optional<Person>> FindPerson(const std::string& email) override {
-    return inner_.FindPerson(email);
-  }
-  Result<std::vector<Release>> ListReleases() override { return inner_.ListReleases(); }
-  Result<std::optional<Release>> FindRelease(const std::string& version) override {
-    return inner_.FindRelease(version);
-  }
-  Result<std::vector<Feature>> ListFeatures(const FeatureQuery& query) override {
-    return inner_.ListFeatures(query);
-  }
-  Result<std::optional<Feature>> FindFeature(const std::string& slug) override {
-    return inner_.FindFeature(slug);
-  }
-  Result<std::int64_t> MaxFeatureOrdinal() override { return inner_.MaxFeatureOrdinal(); }
-  Result<std::vector<Event>> ListEvents(const EventQuery& query) override {
-    return inner_.ListEvents(query);
-  }
-  Result<std::vector<EventSpan>> ListEventSpans(const EventQuery& query) override {
-    return inner_.ListEventSpans(query);
-  }
-  Result<std::vector<Protocol>> ListProtocols() override { return inner_.ListProtocols(); }
-  Result<std::optional<Protocol>> FindProtocol(const std::string& name) override {
-    return inner_.FindProtocol(name);
-  }
-  Result<std::vector<Proposal>> ListProposals(const ProposalQuery& query) override {
-    return inner_.ListProposals(query);
-  }
-  Result<std::optional<Proposal>> FindProposal(std::int64_t id) override {
-    return inner_.FindProposal(id);
-  }
-  Result<std::optional<Proposal>> FindProposalByObjection(std::int64_t objection_id) override {
-    return inner_.FindProposalByObjection(objection_id);
-  }
-  EvidenceReader& evidence() override { return inner_.evidence(); }
-  AccountReader& accounts() override { return inner_.accounts(); }
-  Result<std::string> ChangeStamp() override { return inner_.ChangeStamp(); }
-
+  // Reads pass through (ForwardingStore).
   Result<void> Transact(const std::function<Result<void>(StoreWriter&)>& body) override {
     return inner_.Transact([&](StoreWriter& writer) -> Result<void> {
       writer_ = &writer;
