@@ -308,6 +308,28 @@ class ImportPlanner {
                               size_t action_index) const;
 
   void PlanProject();
+  // Moves `specs` of `file` into `row` as one event of `kind` at `at`, whose
+  // detail is {"field": [old, new]}, listing each change in `changes` when
+  // given; the event, for its caller to name its subject, or null when
+  // `specs` is empty.
+  template <typename T>
+  Event* MoveFields(T& row, const T& file, const std::vector<const FieldSpec<T>*>& specs,
+                    Timestamp at, bool overwrite, std::vector<ImportFieldChange>* changes,
+                    const char* kind) {
+    if (specs.empty()) return nullptr;
+    T after = row;
+    for (const auto* spec : specs) {
+      if (changes != nullptr) {
+        changes->push_back({spec->name, spec->get(row), spec->get(file), at, overwrite});
+      }
+      spec->copy(after, file);
+    }
+    Event& event = AddEvent(kind, "", "", at);
+    event.reason = Imported();
+    event.detail = FieldsDetail(specs, row, after);
+    row = std::move(after);
+    return &event;
+  }
   void SaveProject(Project& row, const Project& file,
                    const std::vector<const FieldSpec<Project>*>& specs, Timestamp at,
                    bool overwrite, ImportItem& item);
@@ -631,17 +653,11 @@ void ImportPlanner::PlanProject() {
 void ImportPlanner::SaveProject(Project& row, const Project& file,
                                 const std::vector<const FieldSpec<Project>*>& specs, Timestamp at,
                                 bool overwrite, ImportItem& item) {
-  if (specs.empty()) return;
-  Project changed = row;
-  for (const auto* spec : specs) {
-    item.changes.push_back({spec->name, spec->get(row), spec->get(file), at, overwrite});
-    spec->copy(changed, file);
-  }
-  Event& event = AddEvent(event_kind::kProjectConfigured, "", changed.name, at);
-  event.to = changed.process.name;
-  event.reason = Imported();
-  event.detail = FieldsDetail(specs, row, changed);
-  row = std::move(changed);
+  Event* event =
+      MoveFields(row, file, specs, at, overwrite, &item.changes, event_kind::kProjectConfigured);
+  if (event == nullptr) return;
+  event->subject = row.name;
+  event->to = row.process.name;
 }
 
 void ImportPlanner::PlanPeople() {
@@ -669,16 +685,9 @@ void ImportPlanner::PlanPerson(const Person& person, const Person& stored, Impor
   Person row = stored;
   auto save = [&](const std::vector<const FieldSpec<Person>*>& specs, Timestamp at,
                   bool overwrite) {
-    if (specs.empty()) return;
-    Person changed = row;
-    for (const auto* spec : specs) {
-      item.changes.push_back({spec->name, spec->get(row), spec->get(person), at, overwrite});
-      spec->copy(changed, person);
-    }
-    Event& event = AddEvent(event_kind::kPersonSaved, "", stored.email, at);
-    event.reason = Imported();
-    event.detail = FieldsDetail(specs, row, changed);
-    row = std::move(changed);
+    Event* event =
+        MoveFields(row, person, specs, at, overwrite, &item.changes, event_kind::kPersonSaved);
+    if (event != nullptr) event->subject = stored.email;
   };
   save(judgement.applied, item.as_of, false);
   save(overwritten, OverwriteAt(stamps), true);
@@ -1033,18 +1042,10 @@ Feature ImportPlanner::ChangeFeature(const FeatureEntry& entry, const Feature& s
 void ImportPlanner::UpdateFeature(Feature& row, const Feature& file,
                                   const std::vector<const FieldSpec<Feature>*>& specs, Timestamp at,
                                   bool overwrite, std::vector<ImportFieldChange>* changes) {
-  if (specs.empty()) return;
-  Feature after = row;
-  for (const auto* spec : specs) {
-    if (changes != nullptr) {
-      changes->push_back({spec->name, spec->get(row), spec->get(file), at, overwrite});
-    }
-    spec->copy(after, file);
-  }
-  Event& event = AddEvent(event_kind::kFeatureUpdated, after.release, after.slug, at);
-  event.detail = FieldsDetail(specs, row, after);
-  event.reason = Imported();
-  row = std::move(after);
+  Event* event = MoveFields(row, file, specs, at, overwrite, changes, event_kind::kFeatureUpdated);
+  if (event == nullptr) return;
+  event->release = row.release;
+  event->subject = row.slug;
 }
 
 // The file's status history entries the database lacks, then its status. An
@@ -1195,16 +1196,9 @@ void ImportPlanner::PlanProtocol(const Protocol& protocol, const Protocol& store
   auto overwritten = Overwritten(judgement, row, protocol, item, stamps);
   auto update = [&](const std::vector<const FieldSpec<Protocol>*>& specs, Timestamp at,
                     bool overwrite) {
-    if (specs.empty()) return;
-    Protocol after = row;
-    for (const auto* spec : specs) {
-      item.changes.push_back({spec->name, spec->get(row), spec->get(protocol), at, overwrite});
-      spec->copy(after, protocol);
-    }
-    Event& event = AddEvent(event_kind::kProtocolUpdated, "", protocol.name, at);
-    event.reason = Imported();
-    event.detail = FieldsDetail(specs, row, after);
-    row = std::move(after);
+    Event* event = MoveFields(row, protocol, specs, at, overwrite, &item.changes,
+                              event_kind::kProtocolUpdated);
+    if (event != nullptr) event->subject = protocol.name;
   };
   update(judgement.applied, item.as_of, false);
   update(overwritten, OverwriteAt(stamps), true);
